@@ -1,0 +1,3 @@
+from newsreader.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,118 @@
+"""The command line of SPEC. Heavy modules are imported by the command that needs them."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from newsreader import __version__
+from newsreader.errors import NewsreaderError
+
+
+def _common(parser: argparse.ArgumentParser, *, db: bool = True) -> None:
+    parser.add_argument("--config", type=Path, help="feeds.yaml to use")
+    if db:
+        parser.add_argument("--db", type=Path, help="SQLite database file")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument("--debug", action="store_true", help="show tracebacks")
+    parser = argparse.ArgumentParser(
+        prog="newsreader", description="A terminal news reader.", parents=[debug]
+    )
+    parser.add_argument("--version", action="version", version=f"newsreader {__version__}")
+    _common(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("open", parents=[debug], help="read files, folders or URLs, no config")
+    p.add_argument("targets", nargs="+", metavar="TARGET")
+    p = sub.add_parser("fetch", parents=[debug], help="refresh every feed, print a summary")
+    _common(p)
+    p = sub.add_parser("dump", parents=[debug], help="print what TARGET holds, as JSON")
+    p.add_argument("targets", nargs="+", metavar="TARGET")
+    p = sub.add_parser("list", parents=[debug], help="show what the store holds")
+    _common(p)
+    p.add_argument("--unread", action="store_true", help="only unread articles")
+    p.add_argument("--json", action="store_true", help="print JSON (SPEC's dump shape)")
+
+    opml = sub.add_parser("opml", parents=[debug], help="OPML import and export")
+    opml_sub = opml.add_subparsers(dest="opml_command", metavar="ACTION", required=True)
+    p = opml_sub.add_parser("import", parents=[debug], help="add an OPML file's feeds")
+    p.add_argument("file", type=Path)
+    _common(p, db=False)
+    p = opml_sub.add_parser("export", parents=[debug], help="print feeds.yaml as OPML")
+    _common(p, db=False)
+
+    cfg = sub.add_parser("config", parents=[debug], help="configuration tools")
+    cfg_sub = cfg.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    p = cfg_sub.add_parser("check", parents=[debug], help="validate feeds.yaml")
+    _common(p, db=False)
+    return parser
+
+
+def _config_path(args: argparse.Namespace) -> Path:
+    from newsreader.locations import default_config_path
+
+    return args.config if getattr(args, "config", None) else default_config_path()
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    from newsreader.locations import default_db_path
+
+    return args.db if getattr(args, "db", None) else default_db_path()
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    command = args.command
+    if command is None:
+        from newsreader.ui.launch import run_reader
+
+        return run_reader(_config_path(args), _db_path(args))
+    if command == "open":
+        from newsreader.ui.launch import run_open
+
+        return run_open(args.targets)
+    if command == "dump":
+        from newsreader.dump import dump_targets
+
+        return dump_targets(args.targets)
+    if command == "fetch":
+        from newsreader.refresh import run_fetch
+
+        return run_fetch(_config_path(args), _db_path(args))
+    if command == "list":
+        from newsreader.listing import run_list
+
+        return run_list(_config_path(args), _db_path(args), unread=args.unread, as_json=args.json)
+    if command == "opml":
+        from newsreader import opml
+
+        if args.opml_command == "import":
+            return opml.run_import(args.file, _config_path(args))
+        return opml.run_export(_config_path(args))
+    if command == "config":
+        from newsreader.config import run_check
+
+        return run_check(_config_path(args))
+    raise AssertionError(command)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except NewsreaderError as exc:
+        if args.debug:
+            raise
+        print(f"newsreader: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(f"newsreader: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1

@@ -1,0 +1,62 @@
+"""The sanitiser: every string that enters the model passes through here.
+
+Feed text is hostile. Terminal escape sequences are removed whole (with their
+payload, so ``ESC ]52;c;...`` cannot reach a clipboard), then every remaining C0/C1
+control, DEL and bidi override goes. The result is plain text and is never read as
+markup later on.
+"""
+
+from __future__ import annotations
+
+import re
+
+# ESC-introduced string sequences (OSC, DCS, SOS, PM, APC) and their 8-bit forms run
+# to BEL or ST; an unterminated one swallows the rest of the string, which is the
+# only safe reading of it.
+_STRING_SEQ = r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c|$)"
+# CSI: parameters, intermediates and a final byte.
+_CSI_SEQ = r"(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?"
+# Any other ESC + intermediates + final byte (charset switches, keypad modes ...).
+_ESC_SEQ = r"\x1b[\x20-\x2f]*[\x30-\x7e]?"
+_ESCAPES = re.compile(f"{_STRING_SEQ}|{_CSI_SEQ}|{_ESC_SEQ}")
+
+# C0 except tab/newline/CR, DEL, C1, bidi embeddings/overrides/isolates, and the
+# BOM/zero-width no-break space, which only confuses terminals.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
+_SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u2028\u2029\u3000]+")
+_BLANK_LINES = re.compile(r"\n[ \t]*\n[\s]*")
+_LINE_SPACE = re.compile(r"[ \t\u00a0]+")
+
+
+def strip_controls(text: str) -> str:
+    """Remove escape sequences and control characters; keep newlines and tabs."""
+    if text.isprintable():
+        return text
+    text = _ESCAPES.sub("", text)
+    return _CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def clean_line(text: str | None) -> str:
+    """One line of plain text (titles, names): controls gone, whitespace folded."""
+    if not text:
+        return ""
+    return _SPACES.sub(" ", strip_controls(text)).strip()
+
+
+def clean_optional(text: str | None) -> str | None:
+    """Like :func:`clean_line`, but an empty result is ``None``."""
+    return clean_line(text) or None
+
+
+def clean_block(text: str | None) -> str:
+    """Multi-line plain text: paragraphs separated by exactly one blank line."""
+    if not text:
+        return ""
+    text = strip_controls(text).replace("\t", " ")
+    paragraphs = []
+    for para in _BLANK_LINES.split(text):
+        lines = [_LINE_SPACE.sub(" ", line).strip() for line in para.split("\n")]
+        joined = "\n".join(line for line in lines if line)
+        if joined:
+            paragraphs.append(joined)
+    return "\n\n".join(paragraphs)

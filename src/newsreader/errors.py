@@ -1,0 +1,44 @@
+"""One exception family. Each error renders as one line that names the file or URL."""
+
+from __future__ import annotations
+
+
+class NewsreaderError(Exception):
+    """Base of every error a user can cause; ``str()`` is the one line we print."""
+
+    exit_code = 1
+
+    def __init__(self, where: str, problem: str) -> None:
+        super().__init__(f"{where}: {problem}")
+        self.where = where
+        self.problem = problem
+
+
+class ConfigError(NewsreaderError):
+    """feeds.yaml (or a theme, or OPML) is invalid; ``line`` is 1-based when known."""
+
+    exit_code = 2
+
+    def __init__(self, where: str, problem: str, line: int | None = None) -> None:
+        self.line = line
+        location = f"{where}:{line}" if line is not None else where
+        super().__init__(location, problem)
+        self.where = where
+
+
+class SourceError(NewsreaderError):
+    """A file or URL could not be read."""
+
+
+class ParseError(NewsreaderError):
+    """Content was read but is not a feed or article we understand."""
+
+
+class StoreError(NewsreaderError):
+    """The database file cannot be opened or written."""
+
+
+class UsageError(NewsreaderError):
+    """Bad command-line usage."""
+
+    exit_code = 2

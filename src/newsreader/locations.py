@@ -1,0 +1,67 @@
+"""Where newsreader keeps things: user config, data, themes, and the bundled files."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+APP_NAME = "newsreader"
+
+
+def bundled_dir() -> Path:
+    """The default feeds.yaml, samples/ and themes/: inside the wheel, or the repo root."""
+    packaged = Path(__file__).parent / "data"
+    if (packaged / "feeds.yaml").is_file():
+        return packaged
+    return Path(__file__).resolve().parents[2]
+
+
+def user_config_dir() -> Path:
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME, appauthor=False)
+
+
+def user_data_dir() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def default_config_path() -> Path:
+    """``$NEWSREADER_CONFIG``, else feeds.yaml in the user config dir, created on first use."""
+    env = os.environ.get("NEWSREADER_CONFIG")
+    if env:
+        return Path(env)
+    path = user_config_dir() / "feeds.yaml"
+    if not path.exists():
+        install_default_config(path)
+    return path
+
+
+def install_default_config(path: Path) -> None:
+    """Copy the bundled feeds.yaml and the samples it names next to ``path``."""
+    src = bundled_dir()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src / "feeds.yaml", path)
+    samples = path.parent / "samples"
+    if not samples.exists():
+        shutil.copytree(src / "samples", samples)
+
+
+def default_db_path() -> Path:
+    """``$NEWSREADER_DB``, else newsreader.db in the user data dir."""
+    env = os.environ.get("NEWSREADER_DB")
+    if env:
+        return Path(env)
+    return user_data_dir() / "newsreader.db"
+
+
+def bundled_themes_dir() -> Path:
+    return bundled_dir() / "themes"
+
+
+def user_themes_dir(config_path: Path) -> Path:
+    """User themes live in a ``themes/`` folder next to the user's feeds.yaml."""
+    return config_path.parent / "themes"

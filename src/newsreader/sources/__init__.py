@@ -1,0 +1,1 @@
+"""The pluggable source layer: retrievers that turn a configured feed into Feeds."""
