@@ -1,13 +1,40 @@
-"""feeds.yaml -> a validated :class:`Config`. Errors carry the file and line number."""
+"""feeds.yaml -> a validated :class:`Config`. Errors carry the file and line number.
+
+The YAML is composed into nodes (safe loader only) rather than loaded into plain
+values, so every problem can name the line it is on. ``yaml`` is imported when a
+file is read: importing this module stays cheap.
+"""
 
 from __future__ import annotations
 
+import math
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from newsreader.errors import ConfigError
+
+if TYPE_CHECKING:
+    from yaml.nodes import MappingNode, Node
 
 DEFAULT_GROUP = "Feeds"
+
+BUILTIN_SOURCES = ("local", "http")
+URL_SCHEMES = ("http", "https", "file")
+
+_TOP_KEYS = ("settings", "feeds", "keys")
+_SETTING_KEYS = ("theme", "refresh_minutes", "max_articles", "headers", "timeout")
+_FEED_KEYS = ("name", "url", "path", "source", "options", "group")
+# Keys a feed may carry to override ``settings:`` for itself.
+_OVERRIDE_KEYS = ("refresh_minutes", "max_articles", "headers", "timeout")
+_TARGET_KEYS = ("url", "path", "source")
+
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_STR_TAG = "tag:yaml.org,2002:str"
+_NULL_TAG = "tag:yaml.org,2002:null"
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +53,8 @@ class FeedConfig:
 
     ``source`` is the registry name of the source that reads it: ``local`` for
     ``path:``, ``http`` for ``url:``, or a plugin's name. ``target`` is the resolved
-    path (absolute) or the URL; plugins read their ``options``.
+    path (absolute) or the URL; plugins read their ``options``. ``url`` is the
+    ``url:`` as written (also for a ``file://`` URL), None for ``path:``/``source:``.
     """
 
     name: str
@@ -36,6 +64,7 @@ class FeedConfig:
     options: Mapping[str, Any] = field(default_factory=dict)
     settings: FeedSettings = field(default_factory=FeedSettings)
     line: int | None = None
+    url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,3 +74,430 @@ class Config:
     theme: str | None = None
     defaults: FeedSettings = field(default_factory=FeedSettings)
     keys: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """Group names in the order they first appear in ``feeds:``."""
+        return tuple(dict.fromkeys(feed.group for feed in self.feeds))
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate ``path``; raise :class:`ConfigError` naming the line at fault."""
+    return parse_config(read_config_text(path), path)
+
+
+def read_config_text(path: Path) -> str:
+    """The file's text, with every way of not being a readable UTF-8 file as one error."""
+    where = str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(where, "no such file") from None
+    except IsADirectoryError:
+        raise ConfigError(where, "is a folder, expected a YAML file") from None
+    except OSError as exc:
+        if path.is_dir():
+            raise ConfigError(where, "is a folder, expected a YAML file") from None
+        raise ConfigError(where, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ConfigError(where, "not UTF-8 text", line) from None
+
+
+def parse_config(text: str, path: Path) -> Config:
+    """Validate YAML ``text`` as the feeds.yaml at ``path`` (relative paths resolve there)."""
+    return _Parser(path).parse(text)
+
+
+def compose_yaml(text: str, where: str) -> Node | None:
+    """The YAML node tree of ``text`` (None when empty); syntax errors become ConfigError."""
+    import yaml
+
+    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return yaml.compose(text, Loader=loader_cls)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise ConfigError(where, f"invalid YAML: {problem}", line) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(where, f"invalid YAML: {_one_line(str(exc))}") from None
+
+
+def run_check(path: Path) -> int:
+    """``newsreader config check``: validate, then load the plugins the config names."""
+    try:
+        config = load_config(path)
+    except ConfigError as exc:
+        print(f"newsreader: {exc}", file=sys.stderr)
+        return exc.exit_code
+    feeds = len(config.feeds)
+    groups = len(config.groups)
+    print(f"{path}: OK, {_plural(feeds, 'feed')} in {_plural(groups, 'group')}")
+    plugins = sorted({f.source for f in config.feeds if f.source not in BUILTIN_SOURCES})
+    if not plugins:
+        return 0
+    from newsreader.sources.registry import load_sources
+
+    _, problems = load_sources(plugins)
+    for problem in problems:
+        print(f"newsreader: {problem}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _line(node: Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+def _did_you_mean(word: str, choices: tuple[str, ...]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word.lower(), choices, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _kind(node: Node) -> str:
+    """How a node reads to a user, for "expected X, got Y" messages."""
+    from yaml.nodes import MappingNode, SequenceNode
+
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    return {
+        _NULL_TAG: "nothing",
+        "tag:yaml.org,2002:bool": "true/false",
+        "tag:yaml.org,2002:int": "a number",
+        "tag:yaml.org,2002:float": "a number",
+        _STR_TAG: "text",
+    }.get(node.tag, f"a {node.tag.rsplit(':', 1)[-1]} value")
+
+
+class _Parser:
+    """Walks the composed node tree; every check raises with the node's line."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.where = str(path)
+        self.base = path.parent
+        self._constructor: Any = None
+
+    def error(self, node: Node | None, problem: str) -> ConfigError:
+        return ConfigError(self.where, problem, _line(node) if node is not None else None)
+
+    def parse(self, text: str) -> Config:
+        root = compose_yaml(text, self.where)
+        if root is None or self.is_null(root):
+            return Config(path=self.path)
+        top = self.mapping(root, "the file", "a mapping with 'feeds:' (and 'settings:', 'keys:')")
+        for key, knode in top.items():
+            if key not in _TOP_KEYS:
+                raise self.error(knode[0], f"unknown key '{key}'{_did_you_mean(key, _TOP_KEYS)}")
+        theme: str | None = None
+        defaults = FeedSettings()
+        if "settings" in top and not self.is_null(top["settings"][1]):
+            smap = self.mapping(top["settings"][1], "settings")
+            for key, (knode, _) in smap.items():
+                if key not in _SETTING_KEYS:
+                    hint = _did_you_mean(key, _SETTING_KEYS)
+                    raise self.error(knode, f"unknown key '{key}' in settings{hint}")
+            if "theme" in smap:
+                theme = self.text(smap["theme"][1], "theme")
+            defaults = self.settings(smap, FeedSettings())
+        keys: dict[str, str] = {}
+        if "keys" in top and not self.is_null(top["keys"][1]):
+            keys = self.keymap(top["keys"][1])
+        feeds: tuple[FeedConfig, ...] = ()
+        if "feeds" in top and not self.is_null(top["feeds"][1]):
+            feeds = self.feeds(top["feeds"][1], defaults)
+        return Config(path=self.path, feeds=feeds, theme=theme, defaults=defaults, keys=keys)
+
+    # -- node helpers -----------------------------------------------------------
+
+    def is_null(self, node: Node) -> bool:
+        from yaml.nodes import ScalarNode
+
+        return isinstance(node, ScalarNode) and node.tag == _NULL_TAG
+
+    def value(self, node: Node) -> Any:
+        """A plain Python value for ``node`` through PyYAML's safe constructor."""
+        import yaml
+
+        if self._constructor is None:
+            self._constructor = yaml.constructor.SafeConstructor()
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark is not None else _line(node)
+            raise ConfigError(self.where, _one_line(exc.problem or str(exc)), line) from None
+        except yaml.YAMLError as exc:
+            raise self.error(node, _one_line(str(exc))) from None
+
+    def mapping(
+        self, node: Node, what: str, expected: str = "a mapping"
+    ) -> dict[str, tuple[Node, Node]]:
+        """A mapping's entries by key, with merge keys applied and duplicates refused."""
+        from yaml.nodes import MappingNode
+
+        if not isinstance(node, MappingNode) or node.tag != _MAP_TAG:
+            raise self.error(node, f"{what} must be {expected}, not {_kind(node)}")
+        self.flatten(node)
+        entries: dict[str, tuple[Node, Node]] = {}
+        for knode, vnode in node.value:
+            key = self.key(knode, what)
+            if key in entries:
+                first = _line(entries[key][0])
+                raise self.error(knode, f"duplicate key '{key}' in {what} (first at line {first})")
+            entries[key] = (knode, vnode)
+        return entries
+
+    def flatten(self, node: MappingNode) -> None:
+        """Apply YAML merge keys (``<<: *defaults``) the way safe_load does."""
+        import yaml
+
+        if self._constructor is None:
+            self._constructor = yaml.constructor.SafeConstructor()
+        try:
+            self._constructor.flatten_mapping(node)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark is not None else _line(node)
+            raise ConfigError(self.where, _one_line(exc.problem or str(exc)), line) from None
+
+    def key(self, node: Node, what: str) -> str:
+        from yaml.nodes import ScalarNode
+
+        if not isinstance(node, ScalarNode) or node.tag != _STR_TAG:
+            raise self.error(node, f"keys in {what} must be names, not {_kind(node)}")
+        return str(node.value)
+
+    def text(self, node: Node, what: str, *, allow_empty: bool = False) -> str:
+        from yaml.nodes import ScalarNode
+
+        if not isinstance(node, ScalarNode) or node.tag != _STR_TAG:
+            raise self.error(node, f"{what} must be text, not {_kind(node)}")
+        value = str(node.value)
+        if not allow_empty and not value.strip():
+            raise self.error(node, f"{what} must not be empty")
+        if not value.isprintable():
+            raise self.error(node, f"{what} must not contain control characters or line breaks")
+        return value.strip()
+
+    def integer(self, node: Node, what: str, *, minimum: int) -> int:
+        value = self.value(node) if node.tag == "tag:yaml.org,2002:int" else None
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise self.error(node, f"{what} must be a whole number, not {_kind(node)}")
+        if value < minimum:
+            raise self.error(node, f"{what} must be at least {minimum}, not {value}")
+        return value
+
+    def number(self, node: Node, what: str) -> float:
+        numeric = node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+        value = self.value(node) if numeric else None
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise self.error(node, f"{what} must be a number of seconds, not {_kind(node)}")
+        if not math.isfinite(value) or value <= 0:
+            raise self.error(node, f"{what} must be more than 0 seconds, not {value}")
+        return float(value)
+
+    # -- sections ---------------------------------------------------------------
+
+    def settings(self, entries: dict[str, tuple[Node, Node]], base: FeedSettings) -> FeedSettings:
+        """``base`` with the override keys found in ``entries`` applied."""
+        refresh = base.refresh_minutes
+        max_articles = base.max_articles
+        headers = base.headers
+        timeout = base.timeout_seconds
+        if "refresh_minutes" in entries:
+            refresh = self.integer(entries["refresh_minutes"][1], "refresh_minutes", minimum=1)
+        if "max_articles" in entries:
+            vnode = entries["max_articles"][1]
+            max_articles = (
+                None if self.is_null(vnode) else self.integer(vnode, "max_articles", minimum=1)
+            )
+        if "headers" in entries:
+            headers = _merge_headers(base.headers, self.headers(entries["headers"][1]))
+        if "timeout" in entries:
+            timeout = self.number(entries["timeout"][1], "timeout")
+        return FeedSettings(
+            refresh_minutes=refresh,
+            max_articles=max_articles,
+            headers=headers,
+            timeout_seconds=timeout,
+        )
+
+    def headers(self, node: Node) -> dict[str, str]:
+        """HTTP headers: token names, one-line values (no header injection)."""
+        import re
+
+        result: dict[str, str] = {}
+        token = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+        for name, (knode, vnode) in self.mapping(node, "headers").items():
+            if not token.fullmatch(name):
+                raise self.error(knode, f"'{name}' is not a valid HTTP header name")
+            value = self.scalar_text(vnode, f"header '{name}'")
+            if "\r" in value or "\n" in value or not value.isprintable():
+                raise self.error(vnode, f"header '{name}' must be one line of text")
+            result[name] = value
+        return result
+
+    def scalar_text(self, node: Node, what: str) -> str:
+        """Text, or a number/word YAML typed for the user (``5``, ``on``) as written."""
+        from yaml.nodes import ScalarNode
+
+        if not isinstance(node, ScalarNode) or self.is_null(node):
+            raise self.error(node, f"{what} must be text, not {_kind(node)}")
+        return str(node.value)
+
+    def keymap(self, node: Node) -> dict[str, str]:
+        """``keys:`` binding id -> key(s), e.g. ``next_unread: "n,ctrl+n"``."""
+        result: dict[str, str] = {}
+        for binding, (_, vnode) in self.mapping(node, "keys", "a mapping of action to key").items():
+            keys = self.scalar_text(vnode, f"keys.{binding}").strip()
+            if not keys or not keys.isprintable():
+                raise self.error(vnode, f"keys.{binding} must name a key such as 'j' or 'ctrl+r'")
+            result[binding] = keys
+        return result
+
+    def feeds(self, node: Node, defaults: FeedSettings) -> tuple[FeedConfig, ...]:
+        from yaml.nodes import SequenceNode
+
+        if not isinstance(node, SequenceNode) or node.tag != _SEQ_TAG:
+            raise self.error(node, f"feeds must be a list of feeds, not {_kind(node)}")
+        seen: dict[str, int] = {}
+        result = []
+        for item in node.value:
+            feed = self.feed(item, defaults)
+            if feed.name in seen:
+                raise ConfigError(
+                    self.where,
+                    f"duplicate feed name '{feed.name}' (first at line {seen[feed.name]})",
+                    feed.line,
+                )
+            seen[feed.name] = feed.line or 0
+            result.append(feed)
+        return tuple(result)
+
+    def feed(self, node: Node, defaults: FeedSettings) -> FeedConfig:
+        entries = self.mapping(node, "a feed", "a mapping with name: and url:, path: or source:")
+        allowed = _FEED_KEYS + _OVERRIDE_KEYS
+        for key, (knode, _) in entries.items():
+            if key not in allowed:
+                raise self.error(knode, f"unknown key '{key}' in feed{_did_you_mean(key, allowed)}")
+        given = [k for k in _TARGET_KEYS if k in entries]
+        if not given:
+            raise self.error(node, "feed needs one of url:, path: or source:")
+        if len(given) > 1:
+            second = entries[given[1]][0]
+            raise self.error(second, f"feed has both {given[0]}: and {given[1]}: (give only one)")
+        kind = given[0]
+        vnode = entries[kind][1]
+        options: dict[str, Any] = {}
+        url: str | None = None
+        if kind == "url":
+            url = self.text(vnode, "url")
+            source, target = self.url(vnode, url)
+        elif kind == "path":
+            source, target = "local", self.local_path(self.text(vnode, "path"))
+        else:
+            source = self.source_name(vnode)
+            target = source
+        if "options" in entries:
+            onode = entries["options"][1]
+            if kind != "source":
+                raise self.error(entries["options"][0], "options: only applies to source: feeds")
+            if not self.is_null(onode):
+                self.mapping(onode, "options")
+                options = self.value(onode)
+        name = (
+            self.text(entries["name"][1], "name")
+            if "name" in entries
+            else (url or self.text(vnode, kind))
+        )
+        group = self.text(entries["group"][1], "group") if "group" in entries else DEFAULT_GROUP
+        return FeedConfig(
+            name=name,
+            source=source,
+            target=target,
+            group=group,
+            options=options,
+            settings=self.settings(entries, defaults),
+            line=_line(node),
+            url=url,
+        )
+
+    def url(self, node: Node, url: str) -> tuple[str, str]:
+        """(source, target) for ``url:``: http(s) stays a URL, ``file://`` becomes a path."""
+        from urllib.parse import unquote, urlsplit
+
+        if " " in url:
+            raise self.error(node, f"url '{url}' must not contain spaces (write them as %20)")
+        try:
+            parts = urlsplit(url)
+        except ValueError as exc:
+            raise self.error(node, f"url '{url}' is not a valid URL: {exc}") from None
+        scheme = parts.scheme.lower()
+        if not scheme:
+            raise self.error(node, f"url '{url}' needs a scheme: http://, https:// or file://")
+        if scheme not in URL_SCHEMES:
+            raise self.error(
+                node, f"url '{url}': unsupported scheme '{scheme}' (use http, https or file)"
+            )
+        if scheme == "file":
+            if parts.netloc not in ("", "localhost"):
+                raise self.error(node, f"url '{url}': file URLs must name a local path")
+            if not parts.path:
+                raise self.error(node, f"url '{url}' names no file")
+            return "local", self.local_path(unquote(parts.path))
+        if not parts.hostname:
+            raise self.error(node, f"url '{url}' names no host")
+        return "http", url
+
+    def local_path(self, text: str) -> str:
+        """An absolute path: ``~`` expanded, relative paths taken from feeds.yaml's folder."""
+        path = Path(text).expanduser()
+        if not path.is_absolute():
+            path = self.base / path
+        return str(Path(_normpath(path)))
+
+    def source_name(self, node: Node) -> str:
+        name = self.text(node, "source")
+        if name in BUILTIN_SOURCES:
+            hint = "url:" if name == "http" else "path:"
+            raise self.error(node, f"source '{name}' is built in: use {hint} instead")
+        from newsreader.sources.registry import source_names
+
+        names = source_names()
+        if name not in names:
+            plugins = tuple(n for n in names if n not in BUILTIN_SOURCES)
+            hint = _did_you_mean(name, plugins) if plugins else ""
+            installed = ", ".join(plugins) if plugins else "none"
+            raise self.error(
+                node, f"unknown source '{name}'{hint}: no such plugin installed (have: {installed})"
+            )
+        return name
+
+
+def _normpath(path: Path) -> str:
+    import os
+
+    return os.path.normpath(os.path.abspath(path))
+
+
+def _merge_headers(base: Mapping[str, str], extra: Mapping[str, str]) -> dict[str, str]:
+    """Headers of ``base`` overridden by ``extra``; header names compare case-insensitively."""
+    merged = {k: v for k, v in base.items() if k.lower() not in {e.lower() for e in extra}}
+    merged.update(extra)
+    return merged

@@ -1,0 +1,163 @@
+"""Source name -> :class:`~newsreader.sources.base.Source`, from the ``newsreader.sources``
+entry points.
+
+Names are listed from package metadata without importing any plugin; a plugin is
+imported the first time a feed uses it. The built-ins go through the same path (the
+project registers them as entry points); the fallback table below keeps them working
+in a checkout whose metadata does not list them. A plugin that fails to import or to
+build is reported in one line and never takes the others down.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import threading
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from newsreader.errors import SourceError
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
+
+    from newsreader.sources.base import Source
+
+GROUP = "newsreader.sources"
+
+# Built-in sources, as they appear in pyproject.toml's entry points.
+BUILTINS: dict[str, str] = {
+    "local": "newsreader.sources.local:LocalSource",
+    "http": "newsreader.sources.http:HttpSource",
+}
+
+
+class PluginError(SourceError):
+    """A source plugin could not be imported or built; the message is one line."""
+
+    def __init__(self, name: str, value: str, problem: str) -> None:
+        super().__init__(f"plugin '{name}' ({value})", problem)
+        self.name = name
+
+
+_lock = threading.RLock()
+_loaded: dict[str, Source] = {}
+_failed: dict[str, PluginError] = {}
+_conflicts: list[str] = []
+
+
+@functools.cache
+def _entry_points() -> dict[str, EntryPoint]:
+    """Every registered source by name; built-in names always mean the built-ins."""
+    from importlib.metadata import EntryPoint, entry_points
+
+    found: dict[str, EntryPoint] = {}
+    for ep in entry_points(group=GROUP):
+        if ep.name in BUILTINS and ep.value != BUILTINS[ep.name]:
+            _conflicts.append(
+                f"plugin '{ep.name}' ({ep.value}) ignored: '{ep.name}' is a built-in source"
+            )
+            continue
+        found.setdefault(ep.name, ep)
+    for name, value in BUILTINS.items():
+        found.setdefault(name, EntryPoint(name=name, value=value, group=GROUP))
+    return found
+
+
+def source_names() -> list[str]:
+    """Names feeds.yaml may use in ``source:``, built-ins first; imports no plugin."""
+    names = list(_entry_points())
+    builtins = [n for n in BUILTINS if n in names]
+    return builtins + sorted(n for n in names if n not in BUILTINS)
+
+
+def entry_point_value(name: str) -> str | None:
+    """``module:object`` registered for ``name``, None when no such source exists."""
+    ep = _entry_points().get(name)
+    return ep.value if ep is not None else None
+
+
+def get_source(name: str) -> Source:
+    """The source called ``name``, imported and built on first use.
+
+    Raises :class:`SourceError` for an unknown name and :class:`PluginError` when the
+    plugin is broken (the failure is remembered, so it is reported, not retried).
+    """
+    with _lock:
+        if name in _loaded:
+            return _loaded[name]
+        if name in _failed:
+            raise _failed[name]
+        ep = _entry_points().get(name)
+        if ep is None:
+            raise SourceError(f"source '{name}'", "no such source (is its plugin installed?)")
+        try:
+            source = _build(ep)
+        except PluginError as exc:
+            _failed[name] = exc
+            raise
+        _loaded[name] = source
+        return source
+
+
+def load_sources(names: Iterable[str] | None = None) -> tuple[dict[str, Source], list[str]]:
+    """Load ``names`` (default: every registered source); broken ones become warnings.
+
+    Returns the sources that loaded and one line per problem, for callers that report
+    (``newsreader config check``) rather than fail.
+    """
+    wanted = list(names) if names is not None else source_names()
+    sources: dict[str, Source] = {}
+    problems: list[str] = list(_conflicts) if names is None else []
+    for name in wanted:
+        try:
+            sources[name] = get_source(name)
+        except SourceError as exc:
+            problems.append(str(exc))
+    return sources, problems
+
+
+def warn_broken(problems: Iterable[str]) -> None:
+    """Print each problem as its own ``newsreader:`` line on stderr."""
+    for problem in problems:
+        print(f"newsreader: {problem}", file=sys.stderr)
+
+
+def reset() -> None:
+    """Forget loaded plugins and re-read the entry points (tests, after installs)."""
+    with _lock:
+        _loaded.clear()
+        _failed.clear()
+        _conflicts.clear()
+        _entry_points.cache_clear()
+
+
+def _build(ep: EntryPoint) -> Source:
+    """Import ``ep`` and turn what it names into a Source instance.
+
+    The entry point may name a class or factory (called with no arguments) or a
+    ready-made object; either way the result must have a ``fetch`` method.
+    """
+    try:
+        obj = ep.load()
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # a plugin may even call sys.exit() while importing
+        raise PluginError(ep.name, ep.value, f"failed to load: {_describe(exc)}") from None
+    try:
+        source = obj() if isinstance(obj, type) or not hasattr(obj, "fetch") else obj
+    except Exception as exc:
+        raise PluginError(ep.name, ep.value, f"failed to start: {_describe(exc)}") from None
+    if not callable(getattr(source, "fetch", None)):
+        raise PluginError(ep.name, ep.value, "failed to load: it has no fetch() method")
+    if not isinstance(getattr(source, "name", None), str):
+        try:
+            source.name = ep.name
+        except AttributeError:
+            raise PluginError(ep.name, ep.value, "failed to load: it has no name") from None
+    return source
+
+
+def _describe(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
