@@ -35,6 +35,8 @@ _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _STR_TAG = "tag:yaml.org,2002:str"
 _NULL_TAG = "tag:yaml.org,2002:null"
+# Scalars YAML types on its own (``2600``, ``on``, ``2024-01-01``) that names may be.
+_TYPED_SCALAR_TAGS = tuple(f"tag:yaml.org,2002:{t}" for t in ("int", "float", "bool", "timestamp"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +123,10 @@ def compose_yaml(text: str, where: str) -> Node | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        problem = exc.problem or exc.context or "invalid YAML"
+        problem = _one_line(exc.problem or exc.context or "not valid")
+        context = exc.context_mark
+        if exc.context and context is not None and context.line + 1 != line:
+            problem += f" ({_one_line(exc.context)} on line {context.line + 1})"
         raise ConfigError(where, f"invalid YAML: {problem}", line) from None
     except yaml.YAMLError as exc:
         raise ConfigError(where, f"invalid YAML: {_one_line(str(exc))}") from None
@@ -168,20 +173,21 @@ def _did_you_mean(word: str, choices: tuple[str, ...]) -> str:
 
 
 def _kind(node: Node) -> str:
-    """How a node reads to a user, for "expected X, got Y" messages."""
-    from yaml.nodes import MappingNode, SequenceNode
-
-    if isinstance(node, MappingNode):
-        return "a mapping"
-    if isinstance(node, SequenceNode):
-        return "a list"
-    return {
+    """How a node reads to a user, for "must be X, not Y" messages."""
+    kinds = {
+        _MAP_TAG: "a mapping",
+        _SEQ_TAG: "a list",
         _NULL_TAG: "nothing",
         "tag:yaml.org,2002:bool": "true/false",
         "tag:yaml.org,2002:int": "a number",
         "tag:yaml.org,2002:float": "a number",
+        "tag:yaml.org,2002:timestamp": "a date",
         _STR_TAG: "text",
-    }.get(node.tag, f"a {node.tag.rsplit(':', 1)[-1]} value")
+    }
+    tag = str(node.tag)
+    if tag in kinds:
+        return kinds[tag]
+    return f"a value tagged {tag.replace('tag:yaml.org,2002:', '!!')}"
 
 
 class _Parser:
@@ -283,13 +289,17 @@ class _Parser:
             raise self.error(node, f"keys in {what} must be names, not {_kind(node)}")
         return str(node.value)
 
-    def text(self, node: Node, what: str, *, allow_empty: bool = False) -> str:
+    def text(self, node: Node, what: str, *, as_written: bool = False) -> str:
+        """One line of text; ``as_written`` also takes ``2600`` or ``on`` as the user typed it."""
         from yaml.nodes import ScalarNode
 
-        if not isinstance(node, ScalarNode) or node.tag != _STR_TAG:
+        plain = isinstance(node, ScalarNode) and (
+            node.tag == _STR_TAG or (as_written and node.tag in _TYPED_SCALAR_TAGS)
+        )
+        if not plain:
             raise self.error(node, f"{what} must be text, not {_kind(node)}")
         value = str(node.value)
-        if not allow_empty and not value.strip():
+        if not value.strip():
             raise self.error(node, f"{what} must not be empty")
         if not value.isprintable():
             raise self.error(node, f"{what} must not contain control characters or line breaks")
@@ -357,7 +367,7 @@ class _Parser:
         """Text, or a number/word YAML typed for the user (``5``, ``on``) as written."""
         from yaml.nodes import ScalarNode
 
-        if not isinstance(node, ScalarNode) or self.is_null(node):
+        if not isinstance(node, ScalarNode) or node.tag not in (_STR_TAG, *_TYPED_SCALAR_TAGS):
             raise self.error(node, f"{what} must be text, not {_kind(node)}")
         return str(node.value)
 
@@ -422,11 +432,15 @@ class _Parser:
                 self.mapping(onode, "options")
                 options = self.value(onode)
         name = (
-            self.text(entries["name"][1], "name")
+            self.text(entries["name"][1], "name", as_written=True)
             if "name" in entries
             else (url or self.text(vnode, kind))
         )
-        group = self.text(entries["group"][1], "group") if "group" in entries else DEFAULT_GROUP
+        group = (
+            self.text(entries["group"][1], "group", as_written=True)
+            if "group" in entries
+            else DEFAULT_GROUP
+        )
         return FeedConfig(
             name=name,
             source=source,
