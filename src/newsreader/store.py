@@ -504,6 +504,13 @@ class Store:
                 (message, now, feed_id),
             )
 
+    def article_count(self, name: str) -> int:
+        rows = self._read(
+            "SELECT count(*) FROM articles WHERE feed_id = (SELECT id FROM feeds WHERE name = ?)",
+            (name,),
+        )
+        return int(rows[0][0])  # type: ignore[call-overload]
+
     def set_warning(self, name: str, message: str | None) -> None:
         """A problem that did not stop the fetch (e.g. one unreadable file of a folder)."""
         with self._write() as db:

@@ -1,0 +1,250 @@
+"""Concurrent refresh of every feed, and the headless ``newsreader fetch`` command.
+
+All feeds run at once on one event loop and share one ``httpx.AsyncClient``; a
+feed's failure is stored with the feed (its articles stay) and never stops the
+others. Progress is reported through a callback, so the UI can drive this without
+this module knowing about Textual.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+from newsreader.errors import NewsreaderError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import httpx
+
+    from newsreader.config import FeedConfig
+    from newsreader.sources.base import FetchResult, Source
+    from newsreader.store import Store
+
+OK = "ok"
+NOT_MODIFIED = "not modified"
+ERROR = "error"
+# A source that hangs (a plugin, a stuck file system) is given up after this many
+# times the feed's own timeout.
+_DEADLINE_FACTOR = 4
+
+
+class FeedOutcome(NamedTuple):
+    """How one feed's refresh went. ``error`` is the one line to show when it failed."""
+
+    name: str
+    status: str
+    new: int = 0
+    total: int = 0
+    error: str | None = None
+    updated: int = 0
+    # Problems that did not stop the feed (e.g. one unreadable file in a folder).
+    warnings: tuple[str, ...] = ()
+    moved_to: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.status == ERROR or bool(self.warnings)
+
+
+class RunContext:
+    """The shared resources of one refresh run; the HTTP client is made on first use."""
+
+    def __init__(self) -> None:
+        self._client: httpx.AsyncClient | None = None
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        if self._client is None:
+            from newsreader.sources.http import new_client
+
+            self._client = new_client()
+        return self._client
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+
+def _source(name: str) -> Source:
+    try:
+        from newsreader.sources.registry import get_source
+    except ImportError:  # a checkout without the registry: the built-ins only
+        from newsreader.sources.http import HttpSource
+        from newsreader.sources.local import LocalSource
+
+        builtins: dict[str, Source] = {"local": LocalSource(), "http": HttpSource()}
+        if name not in builtins:
+            from newsreader.errors import SourceError
+
+            raise SourceError(f"source '{name}'", "no such source") from None
+        return builtins[name]
+    return get_source(name)
+
+
+def _one_line(feed: FeedConfig, exc: BaseException) -> str:
+    """A failure as one line that names the feed's file or URL."""
+    if isinstance(exc, NewsreaderError):
+        return " ".join(str(exc).split())
+    if isinstance(exc, TimeoutError):
+        return f"{feed.target}: gave up (no result after {_deadline(feed):g} s)"
+    text = " ".join(str(exc).split())
+    problem = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    return f"{feed.target or feed.name}: source '{feed.source}' failed ({problem})"
+
+
+def _deadline(feed: FeedConfig) -> float:
+    return max(60.0, feed.settings.timeout_seconds * _DEADLINE_FACTOR)
+
+
+async def _fetch(feed: FeedConfig, store: Store, context: RunContext) -> FetchResult:
+    source = _source(feed.source)
+    state = store.fetch_state(feed.name)
+    async with asyncio.timeout(_deadline(feed)):
+        return await source.fetch(feed, state, context)
+
+
+async def refresh_one(feed: FeedConfig, store: Store, context: RunContext) -> FeedOutcome:
+    """Fetch and store one feed; every failure becomes an ``error`` outcome."""
+    try:
+        result = await _fetch(feed, store, context)
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:
+        message = _one_line(feed, exc)
+        store.save_error(feed.name, message)
+        return FeedOutcome(feed.name, ERROR, total=store.article_count(feed.name), error=message)
+    stats = store.save_result(feed.name, result, feed.settings.max_articles)
+    warnings = tuple(" ".join(w.split()) for w in getattr(result, "warnings", ()) or ())
+    if warnings:
+        store.set_warning(feed.name, "; ".join(warnings))
+    status = NOT_MODIFIED if result.feed is None else OK
+    return FeedOutcome(
+        feed.name,
+        status,
+        new=stats.new,
+        total=stats.total,
+        updated=stats.updated,
+        warnings=warnings,
+        moved_to=result.moved_to,
+    )
+
+
+async def refresh_feeds(
+    feeds: Sequence[FeedConfig],
+    store: Store,
+    *,
+    on_progress: Callable[[FeedOutcome], None] | None = None,
+) -> list[FeedOutcome]:
+    """Refresh ``feeds`` concurrently; outcomes come back in the order of ``feeds``."""
+    context = RunContext()
+
+    async def run(feed: FeedConfig) -> FeedOutcome:
+        outcome = await refresh_one(feed, store, context)
+        if on_progress is not None:
+            on_progress(outcome)
+        return outcome
+
+    try:
+        return list(await asyncio.gather(*(run(feed) for feed in feeds)))
+    finally:
+        await context.aclose()
+
+
+def run_fetch(config_path: Path, db_path: Path) -> int:
+    """``newsreader fetch``: refresh every configured feed, then print a summary."""
+    from newsreader.config import load_config
+    from newsreader.store import Store
+
+    config = load_config(config_path)
+    with Store.open(db_path) as store:
+        store.sync_feeds(config.feeds)
+        outcomes = _run_with_progress(config.feeds, store)
+    for outcome in outcomes:
+        if outcome.error:
+            print(f"newsreader: {outcome.error}", file=sys.stderr)
+        for warning in outcome.warnings:
+            print(f"newsreader: {warning}", file=sys.stderr)
+    _print_summary(outcomes)
+    return 1 if any(o.failed for o in outcomes) else 0
+
+
+def _run_with_progress(feeds: Sequence[FeedConfig], store: Store) -> list[FeedOutcome]:
+    if not feeds:
+        return []
+    if sys.stderr.isatty():
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        with Progress(
+            TextColumn("Fetching"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}"),
+            console=Console(stderr=True),
+            transient=True,
+        ) as progress:
+            task = progress.add_task("", total=len(feeds))
+
+            def advance(outcome: FeedOutcome) -> None:
+                progress.update(task, advance=1, description=outcome.name)
+
+            return asyncio.run(refresh_feeds(feeds, store, on_progress=advance))
+
+    done = 0
+
+    def line(outcome: FeedOutcome) -> None:
+        nonlocal done
+        done += 1
+        print(f"[{done}/{len(feeds)}] {outcome.name}: {_status_text(outcome)}", flush=True)
+
+    return asyncio.run(refresh_feeds(feeds, store, on_progress=line))
+
+
+def _status_text(outcome: FeedOutcome, *, table: bool = False) -> str:
+    """``3 new`` for a progress line, ``ok`` in the summary table, plus any notes."""
+    if outcome.status == ERROR:
+        return "error"
+    text = OK if table else f"{outcome.new} new"
+    if outcome.status == NOT_MODIFIED:
+        text = NOT_MODIFIED
+    if outcome.warnings:
+        text += f", {len(outcome.warnings)} unreadable"
+    if outcome.moved_to:
+        text += f", moved to {outcome.moved_to}"
+    return text
+
+
+def _print_summary(outcomes: Sequence[FeedOutcome]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(highlight=False)
+    if not outcomes:
+        console.print("No feeds configured.")
+        return
+    table = Table(title=None, show_edge=False, pad_edge=False)
+    table.add_column("feed", overflow="fold")
+    table.add_column("new", justify="right")
+    table.add_column("total", justify="right")
+    table.add_column("status", overflow="fold")
+    styles = {OK: "green", NOT_MODIFIED: "dim", ERROR: "red"}
+    for o in outcomes:
+        table.add_row(
+            Text(o.name),
+            str(o.new),
+            str(o.total),
+            Text(_status_text(o, table=True)),
+            style=styles.get(o.status),
+        )
+    console.print(table, markup=False)
+    failed = sum(1 for o in outcomes if o.failed)
+    new = sum(o.new for o in outcomes)
+    console.print(
+        f"{len(outcomes)} feeds, {new} new articles, {failed} with problems.", markup=False
+    )
