@@ -8,6 +8,7 @@ untrusted XML: no DTD, no external entities, no network.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 MAX_OPML_BYTES = 20 * 1024 * 1024
 MAX_NAME_CHARS = 200
 FOLDER_SEPARATOR = " / "
+_XML_POSITION = re.compile(r",? line \d+, column \d+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +39,7 @@ class OpmlFeed:
 # -- reading OPML ---------------------------------------------------------------
 
 
-def read_opml(path: Path) -> list[OpmlFeed]:
+def read_opml(path: Path, skipped: list[str] | None = None) -> list[OpmlFeed]:
     """The subscriptions in the OPML file at ``path``, in document order."""
     where = str(path)
     try:
@@ -51,11 +53,15 @@ def read_opml(path: Path) -> list[OpmlFeed]:
         raise ConfigError(where, "is a folder, expected an OPML file") from None
     except OSError as exc:
         raise ConfigError(where, f"cannot read: {exc.strerror or exc}") from None
-    return parse_opml(data, where)
+    return parse_opml(data, where, skipped)
 
 
-def parse_opml(data: bytes, where: str) -> list[OpmlFeed]:
-    """Subscriptions of OPML 1.0/2.0 ``data``; folders (nested outlines) become groups."""
+def parse_opml(data: bytes, where: str, skipped: list[str] | None = None) -> list[OpmlFeed]:
+    """Subscriptions of OPML 1.0/2.0 ``data``; folders (nested outlines) become groups.
+
+    Feed outlines without a usable http(s) ``xmlUrl`` are left out; their labels are
+    appended to ``skipped`` when given.
+    """
     from lxml import etree
 
     parser = etree.XMLParser(
@@ -69,7 +75,7 @@ def parse_opml(data: bytes, where: str) -> list[OpmlFeed]:
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        message = " ".join(str(exc.msg or exc).split())
+        message = _XML_POSITION.sub("", " ".join(str(exc.msg or exc).split()))
         raise ConfigError(where, f"not valid XML: {message}", exc.lineno or None) from None
     if root is None or _local(root.tag) != "opml":
         name = _local(root.tag) if root is not None else "nothing"
@@ -78,7 +84,7 @@ def parse_opml(data: bytes, where: str) -> list[OpmlFeed]:
     if body is None:
         raise ConfigError(where, "OPML file has no <body>", root.sourceline)
     feeds: list[OpmlFeed] = []
-    _walk(body, [], feeds)
+    _walk(body, [], feeds, skipped if skipped is not None else [])
     return feeds
 
 
@@ -89,7 +95,7 @@ def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1].lower()
 
 
-def _walk(parent: object, folders: list[str], out: list[OpmlFeed]) -> None:
+def _walk(parent: object, folders: list[str], out: list[OpmlFeed], skipped: list[str]) -> None:
     from newsreader.content import clean_line
 
     for child in parent:  # type: ignore[attr-defined]
@@ -104,8 +110,13 @@ def _walk(parent: object, folders: list[str], out: list[OpmlFeed]) -> None:
                 group = FOLDER_SEPARATOR.join(folders) or _category(attrs.get("category"))
                 name = (label or url)[:MAX_NAME_CHARS].strip()
                 out.append(OpmlFeed(name=name, url=url, group=group))
+            else:
+                skipped.append(label or xml_url)
             continue
-        _walk(child, [*folders, label] if label else folders, out)
+        if (attrs.get("type") or "").lower() in ("rss", "atom") and not len(child):
+            skipped.append(label or "(untitled)")
+            continue
+        _walk(child, [*folders, label] if label else folders, out, skipped)
 
 
 def _feed_url(raw: str) -> str | None:
@@ -145,7 +156,8 @@ def _category(raw: str | None) -> str | None:
 
 def run_import(opml_path: Path, config_path: Path) -> int:
     """Add the OPML file's feeds that feeds.yaml does not have yet; print how many."""
-    found = read_opml(opml_path)
+    unusable: list[str] = []
+    found = read_opml(opml_path, unusable)
     exists = config_path.exists()
     text = read_config_text(config_path) if exists else ""
     config = parse_config(text, config_path)
@@ -154,8 +166,10 @@ def run_import(opml_path: Path, config_path: Path) -> int:
         new_text = append_feeds(text, added, str(config_path))
         parse_config(new_text, config_path)
         _write_atomically(config_path, new_text)
-    skipped = f", {present} already there" if present else ""
-    print(f"{config_path}: added {_plural(len(added), 'feed')} from {opml_path}{skipped}")
+    notes = f", {present} already there" if present else ""
+    if unusable:
+        notes += f", {len(unusable)} without an http(s) feed URL left out"
+    print(f"{config_path}: added {_plural(len(added), 'feed')} from {opml_path}{notes}")
     return 0
 
 
@@ -312,8 +326,11 @@ def _plural(count: int, noun: str) -> str:
 
 
 def render_opml(config: Config) -> tuple[str, int]:
-    """OPML 2.0 for the config's http(s) feeds, one outline per group; and how many
-    feeds were left out because they have no web URL (local files, plugins)."""
+    """OPML 2.0 for the config's http(s) feeds, and how many were left out (no web URL).
+
+    Each group is a folder outline; a group named ``A / B`` becomes folder B inside A,
+    which is how it was read from a nested OPML in the first place.
+    """
     import xml.etree.ElementTree as ET
     from email.utils import formatdate
 
@@ -323,16 +340,20 @@ def render_opml(config: Config) -> tuple[str, int]:
     ET.SubElement(head, "dateCreated").text = formatdate(usegmt=True)
     ET.SubElement(head, "docs").text = "https://opml.org/spec2.opml"
     body = ET.SubElement(opml, "body")
-    folders: dict[str, ET.Element] = {}
+    folders: dict[tuple[str, ...], ET.Element] = {}
     left_out = 0
     for feed in config.feeds:
         if feed.source != "http" or not feed.url:
             left_out += 1
             continue
-        folder = folders.get(feed.group)
-        if folder is None:
-            folder = ET.SubElement(body, "outline", text=feed.group, title=feed.group)
-            folders[feed.group] = folder
+        folder = body
+        path: tuple[str, ...] = ()
+        parts = [p for p in feed.group.split(FOLDER_SEPARATOR) if p.strip()] or [feed.group]
+        for part in parts:
+            path = (*path, part)
+            if path not in folders:
+                folders[path] = ET.SubElement(folder, "outline", text=part, title=part)
+            folder = folders[path]
         ET.SubElement(
             folder, "outline", type="rss", text=feed.name, title=feed.name, xmlUrl=feed.url
         )
