@@ -51,6 +51,11 @@ _TIME = (
 )
 _DATE_PATTERNS = (
     re.compile(
+        r"(?<![\d./-])(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<y>(?:19|20)\d{2})(?!\d)"
+        + _TIME,
+        re.IGNORECASE,
+    ),
+    re.compile(
         r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})"
         r"(?!\d)\s*日?" + _TIME,
         re.IGNORECASE,
@@ -72,6 +77,9 @@ _DATE_PATTERNS = (
 )
 
 
+_AMBIGUOUS_DATE = re.compile(r"(?<!\d)\d{1,2}/\d{1,2}/\d{4}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
+
+
 def _offset(tz: str | None) -> timezone | None:
     """Only what the text states: Z/UTC/GMT (+ hours) or a numeric offset; never a zone name."""
     if not tz:
@@ -90,7 +98,15 @@ def _offset(tz: str | None) -> timezone | None:
 
 def _to_iso(match: re.Match[str]) -> str | None:
     groups = match.groupdict()
-    month = int(groups["m"]) if groups.get("m") else _MONTHS[groups["mon"].lower().rstrip(".")]
+    if groups.get("a"):
+        first, second = int(groups["a"]), int(groups["b"])
+        if groups["sep"] == "/" and first <= 12 and second <= 12 and first != second:
+            return None
+        groups["d"], groups["m"] = (groups["b"], groups["a"]) if second > 12 else (first, second)
+    if groups.get("m"):
+        month = int(groups["m"])
+    else:
+        month = _MONTHS[groups["mon"].lower().rstrip(".")]
     try:
         day = datetime(int(groups["y"]), month, int(groups["d"]))
     except ValueError:
@@ -137,7 +153,6 @@ def parse_date_text(text: str | None) -> str | None:
 _OPENING = set("([{（［｛【〔《〈「『")
 _QUOTES = set("\"'“”‘’«»「」『』„‟‹›")
 _COLONS = set(":：︰")
-_LATIN_TRAIL = set(",.;!?%)'&-–/")
 
 
 def _latin(char: str) -> bool:
@@ -148,12 +163,14 @@ def _latin(char: str) -> bool:
 
 
 def _joins(chunk: str, at: int) -> bool:
-    """Whether the single space at ``chunk[at]`` belongs to the headline (SPEC field rules)."""
+    """Whether the single space at ``chunk[at]`` belongs to the headline (SPEC field rules).
+
+    Digits count as part of a Latin run, so ``Top 10 tips`` and ``iPhone 15`` stay whole.
+    """
     left, right = chunk[at - 1], chunk[at + 1]
     if right in _OPENING or left in _COLONS or left in _QUOTES or right in _QUOTES:
         return True
-    left_latin = _latin(left) or (left in _LATIN_TRAIL and at >= 2 and _latin(chunk[at - 2]))
-    return left_latin and _latin(right)
+    return _latin(left) and _latin(right)
 
 
 def split_headlines(line: str) -> list[str]:
@@ -186,7 +203,7 @@ _CRUMB_MARKER = re.compile(
     r"You are here|Your location|Location|Current location|Breadcrumbs?)\s*(?:是)?\s*[:：]\s*",
     re.IGNORECASE,
 )
-_CRUMB_SEP = re.compile(r"\s*(?:>>|»|›|＞|>|→|/|»)\s*")
+_CRUMB_SEP = re.compile(r"\s*(?:>>|»|›|＞|>|→|»)\s*|\s+/\s+")
 _HOME = re.compile(r"^(?:首页|主页|首頁|ホーム|Home|Homepage|Home page|Start)$", re.IGNORECASE)
 
 
@@ -224,11 +241,13 @@ _LABEL = re.compile(
     re.IGNORECASE,
 )
 _SEGMENT_SEP = re.compile(
-    r"\s*[|｜•·]\s*|[ \t]{2,}|[\u3000]+|\s+[-–—]\s+|[,，;；]\s*|[()（）【】\[\]]"
+    r"\s*[|｜•·]\s*|[ \t]{2,}|[\u3000]+|\s+[-–—]\s+|[,，;；]\s*|[()（）【】]"
 )
 _UPDATED_LABEL = re.compile(r"(?:更新时间|Updated|Last updated)\s*[:：]?\s*$", re.IGNORECASE)
-_WEEKDAY = re.compile(
-    r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?$|^(?:星期|周|週)[一二三四五六日天]$|^[ap]\.?m\.?$",
+_NOT_OUTLET = re.compile(
+    rf"^(?:{_OTHER_LABEL}|[A-Z]{{1,4}}T|UTC|GMT|北京时间|[\d\s:.+-]*|[ap]\.?m\.?|"
+    r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|(?:星期|周|週)[一二三四五六日天]|"
+    r"\d+\s*(?:min|minutes?)\s*read|阅读\s*\d+|\d+\s*(?:次|人)\S*)$",
     re.IGNORECASE,
 )
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -251,6 +270,9 @@ def _label_ok(match: re.Match[str], text: str) -> bool:
     if match["via"] or match["author"] and word in ("by", "written by", "posted by", "story by"):
         follower = text[match.end() : match.end() + 1]
         return bool(follower) and (follower.isupper() or not follower.isascii())
+    follower = text[match.end() : match.end() + 1]
+    if match["author"] and word in ("作者", "记者", "記者", "撰文"):
+        return bool(_CJK.match(follower))
     return bool(match["src"]) and not word.isascii()
 
 
@@ -293,33 +315,25 @@ def parse_dateline(lines: list[str]) -> Dateline:
             elif _UPDATED_LABEL.search(before):
                 info.updated = info.updated or found[0]
             rest = before + "  " + rest[found[2] :]
+        rest = _AMBIGUOUS_DATE.sub("  ", rest)
         for kind, text in _split_labels(rest):
-            if kind == "src":
-                info.outlet = info.outlet or _value(text, kind) or None
-                text = _SEGMENT_SEP.split(text.strip(), maxsplit=1)[-1] if text.strip() else ""
-                kind = None
-            elif kind == "author":
-                info.author = info.author or _author(text)
-                continue
-            elif kind in ("other", "updated"):
-                text = _SEGMENT_SEP.split(text.strip(), maxsplit=1)[-1] if text.strip() else ""
-                if _SEGMENT_SEP.search(text) is None and text == _value(text, None):
-                    continue
+            text = text.strip()
+            if kind is not None and text:
+                value = _value(text, kind)
+                if kind == "src":
+                    info.outlet = info.outlet or value or None
+                elif kind == "author":
+                    info.author = info.author or value or None
+                text = text[text.find(value) + len(value) :] if value and value in text else ""
             for part in _SEGMENT_SEP.split(text):
                 part = clean_line(part.strip(" .:：-–—"))
-                if part and not _WEEKDAY.match(part) and not part.isdigit():
+                if part and not _NOT_OUTLET.match(part):
                     info.candidates.append(part)
     if info.outlet is None and info.candidates:
         info.outlet = info.candidates[-1]
     if info.published is None:
         info.published = info.updated
     return info
-
-
-def _author(text: str) -> str | None:
-    """The name after ``By``/``作者：``, up to the next field; ``A and B`` stays whole."""
-    value = _value(text, "author")
-    return value or None
 
 
 _META_START = re.compile(
@@ -344,7 +358,7 @@ def _is_meta(line: str) -> bool:
 
 _END_MARKER = re.compile(
     r"^\s*[(（【\[]?\s*(?:免责声明|免責聲明|版权声明|版權聲明|声明|聲明|特别声明|郑重声明|"
-    r"Disclaimer|Copyright|版权所有|版權所有|©|\(c\)|All rights reserved|Legal notice|"
+    r"Disclaimer|免責事項|Copyright|版权所有|版權所有|©|\(c\)|All rights reserved|Legal notice|"
     r"责任编辑|責任編輯|Editor\s*:|本文(?:仅代表|来源|转载)|转载请注明|Related\s*(?:stories|articles|"
     r"news|headlines)?\s*:|相关(?:新闻|阅读|文章)\s*[:：]?|Back to top|返回顶部|Share this|分享到)",
     re.IGNORECASE,
@@ -456,6 +470,8 @@ def parse_plaintext_page(text: str, *, source: str, url: str | None) -> Feed:
         end = position
         while end + 1 < len(filled) and _is_meta(lines[filled[end + 1]]) and end - position < 3:
             end += 1
+        if end + 1 < len(filled) and _is_outlet_line(lines, filled[end], filled[end + 1]):
+            end += 1
         meta_block = filled[start : end + 1]
         before = [i for i in filled[:start] if i != crumb_at]
         if before:
@@ -516,3 +532,11 @@ def parse_plaintext_page(text: str, *, source: str, url: str | None) -> Feed:
 def _is_meta_author(line: str) -> bool:
     """An author or source line just above the dateline (``By Jane Roe``)."""
     return len(line) <= 120 and find_date(line) is None and bool(_META_START.match(line))
+
+
+def _is_outlet_line(lines: list[str], previous: int, index: int) -> bool:
+    """A bare publication name on the line right under the dateline, before a blank line."""
+    line = lines[index].strip()
+    follows = index == previous + 1 and (index + 1 >= len(lines) or not lines[index + 1].strip())
+    short = _width(line) <= 40 if _CJK.search(line) else len(line.split()) <= 6
+    return follows and short and not line.endswith(_SENTENCE_END)
