@@ -259,14 +259,20 @@ class _Parser:
 
         if not isinstance(node, MappingNode) or node.tag != _MAP_TAG:
             raise self.error(node, f"{what} must be {expected}, not {_kind(node)}")
+        explicit = sum(1 for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge")
         self.flatten(node)
+        merged = len(node.value) - explicit
         entries: dict[str, tuple[Node, Node]] = {}
-        for knode, vnode in node.value:
+        written: set[str] = set()
+        for index, (knode, vnode) in enumerate(node.value):
             key = self.key(knode, what)
-            if key in entries:
+            # Merged-in entries come first and may be overridden; written ones may not repeat.
+            if key in written:
                 first = _line(entries[key][0])
                 raise self.error(knode, f"duplicate key '{key}' in {what} (first at line {first})")
             entries[key] = (knode, vnode)
+            if index >= merged:
+                written.add(key)
         return entries
 
     def flatten(self, node: MappingNode) -> None:
