@@ -22,18 +22,27 @@ _ESCAPES = re.compile(f"{_STRING_SEQ}|{_CSI_SEQ}|{_ESC_SEQ}")
 
 # C0 except tab/newline/CR, DEL, C1, bidi embeddings/overrides/isolates, and the
 # BOM/zero-width no-break space, which only confuses terminals.
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
+_CONTROL_CLASS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff"
+_CONTROLS = re.compile(f"[{_CONTROL_CLASS}]")
+# Anything strip_controls has to act on; one scan decides whether it has work.
+_NEEDS_WORK = re.compile(f"[{_CONTROL_CLASS}\r]")
+# Vertical tab and form feed separate words; they become spaces, not nothing.
+_SPACING_CONTROLS = str.maketrans({"\x0b": " ", "\x0c": " "})
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u2028\u2029\u3000]+")
-_BLANK_LINES = re.compile(r"\n[ \t]*\n[\s]*")
-_LINE_SPACE = re.compile(r"[ \t\u00a0]+")
+# Runs that need rewriting inside a line: never a lone ASCII space, the common case.
+_LINE_SPACE = re.compile(r"[ \t\u00a0]{2,}|[\t\u00a0]")
+# Whitespace at either end of a line (any kind, so a line holding only U+3000 is blank).
+_LINE_EDGES = re.compile(r"[^\S\n]*\n[^\S\n]*")
+_MANY_NEWLINES = re.compile(r"\n{3,}")
 
 
 def strip_controls(text: str) -> str:
     """Remove escape sequences and control characters; keep newlines and tabs."""
-    if text.isprintable():
+    if text.isprintable() or not _NEEDS_WORK.search(text):
         return text
     text = _ESCAPES.sub("", text)
-    return _CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_SPACING_CONTROLS)
+    return _CONTROLS.sub("", text)
 
 
 def clean_line(text: str | None) -> str:
@@ -49,14 +58,16 @@ def clean_optional(text: str | None) -> str | None:
 
 
 def clean_block(text: str | None) -> str:
-    """Multi-line plain text: paragraphs separated by exactly one blank line."""
+    """Multi-line plain text: paragraphs separated by exactly one blank line.
+
+    Whole-string passes instead of a loop over lines: this runs for every item body.
+    """
     if not text:
         return ""
-    text = strip_controls(text).replace("\t", " ")
-    paragraphs = []
-    for para in _BLANK_LINES.split(text):
-        lines = [_LINE_SPACE.sub(" ", line).strip() for line in para.split("\n")]
-        joined = "\n".join(line for line in lines if line)
-        if joined:
-            paragraphs.append(joined)
-    return "\n\n".join(paragraphs)
+    text = strip_controls(text)
+    if "\u2028" in text or "\u2029" in text:
+        text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = _LINE_SPACE.sub(" ", text)
+    if "\n" in text:
+        text = _MANY_NEWLINES.sub("\n\n", _LINE_EDGES.sub("\n", text))
+    return text.strip()

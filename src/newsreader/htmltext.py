@@ -1,23 +1,269 @@
-"""Untrusted HTML -> plain text and -> Markdown, both sanitised."""
+"""Untrusted HTML -> plain text and -> Markdown, both sanitised.
+
+Plain text comes from a linear pass of whole-string regex substitutions (no tree, no
+recursion, so nesting depth cannot hurt it); Markdown comes from html-to-markdown, a
+Rust converter. This runs for every item of every feed, so the common shapes (no
+markup at all, short fragments) take the cheap roads first.
+"""
 
 from __future__ import annotations
 
-from newsreader.content import clean_block
+import re
+from html import escape, unescape
+from typing import Any
+
+from newsreader.content import clean_block, strip_controls
+
+# Longer input is cut: past this a body is not an item but an attack or a dump.
+MAX_HTML_CHARS = 1_000_000
+
+# Private-use sentinels for breaks decided by tags, told apart from source whitespace:
+# a paragraph break, a line break that collapses with its neighbours (list items, table
+# rows) and one that does not (<br>, a newline inside <pre>).
+_PARA = "\ue000"
+_LINE = "\ue001"
+_BR = "\ue002"
+
+_SENTINELS = re.compile("[\ue000-\ue002]")
+_LINE_RUN = re.compile("\ue001[\ue001 ]*")
+# Numeric references to C0 controls and DEL; decoded up front so that an encoded escape
+# sequence is removed whole, like a raw one. (128-159 are Windows-1252 letters in HTML.)
+_CONTROL_REF = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,2})|0*(\d{1,3}))(?![0-9a-fA-F]);?")
+
+# Elements whose content is never text: dropped with everything inside. An unterminated
+# one runs to the end, as in a browser.
+_DROPPED = re.compile(
+    r"<!--.*?(?:-->|\Z)"
+    r"|<(script|style|title|template|noscript|iframe|select|textarea|svg|object|canvas)"
+    r"\b[^>]*>.*?(?:</\1\s*>|\Z)"
+    r"|<head\b[^>]*>.*?</head\s*>",
+    re.S | re.I,
+)
+_HAS_DROPPED = re.compile(
+    r"<(?:!|(?:script|style|title|head|template|noscript|iframe|select|textarea|svg|object"
+    r"|canvas)\b)",
+    re.I,
+)
+_CDATA = re.compile(r"<!\[CDATA\[(.*?)(?:\]\]>|\Z)", re.S)
+_PRE = re.compile(r"<(pre|listing|plaintext|xmp)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.S | re.I)
+_HAS_PRE = re.compile(r"<(?:pre|listing|plaintext|xmp)\b", re.I)
+_IMG = re.compile(r"<img\b[^>]*>", re.I)
+_ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|div|h[1-6]|blockquote|pre|table|thead|tbody|tfoot|figure|figcaption"
+    r"|section|article|header|footer|aside|nav|main|address|details|summary|center|form"
+    r"|fieldset|legend|hr|hgroup|menu|caption|listing|plaintext|xmp)\b[^>]*>",
+    re.I,
+)
+_LINE_TAG = re.compile(r"</?(?:li|tr|dt|dd|ul|ol|dl|option)\b[^>]*>", re.I)
+_BR_TAG = re.compile(r"<br\b[^>]*>", re.I)
+_CELL_TAG = re.compile(r"</?(?:td|th)\b[^>]*>", re.I)
+_ANY_TAG = re.compile(r"</?[a-zA-Z][^>]*>|<[!?][^>]*>")
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
+
+# Only these open-tag names (and their closers) may take the cheap inline road.
+_SIMPLE_INLINE = frozenset({"a", "b", "i", "em", "strong", "span", "u", "small", "font"})
+
+# A link that a reader must never follow from a terminal, dropped with its href.
+_BAD_HREF = re.compile(
+    r"""\bhref\s*=\s*(?:"\s*(?:javascript|vbscript|data|file):[^"]*"|"""
+    r"""'\s*(?:javascript|vbscript|data|file):[^']*'|(?:javascript|vbscript|data|file):[^\s>]*)""",
+    re.I,
+)
+_HAS_BAD_SCHEME = re.compile(r"(?i)(?:script|data|file):")
+
+# Text that a Markdown renderer would read as syntax; the escaper handles each one.
+_MD_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>&~|])")
+_MD_LINE_START = re.compile(r"^([#+\-=>]|\d+(?=[.)]))", re.M)
+# Escapes html-to-markdown writes that no renderer needs (mid-line '-', '+', '=', '#', and
+# '_' inside a word); dropped outside code so that raw Markdown stays readable.
+_NOISY_ESCAPE = re.compile(r"(?<=[^\s>\\])\\([-+=#])")
+_NOISY_UNDERSCORE = re.compile(r"(?<=[0-9A-Za-z])\\_(?=[0-9A-Za-z])")
+_CODE = re.compile(
+    r"^(`{3,}|~{3,})[^\n]*\n.*?(?:^\1[ \t]*$|\Z)"  # fenced block
+    r"|(?<![`\\])(`+).*?(?<!`)\2(?!`)",  # code span
+    re.S | re.M,
+)
+_MD_BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")
+
+_options_cache: dict[str | None, Any] = {}
 
 
 def html_to_text(html: str, base_url: str | None = None) -> str:
     """Plain text, paragraphs joined by a blank line; no script, style or comments."""
-    if "<" not in html and "&" not in html:
-        return clean_block(html)
-    import lxml.html
-
-    try:
-        root = lxml.html.fromstring(html)
-    except Exception:
-        return clean_block(html)
-    return clean_block(root.text_content())
+    if "<" not in html:
+        return _plain_text(html)
+    return _text_from_markup(_prepare(html))
 
 
 def html_to_markdown(html: str, base_url: str | None = None) -> str:
     """Markdown keeping headings, lists, quotes, code, tables, links and images."""
-    return html_to_text(html, base_url)
+    if "<" not in html:
+        return _markdown_from_text(_plain_text(html))
+    prepared = _prepare(html)
+    markdown = _convert_markdown(prepared, base_url)
+    return markdown or _markdown_from_text(_text_from_markup(prepared))
+
+
+def html_to_text_and_markdown(html: str, base_url: str | None = None) -> tuple[str, str]:
+    """Both forms of one body, sharing the input checks; what a feed parser wants."""
+    if "<" not in html:
+        text = _plain_text(html)
+        return text, _markdown_from_text(text)
+    prepared = _prepare(html)
+    text = _text_from_markup(prepared)
+    markdown = _convert_markdown(prepared, base_url) if text else ""
+    return text, markdown or _markdown_from_text(text)
+
+
+def _plain_text(value: str) -> str:
+    """Text with no tags: entities decoded, newlines kept as the author wrote them."""
+    if len(value) > MAX_HTML_CHARS:
+        value = value[:MAX_HTML_CHARS]
+    if "&" in value:
+        value = unescape(_decode_control_refs(value))
+    return clean_block(value)
+
+
+def _prepare(html: str) -> str:
+    """The input, bounded and with escape sequences gone, raw or written as references."""
+    if len(html) > MAX_HTML_CHARS:
+        html = html[:MAX_HTML_CHARS]
+    if "&#" in html:
+        html = _decode_control_refs(html)
+    html = strip_controls(html)
+    if "<![CDATA[" in html:
+        html = _CDATA.sub(_cdata_text, html)
+    if "\ue000" in html or "\ue001" in html or "\ue002" in html:
+        html = _SENTINELS.sub("", html)
+    return html
+
+
+def _decode_control_refs(html: str) -> str:
+    return _CONTROL_REF.sub(_control_ref, html)
+
+
+def _control_ref(match: re.Match[str]) -> str:
+    hex_digits, dec_digits = match.groups()
+    code = int(hex_digits, 16) if hex_digits else int(dec_digits)
+    if (code < 0x20 and code not in (0x09, 0x0A, 0x0D)) or code == 0x7F:
+        return chr(code)
+    return match.group(0)
+
+
+def _text_from_markup(html: str) -> str:
+    """Tags become breaks or nothing, in a few linear whole-string passes."""
+    # A final '>' closes any tag left open at the end, so every '<...' scan is bounded
+    # by the next '>' and the passes stay linear on hostile input.
+    html += ">"
+    if _HAS_DROPPED.search(html):
+        html = _DROPPED.sub("", html)
+    if _HAS_PRE.search(html):
+        html = _PRE.sub(_pre_lines, html)
+    if "<img" in html or "<IMG" in html:
+        html = _IMG.sub(_img_alt, html)
+    html = _BLOCK_TAG.sub(_PARA, html)
+    html = _LINE_TAG.sub(_LINE, html)
+    if "<br" in html or "<BR" in html or "<Br" in html:
+        html = _BR_TAG.sub(_BR, html)
+    html = _CELL_TAG.sub(" ", html)
+    html = _ANY_TAG.sub("", html)
+    if html.endswith(">"):
+        html = html[:-1]
+    text = _LINE_RUN.sub("\n", _HTML_SPACE.sub(" ", html))
+    text = text.replace(_PARA, "\n\n").replace(_BR, "\n")
+    if "&" in text:
+        text = unescape(text)
+    return clean_block(text)
+
+
+def _cdata_text(match: re.Match[str]) -> str:
+    return escape(match.group(1), quote=False)
+
+
+def _pre_lines(match: re.Match[str]) -> str:
+    return match.group(0).replace("\n", _BR)
+
+
+def _img_alt(match: re.Match[str]) -> str:
+    alt = _ALT.search(match.group(0))
+    if not alt:
+        return ""
+    value = next(group for group in alt.groups() if group is not None)
+    return " " + escape(unescape(value), quote=False) + " "
+
+
+def _convert_markdown(html: str, base_url: str | None) -> str:
+    """html-to-markdown, then controls stripped and renderer-irrelevant escapes dropped."""
+    from html_to_markdown import _html_to_markdown as native
+
+    if _HAS_BAD_SCHEME.search(html):
+        html = _BAD_HREF.sub("", html)
+    try:
+        result = native.convert(html=html, options=_options(base_url), visitor=None)
+    except Exception:
+        return ""
+    markdown = result.content or ""
+    if not markdown:
+        return ""
+    markdown = strip_controls(markdown)
+    if "\\" in markdown:
+        markdown = _quiet_escapes(markdown)
+    return _MD_BLANK_LINES.sub("\n\n", markdown).strip()
+
+
+def _options(base_url: str | None) -> Any:
+    """Native options per base URL, cached: building them costs more than a small item."""
+    options = _options_cache.get(base_url)
+    if options is None:
+        from html_to_markdown import _html_to_markdown as native
+
+        if len(_options_cache) > 512:
+            _options_cache.clear()
+        options = native.ConversionOptions(
+            extract_metadata=False,
+            escape_misc=True,
+            escape_asterisks=True,
+            escape_underscores=True,
+            autolinks=False,
+            inline_data_media=native.InlineDataMedia.ALT_TEXT_ONLY,
+            hidden_content=native.HiddenContent.DROP,
+            max_depth=512,
+            base_url=base_url,
+        )
+        _options_cache[base_url] = options
+    return options
+
+
+def _quiet_escapes(markdown: str) -> str:
+    """Drop escapes no renderer needs, leaving code spans and blocks untouched."""
+    parts: list[str] = []
+    last = 0
+    for code in _CODE.finditer(markdown):
+        parts.append(_quiet(markdown[last : code.start()]))
+        parts.append(code.group(0))
+        last = code.end()
+    parts.append(_quiet(markdown[last:]))
+    return "".join(parts)
+
+
+def _quiet(prose: str) -> str:
+    return _NOISY_UNDERSCORE.sub("_", _NOISY_ESCAPE.sub(r"\1", prose))
+
+
+def _markdown_from_text(text: str) -> str:
+    """Plain text as Markdown that renders to the same text: syntax escaped, lines kept."""
+    if not text:
+        return ""
+    text = _MD_INLINE_SPECIAL.sub(r"\\\1", text)
+    text = _MD_LINE_START.sub(_escape_line_start, text)
+    if "\n" in text:
+        text = "\n\n".join(para.replace("\n", "  \n") for para in text.split("\n\n"))
+    return text
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    token = match.group(1)
+    if token[0].isdigit():
+        return token + "\\"
+    return "\\" + token
