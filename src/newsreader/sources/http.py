@@ -9,6 +9,9 @@ and every failure becomes one :class:`SourceError` line naming the URL.
 from __future__ import annotations
 
 import asyncio
+import itertools
+import socket
+import ssl
 import weakref
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -91,6 +94,11 @@ class Response:
         self.moved_to = moved_to
 
 
+def size_text(limit: int) -> str:
+    mb = 1024 * 1024
+    return f"{limit // mb} MB" if limit % mb == 0 else f"{limit} bytes"
+
+
 def _header(response: httpx.Response, name: str) -> str | None:
     value = response.headers.get(name)
     return clean_optional(value[:1000]) if value else None
@@ -98,12 +106,25 @@ def _header(response: httpx.Response, name: str) -> str | None:
 
 def _moved_to(response: httpx.Response) -> str | None:
     """The URL a chain of permanent redirects from the start leads to, if any."""
+    chain = [*response.history, response]
     moved = None
-    for hop, following in zip(response.history, [*response.history[1:], response], strict=True):
+    for hop, following in itertools.pairwise(chain):
         if hop.status_code not in _PERMANENT:
             break
         moved = str(following.request.url)
     return moved
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """The exception and what caused it, down the chain (httpx wraps OS errors)."""
+    found: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and len(found) < 10:
+        found.append(current)
+        if isinstance(current, BaseExceptionGroup):
+            found.extend(current.exceptions)
+        current = current.__cause__ or current.__context__
+    return found
 
 
 def _describe(exc: Exception, timeout: float) -> str:
@@ -123,6 +144,13 @@ def _describe(exc: Exception, timeout: float) -> str:
     if isinstance(exc, httpx.DecodingError):
         return "the response could not be decompressed"
     if isinstance(exc, httpx.ConnectError):
+        causes = _causes(exc)
+        if any(isinstance(c, ConnectionRefusedError) for c in causes):
+            return "connection refused"
+        if any(isinstance(c, socket.gaierror) for c in causes):
+            return "host not found (DNS lookup failed)"
+        if any(isinstance(c, ssl.SSLError) for c in causes):
+            return f"TLS error ({text})"
         if "refused" in lowered:
             return "connection refused"
         if "name or service" in lowered or "nodename" in lowered or "getaddrinfo" in lowered:
@@ -144,11 +172,12 @@ async def get(
     state: FetchState | None = None,
     headers: Mapping[str, str] | None = None,
     timeout: float = DEFAULT_TIMEOUT,
-    max_bytes: int = MAX_RESPONSE_BYTES,
+    max_bytes: int | None = None,
 ) -> Response:
     """GET ``url`` (conditionally when ``state`` has validators), streamed under a cap."""
     import httpx
 
+    cap = MAX_RESPONSE_BYTES if max_bytes is None else max_bytes
     request_headers: dict[str, str] = {}
     if state is not None and state.etag:
         request_headers["If-None-Match"] = state.etag
@@ -162,12 +191,12 @@ async def get(
             asyncio.timeout(timeout * 3),
             client.stream("GET", url, headers=request_headers, timeout=limits) as response,
         ):
-            return await _receive(response, url, max_bytes)
+            return await _receive(response, url, cap)
     except SourceError:
         raise
     except TimeoutError:
         raise SourceError(url, f"timed out (took longer than {timeout * 3:g} s)") from None
-    except (httpx.HTTPError, httpx.InvalidURL, OSError, ValueError) as exc:
+    except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
         raise SourceError(url, _describe(exc, timeout)) from None
 
 
@@ -186,7 +215,7 @@ async def _receive(response: httpx.Response, url: str, max_bytes: int) -> Respon
     if response.status_code >= 300:
         reason = clean_optional(response.reason_phrase) or ""
         raise SourceError(url, f"HTTP {response.status_code} {reason}".rstrip())
-    too_big = f"response larger than {max_bytes // (1024 * 1024)} MB"
+    too_big = f"response larger than {size_text(max_bytes)}"
     declared = response.headers.get("content-length", "")
     if (
         declared.isdigit()

@@ -89,17 +89,23 @@ def _walk(root: Path, on_error: Callable[[SourceError], None] | None) -> list[_E
     return found
 
 
+def _too_big() -> str:
+    mb = 1024 * 1024
+    size = f"{MAX_FILE_BYTES // mb} MB" if MAX_FILE_BYTES % mb == 0 else f"{MAX_FILE_BYTES} bytes"
+    return f"larger than {size}"
+
+
 def _read(entry: _Entry) -> bytes:
     """The file's bytes, refusing anything over the size cap without reading it all."""
     if entry.size > MAX_FILE_BYTES:
-        raise SourceError(str(entry.path), f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        raise SourceError(str(entry.path), _too_big())
     try:
         with open(entry.path, "rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise SourceError(str(entry.path), _problem(exc)) from None
     if len(data) > MAX_FILE_BYTES:
-        raise SourceError(str(entry.path), f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        raise SourceError(str(entry.path), _too_big())
     return data
 
 
