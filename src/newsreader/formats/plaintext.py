@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from newsreader.content import clean_line, strip_controls
 from newsreader.model import Article, Feed, article_id
@@ -86,7 +86,7 @@ def _offset(tz: str | None) -> timezone | None:
         return None
     tz = tz.strip().upper()
     if tz in ("Z", "UTC", "GMT"):
-        return timezone.utc
+        return UTC
     found = re.search(r"([+-])(\d{1,2})(?::?(\d{2}))?$", tz)
     if not found:
         return None
@@ -240,9 +240,7 @@ _LABEL = re.compile(
     r"(?P<colon>\s*[:：/]\s*|\s+(?=\S))",
     re.IGNORECASE,
 )
-_SEGMENT_SEP = re.compile(
-    r"\s*[|｜•·]\s*|[ \t]{2,}|[\u3000]+|\s+[-–—]\s+|[,，;；]\s*|[()（）【】]"
-)
+_SEGMENT_SEP = re.compile(r"\s*[|｜•·]\s*|[ \t]{2,}|[\u3000]+|\s+[-–—]\s+|[,，;；]\s*|[()（）【】]")
 _UPDATED_LABEL = re.compile(r"(?:更新时间|Updated|Last updated)\s*[:：]?\s*$", re.IGNORECASE)
 _NOT_OUTLET = re.compile(
     rf"^(?:{_OTHER_LABEL}|[A-Z]{{1,4}}T|UTC|GMT|北京时间|[\d\s:.+-]*|[ap]\.?m\.?|"
@@ -267,7 +265,7 @@ def _label_ok(match: re.Match[str], text: str) -> bool:
     if match["colon"].strip():
         return True
     word = match.group(0).strip().lower()
-    if match["via"] or match["author"] and word in ("by", "written by", "posted by", "story by"):
+    if match["via"] or (match["author"] and word in ("by", "written by", "posted by", "story by")):
         follower = text[match.end() : match.end() + 1]
         return bool(follower) and (follower.isupper() or not follower.isascii())
     follower = text[match.end() : match.end() + 1]
