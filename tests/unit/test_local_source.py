@@ -1,0 +1,159 @@
+"""The local source: files and folders, re-read only when they change."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+import pytest
+
+from newsreader.config import FeedConfig
+from newsreader.errors import SourceError
+from newsreader.refresh import RunContext
+from newsreader.sources.base import FetchResult, FetchState
+from newsreader.sources.local import LocalSource, documents_in
+from tests.support.httpserver import make_rss
+
+NOTE = """---
+title: Lantern festival moves to the quay
+date: 2026-03-02T18:00:00+08:00
+---
+
+The lantern festival will be held on the quay this year.
+"""
+
+
+def fetch(target: Path, state: FetchState | None = None, name: str = "Local") -> FetchResult:
+    feed = FeedConfig(name=name, source="local", target=str(target))
+
+    async def run() -> FetchResult:
+        return await LocalSource().fetch(feed, state or FetchState(), RunContext())
+
+    return asyncio.run(run())
+
+
+def write_rss(path: Path, *items: tuple[str, str]) -> Path:
+    path.write_text(make_rss(path.stem, list(items)), encoding="utf-8")
+    return path
+
+
+def test_a_file_is_parsed_with_its_own_title(tmp_path: Path) -> None:
+    path = write_rss(tmp_path / "harbour.xml", ("h1", "Tide tables"), ("h2", "Boat show"))
+    result = fetch(path)
+    assert result.feed is not None
+    assert result.feed.title == "harbour"
+    assert [a.title for a in result.feed.articles] == ["Tide tables", "Boat show"]
+    assert result.state.fingerprint
+
+
+def test_an_unchanged_file_is_not_read_again(tmp_path: Path) -> None:
+    path = write_rss(tmp_path / "harbour.xml", ("h1", "Tide tables"))
+    first = fetch(path)
+    second = fetch(path, first.state)
+    assert second.not_modified
+    assert second.state == first.state
+
+
+def test_a_changed_file_is_read_again(tmp_path: Path) -> None:
+    path = write_rss(tmp_path / "harbour.xml", ("h1", "Tide tables"))
+    first = fetch(path)
+    write_rss(path, ("h1", "Tide tables"), ("h2", "Boat show"))
+    os.utime(path, ns=(1, 1))  # a different mtime even on coarse clocks
+    second = fetch(path, first.state)
+    assert second.feed is not None and len(second.feed.articles) == 2
+
+
+def test_a_folder_merges_its_documents_in_name_order(tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    (folder / "sub").mkdir(parents=True)
+    write_rss(folder / "b.xml", ("b1", "From b"))
+    write_rss(folder / "a.xml", ("a1", "From a, first"), ("a2", "From a, second"))
+    (folder / "sub" / "c.md").write_text(NOTE, encoding="utf-8")
+    write_rss(folder / ".hidden.xml", ("x1", "Hidden"))
+    result = fetch(folder, name="My folder")
+    assert result.feed is not None
+    assert result.feed.title == "My folder"
+    assert [a.title for a in result.feed.articles] == [
+        "From a, first",
+        "From a, second",
+        "From b",
+        "Lantern festival moves to the quay",
+    ]
+    assert fetch(folder, result.state).not_modified
+
+
+def test_a_new_file_in_a_folder_triggers_a_reread(tmp_path: Path) -> None:
+    write_rss(tmp_path / "a.xml", ("a1", "One"))
+    first = fetch(tmp_path)
+    write_rss(tmp_path / "b.xml", ("b1", "Two"))
+    second = fetch(tmp_path, first.state)
+    assert second.feed is not None and len(second.feed.articles) == 2
+
+
+def test_a_bad_document_does_not_cost_the_others(tmp_path: Path) -> None:
+    write_rss(tmp_path / "a.xml", ("a1", "Good one"))
+    (tmp_path / "b.bin").write_bytes(b"\x00\x01\x02\x03" * 64)
+    result = fetch(tmp_path)
+    assert result.feed is not None
+    assert [a.title for a in result.feed.articles] == ["Good one"]
+    warnings = getattr(result, "warnings", ())
+    assert len(warnings) == 1 and warnings[0].startswith(f"{tmp_path / 'b.bin'}: ")
+    # No fingerprint: the next fetch reads again and reports again.
+    assert result.state.fingerprint is None
+
+
+def test_a_folder_where_nothing_parses_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "b.bin").write_bytes(b"\x00\x01\x02\x03" * 64)
+    with pytest.raises(SourceError) as caught:
+        fetch(tmp_path)
+    assert str(caught.value).startswith(f"{tmp_path}: no document could be read")
+
+
+def test_symlink_loops_end(tmp_path: Path) -> None:
+    write_rss(tmp_path / "a.xml", ("a1", "Only once"))
+    (tmp_path / "loop").symlink_to(tmp_path)
+    (tmp_path / "dangling.xml").symlink_to(tmp_path / "missing.xml")
+    result = fetch(tmp_path)
+    assert result.feed is not None
+    assert [a.title for a in result.feed.articles] == ["Only once"]
+
+
+def test_a_missing_path_is_one_line(tmp_path: Path) -> None:
+    with pytest.raises(SourceError) as caught:
+        fetch(tmp_path / "nothere.xml")
+    assert str(caught.value) == f"{tmp_path / 'nothere.xml'}: no such file or folder"
+
+
+def test_a_fifo_is_not_read(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.xml"
+    os.mkfifo(fifo)
+    with pytest.raises(SourceError, match="not a regular file"):
+        fetch(fifo)
+    write_rss(tmp_path / "a.xml", ("a1", "Beside a pipe"))
+    result = fetch(tmp_path)
+    assert result.feed is not None and len(result.feed.articles) == 1
+
+
+def test_a_file_over_the_size_cap_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("newsreader.sources.local.MAX_FILE_BYTES", 1000)
+    path = write_rss(tmp_path / "big.xml", *((f"g{n}", f"Item {n}") for n in range(50)))
+    with pytest.raises(SourceError) as caught:
+        fetch(path)
+    assert str(caught.value) == f"{path}: larger than 1000 bytes"
+
+
+def test_documents_in_lists_readable_files_and_reports_the_rest(tmp_path: Path) -> None:
+    write_rss(tmp_path / "b.xml", ("b1", "B"))
+    (tmp_path / "a.txt").write_text("plain", encoding="utf-8")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "config").write_text("x", encoding="utf-8")
+    (tmp_path / "dir").mkdir()
+    (tmp_path / "dir" / "c.md").write_text("# C", encoding="utf-8")
+    problems: list[SourceError] = []
+    found = list(documents_in(tmp_path, on_error=problems.append))
+    assert [p.relative_to(tmp_path).as_posix() for p, _ in found] == ["a.txt", "b.xml", "dir/c.md"]
+    assert found[0][1] == b"plain"
+    assert problems == []
