@@ -111,7 +111,7 @@ def parse_html_article(text: str, *, source: str, url: str | None) -> Feed:
     ld = _json_ld(tree)
     base = _base_url(tree, url)
     page_title = clean_line(tree.findtext(".//title"))
-    outlet = _outlet(meta, ld, page_title)
+    outlet = _outlet(meta, ld, page_title, _headline(tree, meta, ld, None))
     title = _headline(tree, meta, ld, outlet) or page_title
     link = _link(tree, meta, ld, base)
 
@@ -257,7 +257,7 @@ def _is_url(value: str) -> bool:
     return value.strip().lower().startswith(("http://", "https://", "//", "/"))
 
 
-def _outlet(meta: dict[str, str], ld: dict[str, Any], page_title: str) -> str | None:
+def _outlet(meta: dict[str, str], ld: dict[str, Any], page_title: str, headline: str) -> str | None:
     """The publication the page names: og:site_name, JSON-LD publisher, the title's suffix."""
     named = _first_clean(
         [meta.get("og:site_name"), _ld_text(ld.get("publisher"))]
@@ -265,7 +265,6 @@ def _outlet(meta: dict[str, str], ld: dict[str, Any], page_title: str) -> str | 
     )
     if named and not _is_url(named):
         return named
-    headline = clean_line(meta.get("og:title"))
     for separator in _TITLE_SEPARATORS:
         if headline and page_title.startswith(headline + separator):
             return clean_optional(page_title[len(headline) + len(separator) :])
@@ -492,7 +491,7 @@ def html_paragraphs(root: HtmlElement) -> list[str]:
         if paragraph:
             paragraphs.append(paragraph)
 
-    def walk(element: HtmlElement) -> None:
+    def walk(element: HtmlElement, preformatted: bool = False) -> None:
         tag = element.tag if isinstance(element.tag, str) else ""
         if tag in _SKIP_TAGS or not tag:
             return
@@ -503,18 +502,26 @@ def html_paragraphs(root: HtmlElement) -> list[str]:
             buffer.append("\n")
         elif tag in ("td", "th") and element.getprevious() is not None:
             buffer.append(" | ")
+        keep = preformatted or tag == "pre"
         if element.text:
-            buffer.append(re.sub(r"\s+", " ", element.text))
+            buffer.append(_inline(element.text, keep))
         for child in element:
-            walk(child)
+            walk(child, keep)
             if child.tail:
-                buffer.append(re.sub(r"\s+", " ", child.tail))
+                buffer.append(_inline(child.tail, keep))
         if block:
             flush()
 
     walk(root)
     flush()
     return paragraphs
+
+
+def _inline(text: str, preformatted: bool) -> str:
+    """Source line breaks are spaces, except inside ``<pre>`` where they are the content."""
+    if preformatted:
+        return re.sub(r"\n[ \t]*\n", "\n", text.strip("\n"))
+    return re.sub(r"\s+", " ", text)
 
 
 def _markdown(root: HtmlElement, base: str | None) -> str:

@@ -40,8 +40,7 @@ def parse_markdown_article(text: str, *, source: str, url: str | None) -> Feed:
         if clean_line(heading["title"] or heading["setext"]).casefold() == title.casefold():
             body = body[heading.end() :].lstrip("\n")
     if not title:
-        first = next((line for line in body.splitlines() if line.strip()), "")
-        title = clean_line(re.sub(r"^[#>*+\-\s]+", "", first))[:120]
+        title, body = _title_line(body)
 
     link = _link(_text(meta, "link", "url", "canonical"), url)
     published = _date(meta, "date", "published", "pubdate", "created")
@@ -87,6 +86,18 @@ def _split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     if not isinstance(data, dict):
         return {}, body
     return {str(k).lower(): v for k, v in data.items()}, body
+
+
+def _title_line(body: str) -> tuple[str, str]:
+    """The first line as title; a lone short first line is a title and leaves the body."""
+    first = next((line for line in body.splitlines() if line.strip()), "")
+    title = clean_line(re.sub(r"^[#>*+\-\s]+", "", first))[:120]
+    block = body.lstrip("\n").split("\n\n", 1)
+    if first.strip() == block[0].strip() and not first.rstrip().endswith(
+        (".", "。", ":", "!", "?")
+    ):
+        return title, block[1] if len(block) > 1 else ""
+    return title, body
 
 
 def _only_blank_before(body: str, position: int) -> bool:

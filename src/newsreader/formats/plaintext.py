@@ -385,13 +385,7 @@ def _paragraphs(lines: list[str]) -> list[str]:
     paragraphs: list[str] = []
     current: list[str] = []
     for line in [*body, ""]:
-        continues = (
-            current
-            and line
-            and wrapped
-            and _width(current[-1]) >= 0.6 * width
-            and not _is_heading(current[-1])
-        )
+        continues = current and line and wrapped and _width(current[-1]) >= 0.6 * width
         if current and not continues:
             paragraphs.append(_join_wrapped(current))
             current = []
