@@ -1,0 +1,133 @@
+"""The Textual App: themes, keymap and the reader screen. Everything else lives in the
+screen and widgets; this file stays small on purpose."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import App
+
+from newsreader.ui import KEY_IDS
+from newsreader.ui.commands import ReaderCommands
+from newsreader.ui.screens.main import MainScreen
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from newsreader.config import Config
+    from newsreader.store import Store
+    from newsreader.ui.headlines import HeadlineTree
+
+DEFAULT_THEME = "newsreader-dark"
+THEME_SETTING = "theme"
+
+
+class NewsreaderApp(App[None]):
+    """The reader. ``refresh`` off keeps tests and snapshots on the stored data only."""
+
+    CSS_PATH = "newsreader.tcss"
+    TITLE = "newsreader"
+    COMMANDS: ClassVar = App.COMMANDS | {ReaderCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        *,
+        tree: HeadlineTree,
+        db_path: Path | None = None,
+        today: Callable[[], date] = date.today,
+        refresh: bool = True,
+        theme_dirs: list[Path] | None = None,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.store = store
+        self.db_path = db_path
+        self.refresh_on_start = refresh
+        self.reader_themes: list[str] = []
+        self._theme_ready = False
+        self._problems: list[str] = []
+        self._main = MainScreen(
+            config, store, db_path=db_path, tree=tree, today=today().isoformat()
+        )
+        self._load_themes(theme_dirs)
+        self._apply_keymap()
+
+    # -- set-up ------------------------------------------------------------------------
+
+    def _load_themes(self, dirs: list[Path] | None) -> None:
+        from newsreader import locations
+        from newsreader.ui.themes import load_themes
+
+        if dirs is None:
+            dirs = [locations.bundled_themes_dir(), locations.user_themes_dir(self.config.path)]
+        themes, errors = load_themes(dirs)
+        self._problems.extend(errors)
+        for theme in themes:
+            self.register_theme(theme)
+            self.reader_themes.append(theme.name)
+        wanted = [self.store.get_setting(THEME_SETTING), self.config.theme, DEFAULT_THEME]
+        for name in wanted:
+            if name and name in self.available_themes:
+                self.theme = name
+                break
+            if name and name == self.config.theme:
+                self._problems.append(f"{self.config.path}: theme {name!r} not found")
+        self._theme_ready = True
+
+    def _apply_keymap(self) -> None:
+        keys = dict(self.config.keys)
+        unknown = sorted(k for k in keys if k not in KEY_IDS)
+        if unknown:
+            self._problems.append(
+                f"{self.config.path}: unknown key id(s) {', '.join(unknown)}"
+                " (press ? to see the ids)"
+            )
+        self.set_keymap({k: v for k, v in keys.items() if k in KEY_IDS})
+
+    def get_default_screen(self) -> Screen[None]:
+        return self._main
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """Fallbacks for the reader's own colours, for themes that do not set them
+        (Textual's built-in themes picked from the command palette)."""
+        theme = self.current_theme
+        fg = theme.foreground or ("#e0e0e0" if theme.dark else "#202020")
+        return {
+            "headline-unread": fg,
+            "headline-read": f"{fg} 55%",
+            "headline-starred": theme.warning or "#e0b050",
+            "feed-error": theme.error or "#e05050",
+            "crumb-separator": f"{fg} 40%",
+            "article-heading": theme.primary,
+            "article-link": theme.accent or theme.primary,
+            "article-quote": f"{fg} 70%",
+            "article-code-bg": theme.panel or theme.surface or "#303030",
+        }
+
+    def on_mount(self) -> None:
+        if self._problems:
+            self.notify("\n".join(self._problems), severity="warning", timeout=10)
+        main = self._main
+        minutes = self.config.defaults.refresh_minutes
+        if self.refresh_on_start:
+            # After the first paint, so the stored headlines show at once.
+            self.set_timer(0.2, lambda: main.start_refresh(None))
+            if minutes and minutes > 0:
+                self.set_interval(minutes * 60, lambda: main.start_refresh(None))
+
+    def watch_theme(self, name: str) -> None:
+        if self._theme_ready and name:
+            self.store.set_setting(THEME_SETTING, name)
+
+    def action_quit(self) -> None:  # type: ignore[override]
+        self._main.save_state()
+        self.exit()
+
+    def save_state(self) -> None:
+        self._main.save_state()

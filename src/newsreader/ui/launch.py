@@ -1,0 +1,105 @@
+"""Entry points of the reader for the CLI. The stored headlines are read in a thread
+while Textual imports, so the first headline is on screen as early as possible."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from newsreader.config import Config
+    from newsreader.store import Store
+
+
+def _read_stored(db_path: Path, out: dict[str, Any]) -> None:
+    """Headlines and feed statuses through a Store of this thread (SQLite releases the
+    GIL while it reads, so this overlaps the import of Textual)."""
+    from newsreader.store import Store
+
+    try:
+        with Store.open(db_path) as store:
+            out["headlines"] = store.headlines()
+            out["statuses"] = store.feed_statuses()
+    except BaseException as exc:
+        out["error"] = exc
+
+
+def _run(config: Config, store: Store, db_path: Path, *, before: dict[str, Any]) -> None:
+    from newsreader.ui.app import NewsreaderApp
+    from newsreader.ui.headlines import HeadlineTree
+
+    if "error" in before:
+        raise before["error"]
+    tree = HeadlineTree(
+        [(f.name, f.group) for f in config.feeds], before["headlines"], before["statuses"]
+    )
+    app = NewsreaderApp(config, store, tree=tree, db_path=db_path)
+    app.run()
+
+
+def _start(config: Config, db_path: Path) -> int:
+    from newsreader.store import Store
+
+    store = Store.open(db_path)
+    try:
+        store.sync_feeds(config.feeds)
+        stored: dict[str, Any] = {}
+        reader = threading.Thread(target=_read_stored, args=(db_path, stored), daemon=True)
+        reader.start()
+        import newsreader.ui.app  # noqa: F401  (Textual loads while the thread reads)
+
+        reader.join()
+        _run(config, store, db_path, before=stored)
+    finally:
+        store.close()
+    return 0
+
+
+def run_reader(config_path: Path, db_path: Path) -> int:
+    """``newsreader [--config FILE] [--db FILE]``."""
+    from newsreader.config import load_config
+
+    return _start(load_config(config_path), db_path)
+
+
+def open_config(targets: list[str]) -> tuple[Config, list[str]]:
+    """A Config for ``newsreader open``: one feed per target, no file behind it."""
+    from newsreader.config import Config, FeedConfig
+    from newsreader.locations import user_config_dir
+
+    feeds: list[FeedConfig] = []
+    problems: list[str] = []
+    names: set[str] = set()
+    for target in targets:
+        if target.startswith(("http://", "https://")):
+            name, source, where, group = target, "http", target, "Web"
+        else:
+            path = Path(target.removeprefix("file://")).expanduser()
+            if not path.exists():
+                problems.append(f"{target}: no such file or folder")
+                continue
+            name, source, where = path.name or target, "local", str(path.resolve())
+            group = "Folders" if path.is_dir() else "Files"
+        base, n = name, 2
+        while name in names:
+            name, n = f"{base} ({n})", n + 1
+        names.add(name)
+        url = target if source == "http" else None
+        feeds.append(FeedConfig(name=name, source=source, target=where, group=group, url=url))
+    return Config(path=user_config_dir() / "feeds.yaml", feeds=tuple(feeds)), problems
+
+
+def run_open(targets: list[str]) -> int:
+    """``newsreader open TARGET...``: the reader on a throwaway database."""
+    import tempfile
+
+    config, problems = open_config(targets)
+    for problem in problems:
+        print(f"newsreader: {problem}", file=sys.stderr)
+    if not config.feeds:
+        return 1
+    with tempfile.TemporaryDirectory(prefix="newsreader-open-") as tmp:
+        _start(config, Path(tmp) / "open.db")
+    return 1 if problems else 0

@@ -1,0 +1,747 @@
+"""The reader screen. It owns the state (the headline tree, the cursor, what the
+article pane shows) and updates sidebar, breadcrumb and article pane in the same
+handler as the key that changed them: no message hop, no extra frame."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from newsreader.ui import KEY_ACTIONS
+from newsreader.ui.headlines import FEED, GROUP, HEADLINE, MESSAGE, HeadlineTree, Row
+from newsreader.ui.widgets.breadcrumb import Breadcrumb
+from newsreader.ui.widgets.sidebar import Sidebar
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+    from textual.timer import Timer
+    from textual.widgets import Input
+
+    from newsreader.config import Config, FeedConfig
+    from newsreader.store import FeedStatus, Headline, Store, StoredArticle
+    from newsreader.ui.widgets.article_view import ArticleView
+
+# An article shown this long (moving through headlines) counts as read; Enter marks at once.
+READ_AFTER_SECONDS = 1.0
+SIDEBAR_MIN = 24
+SIDEBAR_STEP = 4
+POSITION_SETTING = "position"
+WIDTH_SETTING = "sidebar_width"
+
+
+def _bindings() -> list[Binding]:
+    return [
+        Binding(
+            k.keys,
+            k.action,
+            k.footer or k.description,
+            show=bool(k.footer),
+            id=k.id,
+            tooltip=k.description,
+        )
+        for k in KEY_ACTIONS
+    ]
+
+
+class MainScreen(Screen[None]):
+    """Sidebar left, article right, breadcrumb on top, footer below."""
+
+    BINDINGS = _bindings()
+    AUTO_FOCUS = "#sidebar"
+
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        *,
+        db_path: Path | None,
+        tree: HeadlineTree,
+        today: str,
+    ) -> None:
+        super().__init__(id="main")
+        self.config = config
+        self.store = store
+        self.db_path = db_path
+        self.model = tree
+        self.today = today
+        self.shown: tuple[int, str, str] | None = None  # (kind, feed or group, key)
+        self.current: StoredArticle | None = None
+        self._read_timer: Timer | None = None
+        self._article: ArticleView | None = None
+        self._refreshing = False
+        self._sidebar_width: int | None = None
+
+    # -- layout ------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="topbar"):
+            yield Breadcrumb(id="breadcrumb")
+            yield Static("", id="status", markup=False)
+        with Horizontal(id="body"):
+            with Vertical(id="side"):
+                yield Sidebar(self.model, today=self.today, id="sidebar")
+            yield Static("", id="article-placeholder", markup=False)
+        yield Footer(compact=True, show_command_palette=False)
+
+    @property
+    def sidebar(self) -> Sidebar:
+        return self.query_one("#sidebar", Sidebar)
+
+    @property
+    def breadcrumb(self) -> Breadcrumb:
+        return self.query_one("#breadcrumb", Breadcrumb)
+
+    @property
+    def article(self) -> ArticleView | None:
+        return self._article
+
+    def on_mount(self) -> None:
+        self._restore_width()
+        self._restore_position()
+        self.sidebar.rows_changed()
+        self._show_path_only()
+        # Paint the headlines first; the article pane (Markdown, links) loads right after.
+        self.call_after_refresh(self._mount_article)
+
+    def _mount_article(self) -> None:
+        from newsreader.ui.widgets.article_view import ArticleView
+
+        placeholder = self.query_one("#article-placeholder")
+        article = ArticleView(id="article")
+        self._article = article
+        self.query_one("#body").mount(article, after=placeholder)
+        placeholder.remove()
+        self.call_after_refresh(self._after_move, False)
+
+    # -- state restored and saved ------------------------------------------------------
+
+    def _restore_width(self) -> None:
+        saved = self.store.get_setting(WIDTH_SETTING)
+        if saved and saved.isdigit():
+            self._set_sidebar_width(int(saved))
+
+    def _set_sidebar_width(self, width: int) -> None:
+        total = self.app.size.width
+        width = max(SIDEBAR_MIN, min(width, max(SIDEBAR_MIN, total - 30)))
+        self._sidebar_width = width
+        self.query_one("#side").styles.width = width
+
+    def _restore_position(self) -> None:
+        tree = self.model
+        raw = self.store.get_setting(POSITION_SETTING)
+        target: int | None = None
+        if raw:
+            try:
+                saved = json.loads(raw)
+            except ValueError:
+                saved = {}
+            key = saved.get("key") if isinstance(saved, dict) else None
+            feed = saved.get("feed") if isinstance(saved, dict) else None
+            if isinstance(key, int) and (where := tree.locate(key)) is not None:
+                if tree.unfold_for(where[0]):
+                    tree.rebuild()
+                target = tree.find_key(key)
+            if target is None and isinstance(feed, str):
+                target = tree.find_row(FEED, feed)
+        if target is None:
+            target = self._first_headline_row()
+        self.sidebar.cursor = target or 0
+
+    def save_state(self) -> None:
+        """Remember the feed and article under the cursor for the next start."""
+        row = self._row()
+        if row is None or row.kind not in (FEED, HEADLINE):
+            return
+        headline = self.model.headline(row)
+        value = {"feed": row.feed, "key": headline.key if headline else None}
+        self.store.set_setting(POSITION_SETTING, json.dumps(value))
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _row(self) -> Row | None:
+        rows = self.model.rows
+        cursor = self.sidebar.cursor
+        return rows[cursor] if 0 <= cursor < len(rows) else None
+
+    def _first_headline_row(self) -> int | None:
+        for i, row in enumerate(self.model.rows):
+            if row.kind == HEADLINE:
+                return i
+        return None
+
+    def _article_focused(self) -> bool:
+        focused = self.focused
+        article = self._article
+        return (
+            article is not None
+            and focused is not None
+            and (focused is article or article in focused.ancestors)
+        )
+
+    def _select(self, row: int) -> None:
+        """Move the cursor and let the article pane and breadcrumb follow."""
+        self.sidebar.move_cursor(row)
+        self._after_move()
+
+    def _after_move(self, mark_later: bool = True) -> None:
+        """Show what the cursor is on (article, feed status, group) in the same frame."""
+        if self._read_timer is not None:
+            self._read_timer.stop()
+            self._read_timer = None
+        row = self._row()
+        tree = self.model
+        if row is None:
+            return
+        if row.kind == HEADLINE:
+            headline = tree.by_feed[row.feed][row.index]
+            if self.shown != (HEADLINE, row.feed, str(headline.key)):
+                self._show_headline(row, headline)
+            if mark_later and not headline.read:
+                key = headline.key
+                self._read_timer = self.set_timer(
+                    READ_AFTER_SECONDS, lambda: self._mark_read_key(key)
+                )
+            return
+        self.current = None
+        if row.kind == FEED:
+            self.shown = (FEED, row.feed, "")
+            self.breadcrumb.set_path(row.group, row.feed)
+            self._message(*self._feed_summary(row.feed))
+        elif row.kind == GROUP:
+            self.shown = (GROUP, row.group, "")
+            self.breadcrumb.set_path(row.group)
+            self._message(*self._group_summary(row.group))
+        else:
+            self.shown = None
+            self.breadcrumb.set_path(None)
+            self._message(row.group, "")
+
+    def _show_path_only(self) -> None:
+        """The breadcrumb for the cursor before the article pane exists (first paint)."""
+        row = self._row()
+        if row is None:
+            return
+        headline = self.model.headline(row)
+        if row.kind == MESSAGE:
+            return
+        self.breadcrumb.set_path(
+            row.group, row.feed or None, (), headline.title if headline else None
+        )
+
+    def _show_headline(self, row: Row, headline: Headline) -> None:
+        self.shown = (HEADLINE, row.feed, str(headline.key))
+        try:
+            stored = self.store.article(headline.key)
+        except KeyError:
+            self.current = None
+            self.breadcrumb.set_path(row.group, row.feed, (), headline.title)
+            self._message(headline.title, "This article is no longer stored. Press R to refresh.")
+            return
+        self.current = stored
+        self.breadcrumb.set_path(row.group, row.feed, stored.article.breadcrumb, headline.title)
+        if self._article is not None:
+            self._article.show_article(stored, group=row.group, feed_name=row.feed)
+
+    def _message(self, title: str, body: str) -> None:
+        if self._article is not None:
+            self._article.show_message(title, body)
+
+    def _feed_summary(self, feed: str) -> tuple[str, str]:
+        status = self.model.statuses.get(feed)
+        headlines = self.model.by_feed.get(feed, [])
+        unread = self.model.unread.get(feed, 0)
+        lines = []
+        error = self.model.errors.get(feed)
+        if error:
+            lines.append(f"The last refresh failed: {error}")
+            lines.append("")
+        if not headlines:
+            lines.append("No articles stored yet." if not error else "No articles stored.")
+        else:
+            lines.append(f"{len(headlines):,} articles, {unread:,} unread.")
+        if status is not None:
+            if status.title and status.title != feed:
+                lines.append(f"Title: {status.title}")
+            if status.link:
+                lines.append(f"Link: {status.link}")
+            lines.append(f"Last updated: {_when(status.last_success)}")
+        source = self._feed_config(feed)
+        if source is not None:
+            lines.append(f"Source: {source.target}")
+        lines.append("")
+        lines.append("Enter folds the feed, A marks it read, r refreshes it.")
+        return feed, "\n".join(lines)
+
+    def _group_summary(self, group: str) -> tuple[str, str]:
+        feeds = self.model.group_feeds.get(group, [])
+        total = sum(len(self.model.by_feed.get(f, ())) for f in feeds)
+        unread = self.model.group_unread(group)
+        failed = [f for f in feeds if f in self.model.errors]
+        lines = [f"{len(feeds)} feeds, {total:,} articles, {unread:,} unread."]
+        if failed:
+            lines.append("Failed at the last refresh: " + ", ".join(failed))
+        lines += ["", "Enter folds the group, J/K move between feeds."]
+        return group, "\n".join(lines)
+
+    def _feed_config(self, name: str) -> FeedConfig | None:
+        for feed in self.config.feeds:
+            if feed.name == name:
+                return feed
+        return None
+
+    def _mark_read_key(self, key: int) -> None:
+        self._read_timer = None
+        row = self._row()
+        headline = self.model.headline(row) if row else None
+        if headline is not None and headline.key == key and row is not None:
+            self._set_read(row, True)
+
+    def _set_read(self, row: Row, read: bool) -> None:
+        headline = self.model.by_feed[row.feed][row.index]
+        if self.model.set_read(row.feed, row.index, read):
+            self.store.set_read([headline.key], read)
+            self.sidebar.refresh()
+
+    def _rebuild(self, keep_key: int | None = None, keep_feed: str | None = None) -> None:
+        """Rebuild the rows and put the cursor back on the same headline or feed."""
+        tree = self.model
+        tree.rebuild(keep=keep_key)
+        target = tree.find_key(keep_key) if keep_key is not None else None
+        if target is None and keep_feed is not None:
+            target = tree.find_row(FEED, keep_feed)
+        if target is None:
+            target = self._first_headline_row() or 0
+        self.sidebar.cursor = target
+        self.sidebar.rows_changed()
+        self._after_move(mark_later=False)
+
+    def _cursor_key(self) -> tuple[int | None, str | None]:
+        row = self._row()
+        if row is None:
+            return None, None
+        headline = self.model.headline(row)
+        return (headline.key if headline else None), (row.feed or None)
+
+    # -- actions (see newsreader.ui.KEY_ACTIONS) ----------------------------------------
+
+    def action_move(self, delta: int) -> None:
+        """j/k: the next or previous headline, skipping group and feed rows."""
+        rows = self.model.rows
+        target = self.sidebar.cursor + delta
+        while 0 <= target < len(rows) and rows[target].kind != HEADLINE:
+            target += delta
+        if 0 <= target < len(rows):
+            self._select(target)
+
+    def action_cursor(self, delta: int) -> None:
+        """Down/Up in the sidebar: every row, groups and feeds included."""
+        target = self.sidebar.cursor + delta
+        if 0 <= target < len(self.model.rows):
+            self._select(target)
+
+    def action_open(self) -> None:
+        row = self._row()
+        if row is None:
+            return
+        if row.kind in (GROUP, FEED):
+            self._toggle_fold(row)
+            return
+        if row.kind == HEADLINE:
+            if self.shown is None or self.shown[0] != HEADLINE:
+                self._after_move(mark_later=False)
+            self._set_read(row, True)
+            if self._article is not None:
+                self._article.focus()
+
+    def action_focus_pane(self, direction: int) -> None:
+        if direction > 0:
+            self.focus_next()
+        else:
+            self.focus_previous()
+
+    def action_back(self) -> None:
+        filter_input = self._filter_input()
+        if filter_input is not None and (filter_input.display or self.model.filter):
+            self._close_filter()
+            return
+        if self._article_focused():
+            self.sidebar.focus()
+
+    def action_page(self, direction: int) -> None:
+        row = self._row()
+        if self.sidebar.has_focus and row is not None and row.kind in (GROUP, FEED):
+            self._toggle_fold(row)
+            return
+        if self._article is None:
+            return
+        if direction > 0:
+            self._article.scroll_page_down()
+        else:
+            self._article.scroll_page_up()
+
+    def action_unread(self, step: int) -> None:
+        tree = self.model
+        row = self._row()
+        start = (row.feed, row.index) if row is not None and row.kind == HEADLINE else None
+        found = tree.next_unread(start, step)
+        if found is None:
+            self.notify("No unread articles.", timeout=3)
+            return
+        feed, index = found
+        key = tree.by_feed[feed][index].key
+        target = tree.find_key(key)
+        if target is None:
+            tree.unfold_for(feed)
+            tree.rebuild(keep=key)
+            self.sidebar.rows_changed()
+            target = tree.find_key(key)
+        if target is not None:
+            self._select(target)
+
+    def action_feed(self, step: int) -> None:
+        tree = self.model
+        feeds = [f for fs in tree.group_feeds.values() for f in fs]
+        if not feeds:
+            return
+        row = self._row()
+        if row is None or not row.feed:
+            group = row.group if row is not None else None
+            current = -1 if step > 0 else len(feeds)
+            if group is not None and step > 0:
+                first = tree.group_feeds.get(group, [None])[0]
+                current = feeds.index(first) - 1 if first in feeds else -1
+        else:
+            current = feeds.index(row.feed)
+        for k in range(1, len(feeds) + 1):
+            index = current + step * k
+            if not 0 <= index < len(feeds):
+                return
+            feed = feeds[index]
+            target = tree.find_row(FEED, feed)
+            if target is None and (GROUP, tree.feed_group[feed]) in tree.folded:
+                tree.folded.discard((GROUP, tree.feed_group[feed]))
+                tree.rebuild()
+                self.sidebar.rows_changed()
+                target = tree.find_row(FEED, feed)
+            if target is not None:
+                self._select(target)
+                return
+
+    def action_edge(self, last: int) -> None:
+        rows = self.model.rows
+        indexes = range(len(rows) - 1, -1, -1) if last else range(len(rows))
+        for i in indexes:
+            if rows[i].kind == HEADLINE:
+                self._select(i)
+                return
+        if rows:
+            self._select(len(rows) - 1 if last else 0)
+
+    def action_fold(self, fold: bool) -> None:
+        row = self._row()
+        if row is None:
+            return
+        tree = self.model
+        if row.kind == HEADLINE:
+            if fold:
+                tree.folded.add((FEED, row.feed))
+                self._rebuild(keep_feed=row.feed)
+            return
+        if row.kind == FEED:
+            mark = (FEED, row.feed)
+        elif row.kind == GROUP:
+            mark = (GROUP, row.group)
+        else:
+            return
+        if fold == (mark in tree.folded):
+            return
+        self._toggle_fold(row)
+
+    def _toggle_fold(self, row: Row) -> None:
+        tree = self.model
+        mark = (FEED, row.feed) if row.kind == FEED else (GROUP, row.group)
+        if mark in tree.folded:
+            tree.folded.discard(mark)
+        else:
+            tree.folded.add(mark)
+        tree.rebuild()
+        target = tree.find_row(row.kind, row.feed if row.kind == FEED else row.group)
+        self.sidebar.cursor = target or 0
+        self.sidebar.rows_changed()
+
+    def action_toggle_read(self) -> None:
+        row = self._row()
+        headline = self.model.headline(row) if row is not None else None
+        if row is None or headline is None:
+            return
+        if self._read_timer is not None:
+            self._read_timer.stop()
+            self._read_timer = None
+        self._set_read(row, not headline.read)
+
+    def action_toggle_star(self) -> None:
+        row = self._row()
+        headline = self.model.headline(row) if row is not None else None
+        if row is None or headline is None:
+            return
+        self.model.set_starred(row.feed, row.index, not headline.starred)
+        self.store.set_starred(headline.key, not headline.starred)
+        self.sidebar.refresh_row(self.sidebar.cursor)
+
+    def action_mark_feed_read(self) -> None:
+        row = self._row()
+        if row is None or row.kind == MESSAGE:
+            return
+        feeds = [row.feed] if row.feed else self.model.group_feeds.get(row.group, [])
+        changed = 0
+        for feed in feeds:
+            if self.model.mark_feed_read(feed):
+                changed += self.store.mark_feed_read(feed)
+        if self._read_timer is not None:
+            self._read_timer.stop()
+            self._read_timer = None
+        self.sidebar.refresh()
+        what = row.feed or row.group
+        self.notify(f"{what}: {changed:,} marked read." if changed else f"{what}: all read.")
+
+    def action_unread_only(self) -> None:
+        key, feed = self._cursor_key()
+        self.model.unread_only = not self.model.unread_only
+        self._rebuild(keep_key=key, keep_feed=feed)
+        self._update_status()
+
+    def action_filter(self) -> None:
+        filter_input = self._filter_input()
+        if filter_input is None:
+            from textual.widgets import Input
+
+            filter_input = Input(placeholder="Filter headlines…", id="filter", compact=True)
+            self.query_one("#side").mount(filter_input, before=self.sidebar)
+        filter_input.display = True
+        filter_input.focus()
+
+    def _filter_input(self) -> Input | None:
+        from textual.css.query import NoMatches
+
+        try:
+            return self.query_one("#filter")  # type: ignore[return-value]
+        except NoMatches:
+            return None
+
+    def _close_filter(self) -> None:
+        filter_input = self._filter_input()
+        if filter_input is not None:
+            filter_input.display = False
+            if filter_input.value:
+                filter_input.value = ""
+        if self.model.filter:
+            key, feed = self._cursor_key()
+            self.model.filter = ""
+            self._rebuild(keep_key=key, keep_feed=feed)
+        self.sidebar.focus()
+        self._update_status()
+
+    def on_input_changed(self, event: Any) -> None:
+        if getattr(event.input, "id", None) != "filter":
+            return
+        key, feed = self._cursor_key()
+        self.model.filter = event.value.strip()
+        self._rebuild(keep_key=key, keep_feed=feed)
+        self._update_status()
+
+    def on_input_submitted(self, event: Any) -> None:
+        if getattr(event.input, "id", None) != "filter":
+            return
+        if not event.value.strip():
+            self._close_filter()
+        else:
+            self.sidebar.focus()
+
+    def action_refresh(self, everything: bool) -> None:
+        if everything:
+            self.start_refresh(None)
+            return
+        row = self._row()
+        if row is None or row.kind == MESSAGE:
+            return
+        names = [row.feed] if row.feed else list(self.model.group_feeds.get(row.group, []))
+        self.start_refresh(names)
+
+    def _link(self) -> str | None:
+        article = self._article
+        link = getattr(article, "link", None) if article is not None else None
+        if link:
+            return link
+        return self.current.article.link if self.current is not None else None
+
+    def action_open_link(self) -> None:
+        link = self._link()
+        if not link:
+            self.notify("This article has no link.", severity="warning", timeout=3)
+            return
+        threading.Thread(target=_open_in_browser, args=(link,), daemon=True).start()
+        self.notify(f"Opening {link}", timeout=3)
+
+    def action_copy_link(self) -> None:
+        link = self._link()
+        if not link:
+            self.notify("This article has no link.", severity="warning", timeout=3)
+            return
+        self.app.copy_to_clipboard(link)
+        self.notify(f"Copied {link}", timeout=3)
+
+    def action_resize(self, direction: int) -> None:
+        current = self._sidebar_width or self.query_one("#side").outer_size.width
+        self._set_sidebar_width(current + direction * SIDEBAR_STEP)
+        self.store.set_setting(WIDTH_SETTING, str(self._sidebar_width))
+
+    def action_help(self) -> None:
+        from newsreader.ui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self))
+
+    def action_quit(self) -> None:
+        self.save_state()
+        self.app.exit()
+
+    # -- mouse -------------------------------------------------------------------------
+
+    def on_sidebar_clicked(self, event: Sidebar.Clicked) -> None:
+        row = self.model.rows[event.row]
+        if event.row == self.sidebar.cursor and row.kind in (GROUP, FEED):
+            self._toggle_fold(row)
+            return
+        self._select(event.row)
+
+    def on_breadcrumb_selected(self, event: Breadcrumb.Selected) -> None:
+        kind = GROUP if event.kind == "group" else FEED
+        tree = self.model
+        if kind == FEED and tree.find_row(FEED, event.name) is None:
+            tree.folded.discard((GROUP, tree.feed_group.get(event.name, "")))
+            tree.rebuild()
+            self.sidebar.rows_changed()
+        target = tree.find_row(kind, event.name)
+        if target is not None:
+            self._select(target)
+            self.sidebar.focus()
+
+    # -- refresh -----------------------------------------------------------------------
+
+    def start_refresh(self, names: Sequence[str] | None) -> None:
+        """Refresh in a thread with its own Store; the UI keeps working meanwhile."""
+        if self.db_path is None:
+            return
+        if self._refreshing:
+            self.notify("A refresh is already running.", timeout=2)
+            return
+        feeds = [f for f in self.config.feeds if names is None or f.name in names]
+        if not feeds:
+            return
+        self._refreshing = True
+        self._set_status(f"⟳ Refreshing 0/{len(feeds)}")
+        self._refresh_worker(feeds)
+
+    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
+    def _refresh_worker(self, feeds: list[FeedConfig]) -> None:
+        import asyncio
+
+        from newsreader.refresh import refresh_feeds
+        from newsreader.store import Store
+
+        done = 0
+        total = len(feeds)
+
+        def progress(*args: Any, **kwargs: Any) -> None:
+            nonlocal done
+            done += 1
+            self.app.call_from_thread(self._set_status, f"⟳ Refreshing {min(done, total)}/{total}")
+
+        assert self.db_path is not None
+        try:
+            store = Store.open(self.db_path)
+            try:
+                outcomes = asyncio.run(refresh_feeds(feeds, store, on_progress=progress))
+                headlines = store.headlines()
+                statuses = store.feed_statuses()
+            finally:
+                store.close()
+        except Exception as exc:  # one line in the status bar, never a crash
+            self.app.call_from_thread(self._refresh_failed, str(exc) or type(exc).__name__)
+            return
+        self.app.call_from_thread(self._refreshed, outcomes, headlines, statuses)
+
+    def _refresh_failed(self, message: str) -> None:
+        self._refreshing = False
+        self._set_status("Refresh failed")
+        self.notify(f"Refresh failed: {message}", severity="error", timeout=6)
+
+    def _refreshed(
+        self,
+        outcomes: Sequence[Any],
+        headlines: list[Headline],
+        statuses: dict[str, FeedStatus],
+    ) -> None:
+        self._refreshing = False
+        key, feed = self._cursor_key()
+        shown = self.shown
+        self.model.load(headlines, statuses)
+        self._rebuild_quiet(key, feed)
+        if shown is not None and shown[0] != HEADLINE:
+            self.shown = None
+            self._after_move(mark_later=False)
+        new = sum(int(getattr(o, "new", 0) or 0) for o in outcomes)
+        failed = sum(1 for o in outcomes if getattr(o, "status", "") == "error")
+        parts = [f"{new:,} new" if new else "Up to date"]
+        if failed:
+            parts.append(f"{failed} failed")
+        self.last_refresh = ", ".join(parts)
+        self._update_status()
+
+    def _rebuild_quiet(self, key: int | None, feed: str | None) -> None:
+        """Rebuild after a refresh without re-showing the article already on screen."""
+        tree = self.model
+        tree.rebuild(keep=key)
+        target = tree.find_key(key) if key is not None else None
+        if target is None and feed is not None:
+            target = tree.find_row(FEED, feed)
+        self.sidebar.cursor = target if target is not None else (self._first_headline_row() or 0)
+        self.sidebar.rows_changed()
+        if key is None or target is None or tree.find_key(key) is None:
+            self._after_move(mark_later=False)
+
+    last_refresh = ""
+
+    def _set_status(self, text: str) -> None:
+        self.query_one("#status", Static).update(text)
+
+    def _update_status(self) -> None:
+        parts = []
+        if self.model.unread_only:
+            parts.append("unread only")
+        if self.model.filter:
+            parts.append(f"filter: {self.model.filter}")
+        if not self._refreshing:
+            if self.last_refresh:
+                parts.append(self.last_refresh)
+            self._set_status(" · ".join(parts))
+
+
+def _when(value: str | None) -> str:
+    if not value:
+        return "never"
+    return value.replace("T", " ")[:16] + " UTC"
+
+
+def _open_in_browser(link: str) -> None:
+    import webbrowser
+
+    webbrowser.open(link)

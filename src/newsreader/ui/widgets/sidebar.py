@@ -1,0 +1,214 @@
+"""The headline sidebar: groups > feeds > headlines drawn with the Line API.
+
+Only the visible rows are drawn, from the plain row list of a :class:`HeadlineTree`,
+so 50,000 headlines cost a list, not 50,000 widgets. The screen owns the tree and
+moves the cursor; this widget draws and reports clicks.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from newsreader.ui.headlines import FEED, GROUP, HEADLINE, MESSAGE, HeadlineTree, Row
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# Feed text is stored sanitised; this only keeps a stray tab or newline from breaking a row.
+_FLATTEN = {c: " " for c in range(32)} | {0x7F: " "}
+DATE_WIDTH = 6
+UNREAD_MARK = "●"
+STAR_MARK = "★"
+ERROR_MARK = "!"
+
+
+def short_date(published: str | None, today: str) -> str:
+    """At most six cells: ``14:05`` today, ``Mar 03`` this year, ``Mar'19`` before."""
+    if not published or len(published) < 10:
+        return ""
+    day = published[:10]
+    try:
+        month = _MONTHS[int(day[5:7]) - 1]
+    except (ValueError, IndexError):
+        return ""
+    if day == today and len(published) >= 16 and published[10] in "T ":
+        return published[11:16]
+    if day[:4] == today[:4]:
+        return f"{month} {day[8:10]}"
+    return f"{month}'{day[2:4]}"
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` cells with an ellipsis, then padded to exactly ``width``."""
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(set_cell_size(text, width - 1).rstrip() + "…", width)
+
+
+class Sidebar(ScrollView, can_focus=True):
+    """Draws a :class:`HeadlineTree`; ``cursor`` is the highlighted row."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "sidebar--group",
+        "sidebar--feed",
+        "sidebar--error",
+        "sidebar--unread",
+        "sidebar--read",
+        "sidebar--star",
+        "sidebar--date",
+        "sidebar--count",
+        "sidebar--cursor",
+        "sidebar--message",
+    }
+
+    class Clicked(Message):
+        """A row was clicked; the screen decides what that means."""
+
+        def __init__(self, row: int) -> None:
+            super().__init__()
+            self.row = row
+
+    def __init__(self, tree: HeadlineTree, *, today: str, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.model = tree
+        self.today = today
+        self.cursor = 0
+
+    # -- state from the screen ---------------------------------------------------------
+
+    def rows_changed(self) -> None:
+        """The tree's rows were rebuilt: resize, clamp the cursor, repaint."""
+        self.cursor = max(0, min(self.cursor, len(self.model.rows) - 1))
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self.model.rows))
+        self.scroll_to_cursor()
+        self.refresh()
+
+    def move_cursor(self, row: int) -> None:
+        """Put the cursor on ``row`` repainting only the two rows that change."""
+        row = max(0, min(row, len(self.model.rows) - 1))
+        old = self.cursor
+        self.cursor = row
+        if not self.scroll_to_cursor():
+            self.refresh_row(old)
+            self.refresh_row(row)
+
+    def refresh_row(self, row: int) -> None:
+        y = row - self.scroll_offset.y
+        if 0 <= y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    def scroll_to_cursor(self) -> bool:
+        """Scroll so the cursor is visible (a few rows of context); True if it scrolled."""
+        height = self.scrollable_content_region.height
+        if height <= 0:
+            return False
+        top = round(self.scroll_offset.y)
+        margin = min(2, max(0, (height - 1) // 2))
+        target = top
+        if self.cursor < top + margin:
+            target = self.cursor - margin
+        elif self.cursor >= top + height - margin:
+            target = self.cursor - height + margin + 1
+        target = max(0, min(target, len(self.model.rows) - height))
+        if target == top:
+            return False
+        self.scroll_to(y=target, animate=False, immediate=True)
+        return True
+
+    # -- events ------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self.model.rows))
+        self.scroll_to_cursor()
+
+    def on_click(self, event: events.Click) -> None:
+        row = event.y + round(self.scroll_offset.y)
+        if 0 <= row < len(self.model.rows):
+            self.post_message(self.Clicked(row))
+
+    def on_focus(self) -> None:
+        self.refresh_row(self.cursor)
+
+    def on_blur(self) -> None:
+        self.refresh_row(self.cursor)
+
+    # -- drawing -----------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        index = y + round(self.scroll_offset.y)
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        rows = self.model.rows
+        if index >= len(rows) or width <= 0:
+            return Strip.blank(width, base)
+        row = rows[index]
+        segments = self._row_segments(row, width, base)
+        if index == self.cursor:
+            cursor = self.get_component_rich_style("sidebar--cursor", partial=True)
+            segments = [Segment(t, (s or base) + cursor) for t, s, _ in segments]
+        return Strip(segments).adjust_cell_length(width, base)
+
+    def _style(self, name: str, base: Style) -> Style:
+        return base + self.get_component_rich_style(name, partial=True)
+
+    def _row_segments(self, row: Row, width: int, base: Style) -> list[Segment]:
+        tree = self.model
+        if row.kind == HEADLINE:
+            return self._headline_segments(row, width, base)
+        if row.kind == MESSAGE:
+            return [Segment(fit(" " + row.group, width), self._style("sidebar--message", base))]
+        if row.kind == GROUP:
+            folded = (GROUP, row.group) in tree.folded
+            count = tree.group_unread(row.group)
+            lead = " ▸ " if folded else " ▾ "
+            name = row.group.translate(_FLATTEN)
+            style = self._style("sidebar--group", base)
+            return self._with_count(lead, name, style, count, width, base)
+        folded = (FEED, row.feed) in tree.folded
+        lead = "   ▸ " if folded else "   ▾ "
+        name = row.feed.translate(_FLATTEN)
+        if row.feed in tree.errors:
+            err = self._style("sidebar--error", base)
+            unread = tree.unread.get(row.feed, 0)
+            return self._with_count(lead + ERROR_MARK + " ", name, err, unread, width, base)
+        style = self._style("sidebar--feed", base)
+        return self._with_count(lead, name, style, tree.unread.get(row.feed, 0), width, base)
+
+    def _with_count(
+        self, lead: str, name: str, style: Style, count: int, width: int, base: Style
+    ) -> list[Segment]:
+        number = f"{count:,}" if count else ""
+        right = f" {number} " if number else " "
+        room = width - cell_len(lead) - cell_len(right)
+        return [
+            Segment(lead[: max(0, width)], style),
+            Segment(fit(name, room), style),
+            Segment(right, self._style("sidebar--count", base)),
+        ]
+
+    def _headline_segments(self, row: Row, width: int, base: Style) -> list[Segment]:
+        headline = self.model.by_feed[row.feed][row.index]
+        date = short_date(headline.published, self.today)
+        date_part = f" {date:>{DATE_WIDTH}} "
+        title_style = self._style("sidebar--read" if headline.read else "sidebar--unread", base)
+        room = width - 8 - len(date_part)
+        if room < 14:
+            date_part = " "
+            room = width - 9
+        return [
+            Segment("     ", base),
+            Segment(" " if headline.read else UNREAD_MARK, self._style("sidebar--unread", base)),
+            Segment(STAR_MARK if headline.starred else " ", self._style("sidebar--star", base)),
+            Segment(" ", base),
+            Segment(fit(headline.title.translate(_FLATTEN), room), title_style),
+            Segment(date_part, self._style("sidebar--date", base)),
+        ]
