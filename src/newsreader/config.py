@@ -380,7 +380,13 @@ class _Parser:
     def keymap(self, node: Node) -> dict[str, str]:
         """``keys:`` binding id -> key(s), e.g. ``next_unread: "n,ctrl+n"``."""
         result: dict[str, str] = {}
-        for binding, (_, vnode) in self.mapping(node, "keys", "a mapping of action to key").items():
+        known = _binding_ids()
+        for binding, (knode, vnode) in self.mapping(
+            node, "keys", "a mapping of action to key"
+        ).items():
+            if known and binding not in known:
+                hint = _did_you_mean(binding, known)
+                raise self.error(knode, f"unknown binding id '{binding}' in keys{hint}")
             keys = self.scalar_text(vnode, f"keys.{binding}").strip()
             if not keys or not keys.isprintable():
                 raise self.error(vnode, f"keys.{binding} must name a key such as 'j' or 'ctrl+r'")
@@ -508,6 +514,15 @@ class _Parser:
                 node, f"unknown source '{name}'{hint}: no such plugin installed (have: {installed})"
             )
         return name
+
+
+def _binding_ids() -> tuple[str, ...]:
+    """The reader's rebindable binding ids; its key table imports without Textual."""
+    try:
+        from newsreader.ui import KEY_ACTIONS
+    except ImportError:
+        return ()
+    return tuple(k.id for k in KEY_ACTIONS)
 
 
 def _normpath(path: Path) -> str:

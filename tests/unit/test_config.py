@@ -369,6 +369,16 @@ BAD_CONFIGS = [
     ),
     pytest.param(
         """\
+        keys:
+          next: j
+          refesh: ctrl+r
+        """,
+        3,
+        ["unknown binding id 'refesh' in keys", "did you mean 'refresh'"],
+        id="unknown-binding-id",
+    ),
+    pytest.param(
+        """\
         keys: [j, k]
         """,
         1,
@@ -654,13 +664,13 @@ def test_keys_map_binding_ids_to_keys(tmp_path: Path) -> None:
             tmp_path,
             """\
             keys:
-              next_headline: "j,down"
-              refresh_feed: ctrl+r
-              scroll_down: 5
+              next: "j,down"
+              refresh: ctrl+r
+              page_down: 5
             """,
         )
     )
-    assert config.keys == {"next_headline": "j,down", "refresh_feed": "ctrl+r", "scroll_down": "5"}
+    assert config.keys == {"next": "j,down", "refresh": "ctrl+r", "page_down": "5"}
 
 
 def test_yaml_merge_keys_work_like_safe_load(tmp_path: Path) -> None:

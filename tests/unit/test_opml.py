@@ -167,7 +167,7 @@ def test_import_keeps_the_existing_file_and_its_comments(
         "    - name: Kettle (my name for it)\n"
         "      url: https://KETTLE.example.org/blog/feed.xml   # already have it\n"
     )
-    tail = "\n# Key bindings below.\nkeys:\n  refresh_feed: ctrl+r\n"
+    tail = "\n# Key bindings below.\nkeys:\n  refresh: ctrl+r\n"
     config.write_text(head + tail, encoding="utf-8")
     assert run_import(DATA / "reader-export-2.0.opml", config) == 0
     assert "added 4 feeds" in capsys.readouterr().out
@@ -184,7 +184,7 @@ def test_import_keeps_the_existing_file_and_its_comments(
         "Unfiled Ideas",
     ]
     assert loaded.theme == "paper"
-    assert loaded.keys == {"refresh_feed": "ctrl+r"}
+    assert loaded.keys == {"refresh": "ctrl+r"}
 
 
 @pytest.mark.parametrize(
