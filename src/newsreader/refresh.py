@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
+from newsreader.content import clean_line
 from newsreader.errors import NewsreaderError
 
 if TYPE_CHECKING:
@@ -89,12 +90,13 @@ def _source(name: str) -> Source:
 def _one_line(feed: FeedConfig, exc: BaseException) -> str:
     """A failure as one line that names the feed's file or URL."""
     if isinstance(exc, NewsreaderError):
-        return " ".join(str(exc).split())
+        return clean_line(str(exc))
     if isinstance(exc, TimeoutError):
-        return f"{feed.target}: gave up (no result after {_deadline(feed):g} s)"
-    text = " ".join(str(exc).split())
+        return f"{clean_line(feed.target)}: gave up (no result after {_deadline(feed):g} s)"
+    text = clean_line(str(exc))
     problem = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-    return f"{feed.target or feed.name}: source '{feed.source}' failed ({problem})"
+    where = clean_line(feed.target or feed.name)
+    return f"{where}: source '{clean_line(feed.source)}' failed ({problem})"
 
 
 def _deadline(feed: FeedConfig) -> float:
@@ -119,7 +121,7 @@ async def refresh_one(feed: FeedConfig, store: Store, context: RunContext) -> Fe
         store.save_error(feed.name, message)
         return FeedOutcome(feed.name, ERROR, total=store.article_count(feed.name), error=message)
     stats = store.save_result(feed.name, result, feed.settings.max_articles)
-    warnings = tuple(" ".join(w.split()) for w in getattr(result, "warnings", ()) or ())
+    warnings = tuple(clean_line(str(w)) for w in getattr(result, "warnings", ()) or ())
     if warnings:
         store.set_warning(feed.name, "; ".join(warnings))
     status = NOT_MODIFIED if result.feed is None else OK
