@@ -31,8 +31,6 @@ _SPACING_CONTROLS = str.maketrans({"\x0b": " ", "\x0c": " "})
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u2028\u2029\u3000]+")
 # Runs that need rewriting inside a line: never a lone ASCII space, the common case.
 _LINE_SPACE = re.compile(r"[ \t\u00a0]{2,}|[\t\u00a0]")
-# Whitespace at either end of a line (any kind, so a line holding only U+3000 is blank).
-_LINE_EDGES = re.compile(r"[^\S\n]*\n[^\S\n]*")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 
 
@@ -60,14 +58,18 @@ def clean_optional(text: str | None) -> str | None:
 def clean_block(text: str | None) -> str:
     """Multi-line plain text: paragraphs separated by exactly one blank line.
 
-    Whole-string passes instead of a loop over lines: this runs for every item body.
+    Every pass is guarded by a substring test: this runs for every item body.
     """
     if not text:
         return ""
     text = strip_controls(text)
     if "\u2028" in text or "\u2029" in text:
         text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
-    text = _LINE_SPACE.sub(" ", text)
+    if "  " in text or "\t" in text or "\u00a0" in text:
+        text = _LINE_SPACE.sub(" ", text)
     if "\n" in text:
-        text = _MANY_NEWLINES.sub("\n\n", _LINE_EDGES.sub("\n", text))
+        # str.strip takes any whitespace, so a line holding only U+3000 counts as blank.
+        text = "\n".join([line.strip() for line in text.split("\n")])
+        if "\n\n\n" in text:
+            text = _MANY_NEWLINES.sub("\n\n", text)
     return text.strip()

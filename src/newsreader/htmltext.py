@@ -24,8 +24,11 @@ _PARA = "\ue000"
 _LINE = "\ue001"
 _BR = "\ue002"
 
-_SENTINELS = re.compile("[\ue000-\ue002]")
-_LINE_RUN = re.compile("\ue001[\ue001 ]*")
+_SENTINELS = re.compile("[\ue000-\ue003]")
+_IDEOGRAPHIC_SPACE = "\ue003"
+_SENTINEL_CHARS = (_PARA, _LINE, _BR)
+_LINE_RUN = re.compile("\ue001+")
+_MANY_NEWLINES = re.compile(r"\n{3,}")
 # Numeric references to C0 controls and DEL; decoded up front so that an encoded escape
 # sequence is removed whole, like a raw one. (128-159 are Windows-1252 letters in HTML.)
 _CONTROL_REF = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,2})|0*(\d{1,3}))(?![0-9a-fA-F]);?")
@@ -58,6 +61,7 @@ _BLOCK_TAG = re.compile(
 _LINE_TAG = re.compile(r"</?(?:li|tr|dt|dd|ul|ol|dl|option)\b[^>]*>", re.I)
 _BR_TAG = re.compile(r"<br\b[^>]*>", re.I)
 _CELL_TAG = re.compile(r"</?(?:td|th)\b[^>]*>", re.I)
+_TAG_START = re.compile(r"<[a-zA-Z/!?]")
 _ANY_TAG = re.compile(r"</?[a-zA-Z][^>]*>|<[!?][^>]*>")
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 
@@ -70,15 +74,18 @@ _BAD_HREF = re.compile(
     r"""'\s*(?:javascript|vbscript|data|file):[^']*'|(?:javascript|vbscript|data|file):[^\s>]*)""",
     re.I,
 )
-_HAS_BAD_SCHEME = re.compile(r"(?i)(?:script|data|file):")
 
 # Text that a Markdown renderer would read as syntax; the escaper handles each one.
 _MD_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>&~|])")
 _MD_LINE_START = re.compile(r"^([#+\-=>]|\d+(?=[.)]))", re.M)
 # Escapes html-to-markdown writes that no renderer needs (mid-line '-', '+', '=', '#', and
 # '_' inside a word); dropped outside code so that raw Markdown stays readable.
-_NOISY_ESCAPE = re.compile(r"(?<=[^\s>\\])\\([-+=#])")
-_NOISY_UNDERSCORE = re.compile(r"(?<=[0-9A-Za-z])\\_(?=[0-9A-Za-z])")
+_NOISY_ESCAPE = re.compile(r"\\([-+=#])(?<=[^\s>\\]\\[-+=#])")
+_NOISY_UNDERSCORE = re.compile(r"\\_(?<=[0-9A-Za-z]\\_)(?=[0-9A-Za-z])")
+_DIGIT_ESCAPE = re.compile(r"\\([.)])(?<=[0-9]\\[.)])")
+_ORDERED_MARKER = re.compile(
+    r"^([ \t]*(?:(?:[-*+]|\d{1,9}\\?[.)])[ \t]+|>[ \t]*)*\d{1,9})([.)])", re.M
+)
 _CODE = re.compile(
     r"^(`{3,}|~{3,})[^\n]*\n.*?(?:^\1[ \t]*$|\Z)"  # fenced block
     r"|(?<![`\\])(`+).*?(?<!`)\2(?!`)",  # code span
@@ -134,7 +141,7 @@ def _prepare(html: str) -> str:
     html = strip_controls(html)
     if "<![CDATA[" in html:
         html = _CDATA.sub(_cdata_text, html)
-    if "\ue000" in html or "\ue001" in html or "\ue002" in html:
+    if "\ue000" in html or "\ue001" in html or "\ue002" in html or "\ue003" in html:
         html = _SENTINELS.sub("", html)
     return html
 
@@ -153,9 +160,11 @@ def _control_ref(match: re.Match[str]) -> str:
 
 def _text_from_markup(html: str) -> str:
     """Tags become breaks or nothing, in a few linear whole-string passes."""
-    # A final '>' closes any tag left open at the end, so every '<...' scan is bounded
-    # by the next '>' and the passes stay linear on hostile input.
-    html += ">"
+    # A tag left open at the end runs to the end of input, as in a browser: cut it, so
+    # that every '<...' scan is bounded by a later '>' and the passes stay linear.
+    open_tag = _TAG_START.search(html, html.rfind(">") + 1)
+    if open_tag:
+        html = html[: open_tag.start()]
     if _HAS_DROPPED.search(html):
         html = _DROPPED.sub("", html)
     if _HAS_PRE.search(html):
@@ -167,14 +176,25 @@ def _text_from_markup(html: str) -> str:
     if "<br" in html or "<BR" in html or "<Br" in html:
         html = _BR_TAG.sub(_BR, html)
     html = _CELL_TAG.sub(" ", html)
-    html = _ANY_TAG.sub("", html)
-    if html.endswith(">"):
-        html = html[:-1]
-    text = _LINE_RUN.sub("\n", _HTML_SPACE.sub(" ", html))
-    text = text.replace(_PARA, "\n\n").replace(_BR, "\n")
+    text = _ANY_TAG.sub("", html)
     if "&" in text:
-        text = unescape(text)
-    return clean_block(text)
+        # Entities last: '&lt;p&gt;' is text about a tag, never a tag.
+        text = strip_controls(unescape(text))
+    if "\u3000" in text:
+        text = text.replace("\u3000", _IDEOGRAPHIC_SPACE)
+    # HTML whitespace folds to one space; str.split is the fastest way to do it.
+    text = " ".join(text.split())
+    for mark in _SENTINEL_CHARS:
+        if mark in text:
+            text = text.replace(" " + mark, mark).replace(mark + " ", mark)
+    if _LINE in text:
+        text = _LINE_RUN.sub("\n", text)
+    text = text.replace(_PARA, "\n\n").replace(_BR, "\n")
+    if _IDEOGRAPHIC_SPACE in text:
+        return clean_block(text.replace(_IDEOGRAPHIC_SPACE, "\u3000"))
+    if "\n\n\n" in text:
+        text = _MANY_NEWLINES.sub("\n\n", text)
+    return text.strip()
 
 
 def _cdata_text(match: re.Match[str]) -> str:
@@ -197,7 +217,8 @@ def _convert_markdown(html: str, base_url: str | None) -> str:
     """html-to-markdown, then controls stripped and renderer-irrelevant escapes dropped."""
     from html_to_markdown import _html_to_markdown as native
 
-    if _HAS_BAD_SCHEME.search(html):
+    lowered = html.lower()
+    if "script:" in lowered or "data:" in lowered or "file:" in lowered:
         html = _BAD_HREF.sub("", html)
     try:
         result = native.convert(html=html, options=_options(base_url), visitor=None)
@@ -206,10 +227,12 @@ def _convert_markdown(html: str, base_url: str | None) -> str:
     markdown = result.content or ""
     if not markdown:
         return ""
-    markdown = strip_controls(markdown)
-    if "\\" in markdown:
-        markdown = _quiet_escapes(markdown)
-    return _MD_BLANK_LINES.sub("\n\n", markdown).strip()
+    stripped = strip_controls(markdown)
+    if "\\" in stripped:
+        stripped = _quiet_escapes(stripped)
+    if len(stripped) != len(markdown) or "\n\n\n" in stripped:
+        stripped = _MD_BLANK_LINES.sub("\n\n", stripped)
+    return stripped.strip()
 
 
 def _options(base_url: str | None) -> Any:
@@ -237,6 +260,8 @@ def _options(base_url: str | None) -> Any:
 
 def _quiet_escapes(markdown: str) -> str:
     """Drop escapes no renderer needs, leaving code spans and blocks untouched."""
+    if "`" not in markdown and "~~~" not in markdown:
+        return _quiet(markdown)
     parts: list[str] = []
     last = 0
     for code in _CODE.finditer(markdown):
@@ -248,7 +273,11 @@ def _quiet_escapes(markdown: str) -> str:
 
 
 def _quiet(prose: str) -> str:
-    return _NOISY_UNDERSCORE.sub("_", _NOISY_ESCAPE.sub(r"\1", prose))
+    prose = _NOISY_UNDERSCORE.sub("_", _NOISY_ESCAPE.sub(r"\1", prose))
+    if "\\." in prose or "\\)" in prose:
+        # '1.' only starts a list at the start of a line (or of a list item or quote).
+        prose = _ORDERED_MARKER.sub(r"\1\\\2", _DIGIT_ESCAPE.sub(r"\1", prose))
+    return prose
 
 
 def _markdown_from_text(text: str) -> str:
