@@ -23,6 +23,8 @@ DEFAULT_GROUP = "Feeds"
 
 BUILTIN_SOURCES = ("local", "http")
 URL_SCHEMES = ("http", "https", "file")
+# Plugin options are plain data; this bounds what YAML aliases can multiply them into.
+MAX_OPTION_VALUES = 100_000
 
 _TOP_KEYS = ("settings", "feeds", "keys")
 _SETTING_KEYS = ("theme", "refresh_minutes", "max_articles", "headers", "timeout")
@@ -130,6 +132,8 @@ def compose_yaml(text: str, where: str) -> Node | None:
         raise ConfigError(where, f"invalid YAML: {problem}", line) from None
     except yaml.YAMLError as exc:
         raise ConfigError(where, f"invalid YAML: {_one_line(str(exc))}") from None
+    except RecursionError:
+        raise ConfigError(where, "invalid YAML: nested too deeply") from None
 
 
 def run_check(path: Path) -> int:
@@ -442,6 +446,15 @@ class _Parser:
                 raise self.error(entries["options"][0], "options: only applies to source: feeds")
             if not self.is_null(onode):
                 self.mapping(onode, "options")
+                try:
+                    values = _expanded_size(onode)
+                except _Cycle:
+                    raise self.error(onode, "options contain themselves through an alias") from None
+                if values > MAX_OPTION_VALUES:
+                    raise self.error(
+                        onode,
+                        f"options hold more than {MAX_OPTION_VALUES} values once aliases expand",
+                    )
                 options = self.value(onode)
         name = (
             self.text(entries["name"][1], "name", as_written=True)
@@ -514,6 +527,40 @@ class _Parser:
                 node, f"unknown source '{name}'{hint}: no such plugin installed (have: {installed})"
             )
         return name
+
+
+class _Cycle(Exception):
+    """A YAML node that contains itself through an alias."""
+
+
+def _expanded_size(node: Node) -> int:
+    """How many values ``node`` holds with every alias expanded (a billion-laughs guard).
+
+    Aliases share nodes, so memoising by node keeps this linear in the text's size.
+    Raises :class:`_Cycle` for a node that contains itself.
+    """
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(current: Node, depth: int) -> int:
+        key = id(current)
+        if key in open_nodes:
+            raise _Cycle
+        if key in sizes:
+            return sizes[key]
+        if depth > 100:
+            return MAX_OPTION_VALUES + 1
+        open_nodes.add(key)
+        total = 1
+        if isinstance(current.value, list):
+            for item in current.value:
+                pair = item if isinstance(item, tuple) else (item,)
+                total += sum(size(part, depth + 1) for part in pair)
+        open_nodes.discard(key)
+        sizes[key] = total
+        return total
+
+    return size(node, 0)
 
 
 def _binding_ids() -> tuple[str, ...]:

@@ -378,6 +378,41 @@ BAD_CONFIGS = [
         id="unknown-binding-id",
     ),
     pytest.param(
+        "feeds: " + "[" * 20000 + "]" * 20000 + "\n",
+        1,
+        ["invalid YAML"],
+        id="nested-too-deeply",
+    ),
+    pytest.param(
+        """\
+        feeds:
+          - name: A
+            source: almanac
+            options:
+              a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+              b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+              c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+              d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+              e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
+              f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
+        """,
+        5,
+        ["options hold more than 100000 values once aliases expand"],
+        id="alias-bomb-in-options",
+    ),
+    pytest.param(
+        """\
+        feeds:
+          - name: A
+            source: almanac
+            options: &loop
+              again: *loop
+        """,
+        4,
+        ["options contain themselves through an alias"],
+        id="alias-cycle-in-options",
+    ),
+    pytest.param(
         """\
         keys: [j, k]
         """,
