@@ -84,8 +84,8 @@ _OUTLET_META = (
 _SUMMARY_META = ("og:description", "description", "twitter:description", "dc.description")
 _BLOCK_TAGS = {
     "p", "div", "section", "article", "main", "header", "footer", "aside", "nav", "figure",
-    "figcaption", "blockquote", "pre", "ul", "ol", "dl", "table", "caption", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "address",
-    "details", "summary", "body", "html",
+    "figcaption", "blockquote", "pre", "ul", "ol", "dl", "table", "caption", "h1", "h2", "h3",
+    "h4", "h5", "h6", "hr", "address", "details", "summary", "body", "html",
 }  # fmt: skip
 _LINE_TAGS = {"li", "tr", "dt", "dd"}
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "math", "head", "iframe", "object"}

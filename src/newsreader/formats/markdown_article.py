@@ -36,9 +36,12 @@ def parse_markdown_article(text: str, *, source: str, url: str | None) -> Feed:
         body = body[heading.end() :].lstrip("\n")
     elif not title and heading:
         title = clean_line(heading["title"] or heading["setext"])
-    elif heading and _only_blank_before(body, heading.start()):
-        if clean_line(heading["title"] or heading["setext"]).casefold() == title.casefold():
-            body = body[heading.end() :].lstrip("\n")
+    elif (
+        heading
+        and _only_blank_before(body, heading.start())
+        and clean_line(heading["title"] or heading["setext"]).casefold() == title.casefold()
+    ):
+        body = body[heading.end() :].lstrip("\n")
     if not title:
         title, body = _title_line(body)
 

@@ -103,10 +103,7 @@ def _to_iso(match: re.Match[str]) -> str | None:
         if groups["sep"] == "/" and first <= 12 and second <= 12 and first != second:
             return None
         groups["d"], groups["m"] = (groups["b"], groups["a"]) if second > 12 else (first, second)
-    if groups.get("m"):
-        month = int(groups["m"])
-    else:
-        month = _MONTHS[groups["mon"].lower().rstrip(".")]
+    month = int(groups["m"]) if groups.get("m") else _MONTHS[groups["mon"].lower().rstrip(".")]
     try:
         day = datetime(int(groups["y"]), month, int(groups["d"]))
     except ValueError:
