@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from newsreader.errors import ParseError
 from newsreader.formats.plaintext import (
     find_date,
     parse_breadcrumb,
@@ -203,3 +204,14 @@ def test_url_becomes_link_and_id() -> None:
 
 def test_same_page_gives_the_same_id() -> None:
     assert page(ZH_PAGE).id == page(ZH_PAGE).id
+
+
+def test_empty_page_is_a_one_line_error() -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_plaintext_page(" \n\n\x1b[2J\n", source="blank.txt", url=None)
+    assert str(caught.value) == "blank.txt: empty text page"
+
+
+def test_unstructured_text_still_reads_as_an_article() -> None:
+    art = page("Just a note.\nWith a second line.\n")
+    assert art.title == "Just a note." and art.text == "With a second line."

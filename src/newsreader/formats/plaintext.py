@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 
 from newsreader.content import clean_line, strip_controls
+from newsreader.errors import ParseError
 from newsreader.model import Article, Feed, article_id
 
 # --- dates -------------------------------------------------------------------------
@@ -429,6 +430,8 @@ def parse_plaintext_page(text: str, *, source: str, url: str | None) -> Feed:
     """One plain-text news page -> a feed of one article (SPEC field rules)."""
     lines = [line.rstrip() for line in strip_controls(text).split("\n")]
     filled = [i for i, line in enumerate(lines) if line.strip()]
+    if not filled:
+        raise ParseError(source, "empty text page")
     head = filled[:_HEAD_LINES]
 
     crumb_at, breadcrumb = None, []
