@@ -76,6 +76,7 @@ def fake_plugins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[EntryP
         EntryPoint("nofetch", "fake_plugins:NoFetch", GROUP),
         EntryPoint("exits", "exits_on_import:Source", GROUP),
         EntryPoint("http", "fake_plugins:Good", GROUP),
+        EntryPoint("good", "fake_plugins:NoFetch", GROUP),
     ]
 
     def entry_points(**params: str) -> list[EntryPoint]:
@@ -181,6 +182,14 @@ def test_a_third_party_plugin_cannot_take_a_builtin_name(fake_plugins: object) -
     assert registry.entry_point_value("http") == BUILTINS["http"]
     _, problems = load_sources()
     assert "plugin 'http' (fake_plugins:Good) ignored: 'http' is a built-in source" in problems
+
+
+def test_the_first_of_two_plugins_with_one_name_wins(fake_plugins: object) -> None:
+    assert registry.entry_point_value("good") == "fake_plugins:Good"
+    _, problems = load_sources()
+    assert (
+        "plugin 'good' (fake_plugins:NoFetch) ignored: the name is taken by fake_plugins:Good"
+    ) in problems
 
 
 def test_loading_every_source_skips_the_broken_ones(fake_plugins: object) -> None:

@@ -53,15 +53,29 @@ def _entry_points() -> dict[str, EntryPoint]:
 
     found: dict[str, EntryPoint] = {}
     for ep in entry_points(group=GROUP):
-        if ep.name in BUILTINS and ep.value != BUILTINS[ep.name]:
+        if ep.name in BUILTINS and not _is_ours(ep):
             _conflicts.append(
                 f"plugin '{ep.name}' ({ep.value}) ignored: '{ep.name}' is a built-in source"
             )
             continue
-        found.setdefault(ep.name, ep)
+        taken = found.get(ep.name)
+        if taken is not None and taken.value != ep.value and ep.name not in BUILTINS:
+            _conflicts.append(
+                f"plugin '{ep.name}' ({ep.value}) ignored: the name is taken by {taken.value}"
+            )
+            continue
+        found[ep.name] = ep
     for name, value in BUILTINS.items():
         found.setdefault(name, EntryPoint(name=name, value=value, group=GROUP))
     return found
+
+
+def _is_ours(ep: EntryPoint) -> bool:
+    """Whether ``ep`` is newsreader's own registration of a built-in name."""
+    if ep.value == BUILTINS.get(ep.name):
+        return True
+    dist = getattr(ep, "dist", None)
+    return dist is not None and (dist.name or "").lower() == "newsreader"
 
 
 def source_names() -> list[str]:
