@@ -1,0 +1,219 @@
+"""Theme files (YAML) -> ``textual.theme.Theme``, with the reader's own colour variables.
+
+Themes are read with ``yaml.safe_load`` and validated field by field, so a broken
+file costs one error line and never the others. Every theme ends up with the
+variables the reader's CSS uses; a theme that leaves some out gets values derived
+from its own colours, checked for contrast against its background.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from textual.color import Color
+    from textual.theme import Theme
+
+READER_VARIABLES: tuple[str, ...] = (
+    "headline-unread",
+    "headline-read",
+    "headline-starred",
+    "feed-error",
+    "crumb-separator",
+    "article-heading",
+    "article-link",
+    "article-quote",
+    "article-code-bg",
+)
+COLOR_FIELDS: tuple[str, ...] = (
+    "primary",
+    "secondary",
+    "accent",
+    "foreground",
+    "background",
+    "surface",
+    "panel",
+    "boost",
+    "warning",
+    "error",
+    "success",
+)
+_OTHER_FIELDS = {"name", "dark", "variables", "luminosity_spread", "text_alpha"}
+_MAX_THEME_BYTES = 256 * 1024
+# Derived text colours must reach this against the background (WCAG AA body text).
+MIN_TEXT_CONTRAST = 4.5
+
+
+class ThemeError(Exception):
+    """One theme file is unusable; ``str()`` is the one line shown to the user."""
+
+
+def load_themes(dirs: Sequence[Path]) -> tuple[list[Theme], list[str]]:
+    """Every ``*.yaml`` theme in ``dirs``; a later dir overrides an earlier one by name.
+
+    Returns the themes (in first-seen order) and one error line per broken file.
+    """
+    themes: dict[str, Theme] = {}
+    errors: list[str] = []
+    for folder in dirs:
+        try:
+            files = sorted(p for p in Path(folder).glob("*.yaml") if p.is_file())
+        except OSError as exc:
+            errors.append(f"{folder}: cannot list themes ({exc.strerror or exc})")
+            continue
+        for path in files:
+            try:
+                theme = load_theme_file(path)
+            except ThemeError as exc:
+                errors.append(str(exc))
+                continue
+            themes[theme.name] = theme
+    return list(themes.values()), errors
+
+
+def load_theme_file(path: Path) -> Theme:
+    """One theme file -> Theme, or :class:`ThemeError` naming the file and the problem."""
+    import yaml
+
+    try:
+        if path.stat().st_size > _MAX_THEME_BYTES:
+            raise ThemeError(f"{path}: too large for a theme file")
+        raw = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ThemeError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise ThemeError(f"{path}: not UTF-8 text") from None
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise ThemeError(f"{where}: {problem}") from None
+    try:
+        return theme_from_mapping(data, default_name=path.stem)
+    except ThemeError as exc:
+        raise ThemeError(f"{path}: {exc}") from None
+
+
+def theme_from_mapping(data: Any, *, default_name: str) -> Theme:
+    """Validate a parsed theme document; missing reader variables are derived."""
+    from textual.theme import Theme
+
+    if not isinstance(data, dict):
+        raise ThemeError("a theme must be a mapping of keys to colours")
+    unknown = sorted(str(k) for k in data if k not in _OTHER_FIELDS and k not in COLOR_FIELDS)
+    if unknown:
+        raise ThemeError(f"unknown key {unknown[0]!r}")
+    name = data.get("name", default_name)
+    if not isinstance(name, str) or not name.strip():
+        raise ThemeError("'name' must be a non-empty string")
+    if "primary" not in data:
+        raise ThemeError("'primary' colour is required")
+    colours: dict[str, str] = {}
+    for key in COLOR_FIELDS:
+        if key in data and data[key] is not None:
+            colours[key] = _colour(data[key], key)
+    dark = data.get("dark", True)
+    if not isinstance(dark, bool):
+        raise ThemeError("'dark' must be true or false")
+    extra: dict[str, float] = {}
+    for key in ("luminosity_spread", "text_alpha"):
+        if key in data:
+            value = data[key]
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+                raise ThemeError(f"{key!r} must be a number from 0 to 1")
+            extra[key] = float(value)
+    variables = data.get("variables") or {}
+    if not isinstance(variables, dict):
+        raise ThemeError("'variables' must be a mapping")
+    clean_vars: dict[str, str] = {}
+    for key, value in variables.items():
+        if not isinstance(key, str) or not isinstance(value, str | int | float):
+            raise ThemeError(f"variable {key!r} must map a name to a value")
+        value = str(value)
+        if key in READER_VARIABLES:
+            value = _colour(value, f"variables.{key}")
+        clean_vars[key] = value
+    theme = Theme(name=name.strip(), dark=dark, variables=clean_vars, **colours, **extra)  # type: ignore[arg-type]
+    try:
+        derived = reader_variables(theme)
+    except Exception as exc:  # Textual's colour system rejected the combination
+        raise ThemeError(f"unusable colours ({exc})") from None
+    theme.variables = {**derived, **clean_vars}
+    return theme
+
+
+def _colour(value: Any, key: str) -> str:
+    from textual.color import Color, ColorParseError
+
+    if not isinstance(value, str):
+        raise ThemeError(f'{key!r} must be a colour string such as "#1e90ff"')
+    try:
+        Color.parse(value)
+    except ColorParseError:
+        raise ThemeError(f"{key!r}: {value!r} is not a colour") from None
+    return value
+
+
+def reader_variables(theme: Theme) -> dict[str, str]:
+    """The reader's variables for ``theme``: its own where given, else derived ones.
+
+    The app returns this from ``App.get_theme_variable_defaults`` so Textual's built-in
+    themes work with the reader's CSS too.
+    """
+    from textual.color import Color
+
+    system = theme.to_color_system().generate()
+    bg = Color.parse(system["background"])
+    fg = Color.parse(system["foreground"])
+
+    def pick(name: str) -> Color:
+        return Color.parse(system[name]) if name in system else fg
+
+    derived = {
+        "headline-unread": fg,
+        "headline-read": readable(fg.blend(bg, 0.35), bg, fg),
+        "headline-starred": readable(pick("warning"), bg, fg),
+        "feed-error": readable(pick("error"), bg, fg),
+        "crumb-separator": readable(fg.blend(bg, 0.5), bg, fg, minimum=3.0),
+        "article-heading": readable(pick("primary"), bg, fg),
+        "article-link": readable(pick("accent"), bg, fg),
+        "article-quote": readable(fg.blend(bg, 0.2), bg, fg),
+        "article-code-bg": bg.blend(fg, 0.08),
+    }
+    own = {k: v for k, v in theme.variables.items() if k in READER_VARIABLES}
+    return {k: own.get(k, colour.hex6) for k, colour in derived.items()}
+
+
+def readable(colour: Color, bg: Color, fg: Color, minimum: float = MIN_TEXT_CONTRAST) -> Color:
+    """``colour`` moved toward ``fg`` until it reaches ``minimum`` contrast on ``bg``."""
+    colour = colour.with_alpha(1.0)
+    for step in range(11):
+        candidate = colour.blend(fg, step / 10)
+        if contrast_ratio(candidate, bg) >= minimum:
+            return candidate
+    return fg
+
+
+def relative_luminance(colour: Color) -> float:
+    """WCAG 2 relative luminance of an opaque colour."""
+
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(colour.r) + 0.7152 * channel(colour.g) + 0.0722 * channel(colour.b)
+
+
+def contrast_ratio(a: Color | str, b: Color | str) -> float:
+    """WCAG 2 contrast ratio of two colours (1 to 21)."""
+    from textual.color import Color
+
+    ca = Color.parse(a) if isinstance(a, str) else a
+    cb = Color.parse(b) if isinstance(b, str) else b
+    la, lb = relative_luminance(ca), relative_luminance(cb)
+    high, low = max(la, lb), min(la, lb)
+    return (high + 0.05) / (low + 0.05)

@@ -1,0 +1,461 @@
+"""Article blocks -> wrapped, styled lines, produced lazily for one width.
+
+A line is a tuple of ``(text, key)`` segments; ``key`` names a style (component,
+inline flags, link URL) that the widget turns into a Rich ``Style``. Keeping Rich
+styles out of here means a theme switch costs nothing but a style-cache flush.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from rich.cells import cell_len, set_cell_size
+
+from newsreader.content import strip_controls
+from newsreader.ui.widgets.article_markdown import (
+    CODE_BLOCK,
+    HEADING,
+    IMAGE,
+    LINK,
+    PARA,
+    REF,
+    RULE,
+    TABLE,
+    Block,
+    Inline,
+    InlineParser,
+    Links,
+    find_refs,
+    is_followable,
+    iter_blocks,
+    iter_plain_blocks,
+)
+from newsreader.ui.widgets.cell_wrap import wrap
+
+StyleKey = tuple[str, int, str | None]
+Segments = tuple[tuple[str, StyleKey], ...]
+
+TITLE = "title"
+META = "meta"
+URL = "url"
+MESSAGE = "message"
+LINKS = "links"
+
+_BLANK: Segments = ()
+# Controls and separators that strip_controls leaves (it keeps tab and newline).
+_UNPRINTABLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _clean(text: str) -> str:
+    """The render boundary: no control character reaches the terminal, whatever the source.
+
+    Newlines survive (they are line breaks for the wrapper); format characters such as
+    the zero-width joiner that emoji sequences need are printable-safe and stay.
+    """
+    if text.isprintable():
+        return text
+    text = strip_controls(text).replace("\t", "    ")
+    return _UNPRINTABLE.sub("", text)
+
+
+def local_date(value: str | None) -> str:
+    """An ISO date in the local zone when it carries an offset; as given when it has none."""
+    if not value:
+        return ""
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if len(value) <= 10 and "T" not in value:
+        return parsed.strftime("%Y-%m-%d")
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone()
+        return parsed.strftime("%Y-%m-%d %H:%M %Z").rstrip()
+    return parsed.strftime("%Y-%m-%d %H:%M")
+
+
+@dataclass(slots=True)
+class Document:
+    """The blocks of one article, split from the source only as far as anyone has looked."""
+
+    head: list[Block]
+    source: Iterator[Block]
+    source_len: int
+    links: Links
+    parser: InlineParser
+    tail: list[Block] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    inlines: dict[int, Inline] = field(default_factory=dict)
+    cells: dict[int, list[list[Inline]]] = field(default_factory=dict)
+    finished: bool = False
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        title: str,
+        meta: str,
+        url: str | None,
+        markdown: str,
+        text: str,
+        related: tuple[str, ...] = (),
+        message: bool = False,
+    ) -> Document:
+        links = Links(url)
+        parser = InlineParser(links, find_refs(markdown) if markdown else {})
+        head = [Block(MESSAGE if message else TITLE, text=_clean(title), raw=True)]
+        if meta:
+            head.append(Block(META, text=_clean(meta), raw=True, tight=True))
+        if url:
+            head.append(Block(URL, text=_clean(url), raw=True, tight=True))
+        if markdown:
+            source: Iterator[Block] = iter_blocks(markdown)
+            size = len(markdown)
+        else:
+            source = iter_plain_blocks(text)
+            size = len(text)
+        tail: list[Block] = []
+        if related and not (markdown and related[0] in markdown):
+            tail.append(Block(HEADING, text="Related headlines", level=2, raw=True))
+            tail.extend(
+                Block(PARA, text=h, raw=True, marker="•", tight=i > 0)
+                for i, h in enumerate(related)
+            )
+        doc = cls(head, source, size, links, parser, tail)
+        doc.blocks.extend(head)
+        if head:
+            head[-1].end = 0
+        return doc
+
+    def block(self, index: int) -> Block | None:
+        """Block ``index``, splitting more of the source if needed; None past the end."""
+        while index >= len(self.blocks) and not self.finished:
+            nxt = next(self.source, None)
+            if nxt is None:
+                self.finished = True
+                for extra in self.tail:
+                    extra.end = self.source_len
+                    self.blocks.append(extra)
+                self.blocks.append(Block(LINKS, end=self.source_len))
+            else:
+                self.blocks.append(nxt)
+        return self.blocks[index] if index < len(self.blocks) else None
+
+    def inline(self, index: int, block: Block) -> Inline:
+        found = self.inlines.get(index)
+        if found is None:
+            if block.raw:
+                found = Inline()
+                found.add(_clean(block.text))
+            else:
+                found = self.parser.parse(_clean(block.text))
+            self.inlines[index] = found
+        return found
+
+    def table(self, index: int, block: Block) -> list[list[Inline]]:
+        found = self.cells.get(index)
+        if found is None:
+            found = [[self.parser.parse(_clean(c)) for c in row] for row in block.rows or []]
+            self.cells[index] = found
+        return found
+
+
+class Layout:
+    """The document wrapped to ``width`` cells, extended on demand by :meth:`ensure`."""
+
+    def __init__(self, doc: Document, width: int) -> None:
+        self.doc = doc
+        self.width = max(4, width)
+        self.lines: list[Segments] = []
+        self.line_blocks: list[int] = []
+        self.next_block = 0
+        self.done = False
+        self._consumed = 0
+        self._body_start_line = 0
+
+    # --- growth ------------------------------------------------------------------
+
+    def ensure(self, count: int) -> None:
+        """Lay out blocks until at least ``count`` lines exist or the document ends."""
+        while len(self.lines) < count and not self.done:
+            self.step()
+
+    def ensure_block(self, index: int) -> int:
+        """Lay out through block ``index``; returns its first line."""
+        while self.next_block <= index and not self.done:
+            self.step()
+        for line, block in enumerate(self.line_blocks):
+            if block >= index:
+                return line
+        return max(0, len(self.lines) - 1)
+
+    def ensure_all(self) -> None:
+        while not self.done:
+            self.step()
+
+    def step(self) -> None:
+        """Lay out one more block."""
+        index = self.next_block
+        block = self.doc.block(index)
+        if block is None:
+            self.done = True
+            return
+        self.next_block += 1
+        start = len(self.lines)
+        self._render(index, block)
+        self.line_blocks.extend([index] * (len(self.lines) - start))
+        if block.kind not in (TITLE, META, URL, MESSAGE):
+            self._consumed = max(self._consumed, block.end)
+        elif self._consumed == 0:
+            self._body_start_line = len(self.lines)
+
+    def estimated_height(self) -> int:
+        """Exact once done; before that, the body so far scaled to the source left."""
+        count = len(self.lines)
+        if self.done:
+            return count
+        size = self.doc.source_len
+        body_lines = count - self._body_start_line
+        if self._consumed <= 0 or body_lines <= 0:
+            return count + size // max(1, self.width) + 1
+        rest = (size - self._consumed) * body_lines / self._consumed
+        return count + int(rest) + 1
+
+    # --- blocks ------------------------------------------------------------------
+
+    def _render(self, index: int, block: Block) -> None:
+        kind = block.kind
+        if self.lines and not block.tight:
+            self._blank(block)
+        if kind == TITLE:
+            self._text(self.doc.inline(index, block), block, "title", 0)
+        elif kind == MESSAGE:
+            self._text(self.doc.inline(index, block), block, "message", 0)
+        elif kind == META:
+            self._text(self.doc.inline(index, block), block, "meta", 0)
+        elif kind == URL:
+            text = block.text
+            if cell_len(text) > self.width:
+                text = set_cell_size(text, self.width - 1) + "…"
+            link = block.text if is_followable(block.text) else None
+            self.lines.append(((text, ("url", LINK, link)),))
+            self.lines.append((("─" * self.width, ("rule", 0, None)),))
+        elif kind == HEADING:
+            self._heading(index, block)
+        elif kind == PARA:
+            self._text(self.doc.inline(index, block), block, "quote" if block.quote else "body", 0)
+        elif kind == CODE_BLOCK:
+            self._code(block)
+        elif kind == TABLE:
+            self._table(index, block)
+        elif kind == RULE:
+            prefix = self._prefix(block, first=True)
+            avail = self.width - _width(prefix)
+            self.lines.append((*prefix, ("─" * max(1, avail), ("rule", 0, None))))
+        elif kind == LINKS:
+            self._links()
+
+    def _blank(self, block: Block) -> None:
+        if block.quote and self.line_blocks:
+            prev = self.doc.blocks[self.line_blocks[-1]]
+            if prev.quote:
+                depth = min(prev.quote, block.quote)
+                self.lines.append((("▎ " * depth, ("quote-bar", 0, None)),))
+                return
+        self.lines.append(_BLANK)
+
+    def _prefix(self, block: Block, *, first: bool) -> list[tuple[str, StyleKey]]:
+        parts: list[tuple[str, StyleKey]] = []
+        if block.quote:
+            parts.append(("▎ " * block.quote, ("quote-bar", 0, None)))
+        if block.depth or block.marker:
+            indent = block.indent
+            if block.marker:
+                if first:
+                    parts.append((" " * indent, ("body", 0, None)))
+                    parts.append((block.marker + " ", ("marker", 0, None)))
+                else:
+                    parts.append((" " * (indent + cell_len(block.marker) + 1), ("body", 0, None)))
+            elif indent:
+                parts.append((" " * indent, ("body", 0, None)))
+        return [p for p in parts if p[0]]
+
+    def _heading(self, index: int, block: Block) -> None:
+        inline = self.doc.inline(index, block)
+        component = "heading" if block.level <= 3 else "heading-minor"
+        start = len(self.lines)
+        self._text(inline, block, component, 0)
+        if block.level == 1:
+            widest = max((_width(line) for line in self.lines[start:]), default=0)
+            self.lines.append((("━" * max(1, widest), ("heading", 0, None)),))
+
+    def _text(self, inline: Inline, block: Block, component: str, extra: int) -> None:
+        first = self._prefix(block, first=True)
+        rest = self._prefix(block, first=False) if block.marker else first
+        avail = max(4, self.width - _width(first) - extra)
+        text = inline.text
+        runs = inline.runs
+        urls = self.doc.links.urls
+        for number, (start, end) in enumerate(wrap(text, avail)):
+            prefix = first if number == 0 else rest
+            self.lines.append((*prefix, *_slice(text, runs, start, end, component, urls)))
+
+    def _code(self, block: Block) -> None:
+        prefix = (
+            self._prefix(block, first=False) if block.marker else self._prefix(block, first=True)
+        )
+        avail = max(4, self.width - _width(prefix))
+        key: StyleKey = ("code", 0, None)
+        lines = block.lines or [""]
+        for raw in lines:
+            raw = _clean(raw)
+            pieces = [raw[a:b] for a, b in wrap(raw, avail - 2)] if raw else [""]
+            for piece in pieces:
+                pad = avail - 1 - cell_len(piece)
+                self.lines.append((*prefix, (" " + piece + " " * max(0, pad), key)))
+
+    def _table(self, index: int, block: Block) -> None:
+        rows = self.doc.table(index, block)
+        if not rows:
+            return
+        prefix = self._prefix(block, first=True)
+        avail = self.width - _width(prefix)
+        ncols = max(len(r) for r in rows)
+        natural = [0] * ncols
+        for row in rows:
+            for c, cell in enumerate(row):
+                natural[c] = max(
+                    natural[c], max((cell_len(x) for x in cell.text.split("\n")), default=0)
+                )
+        sep = 3
+        budget = avail - sep * (ncols - 1)
+        if budget < 3 * ncols:
+            self._table_as_records(rows, block)
+            return
+        widths = _fit_columns(natural, budget)
+        border: StyleKey = ("table-border", 0, None)
+        for r, row in enumerate(rows):
+            component = "table-header" if r == 0 else "body"
+            wrapped = []
+            for c in range(ncols):
+                cell = row[c] if c < len(row) else Inline()
+                wrapped.append(
+                    [
+                        _slice(cell.text, cell.runs, a, b, component, self.doc.links.urls)
+                        for a, b in wrap(cell.text, widths[c])
+                    ]
+                )
+            height = max(len(w) for w in wrapped)
+            for y in range(height):
+                line: list[tuple[str, StyleKey]] = list(prefix)
+                for c in range(ncols):
+                    segs = wrapped[c][y] if y < len(wrapped[c]) else ()
+                    line.extend(segs)
+                    if c < ncols - 1:
+                        pad = widths[c] - _width(segs)
+                        line.append((" " * pad + " │ ", border))
+                self.lines.append(tuple(line))
+            if r == 0:
+                rule = "─┼─".join("─" * w for w in widths)
+                self.lines.append((*prefix, (rule, border)))
+
+    def _table_as_records(self, rows: list[list[Inline]], block: Block) -> None:
+        """A table too wide for the pane: each row as "header: value" lines."""
+        header = rows[0]
+        for r, row in enumerate(rows[1:]):
+            if r:
+                self.lines.append(_BLANK)
+            for c, cell in enumerate(row):
+                name = header[c].text if c < len(header) else ""
+                label = Inline()
+                label.add(f"{name}: " if name else "")
+                merged = Inline(label.text, list(label.runs))
+                for end, flags, link in cell.runs:
+                    merged.runs.append((end + len(label.text), flags, link))
+                merged.text += cell.text
+                self._text(merged, block, "body", 0)
+
+    def _links(self) -> None:
+        urls = self.doc.links.urls
+        if not urls:
+            return
+        self.lines.append((("Links", ("heading", 0, None)),))
+        digits = len(str(len(urls)))
+        for number, url in enumerate(urls, 1):
+            label = f"[{number}]".rjust(digits + 2) + " "
+            clean = _clean(url)
+            key: StyleKey = ("link", LINK, clean if is_followable(clean) else None)
+            avail = max(4, self.width - len(label))
+            pieces = [clean[a:b] for a, b in wrap(clean, avail)] or [""]
+            for i, piece in enumerate(pieces):
+                lead = label if i == 0 else " " * len(label)
+                self.lines.append(((lead, ("ref", REF, None)), (piece, key)))
+
+
+def _width(segments: Segments | list[tuple[str, StyleKey]]) -> int:
+    return sum(cell_len(text) for text, _ in segments)
+
+
+def _slice(
+    text: str,
+    runs: list[tuple[int, int, int]],
+    start: int,
+    end: int,
+    component: str,
+    urls: list[str],
+) -> Segments:
+    """The styled segments of ``text[start:end]``."""
+    out: list[tuple[str, StyleKey]] = []
+    run_start = 0
+    for run_end, flags, link in runs:
+        if run_end <= start:
+            run_start = run_end
+            continue
+        if run_start >= end:
+            break
+        a = max(start, run_start)
+        b = min(end, run_end)
+        if b > a:
+            out.append((text[a:b], _key(component, flags, link, urls)))
+        run_start = run_end
+    return tuple(out)
+
+
+def _key(component: str, flags: int, link: int, urls: list[str]) -> StyleKey:
+    if flags & (LINK | IMAGE | REF):
+        name = "image" if flags & IMAGE else "ref" if flags & REF else "link"
+        url = _clean(urls[link - 1]) if 0 < link <= len(urls) else None
+        return (name, flags, url if url and is_followable(url) else None)
+    return (component, flags, None)
+
+
+def _fit_columns(natural: list[int], budget: int) -> list[int]:
+    """Column widths within ``budget``: narrow columns keep their width, wide ones share."""
+    widths = [max(1, n) for n in natural]
+    if sum(widths) <= budget:
+        return widths
+    share = budget // len(widths)
+    fixed = [w for w in widths if w <= share]
+    while True:
+        left = budget - sum(fixed)
+        wide = [w for w in widths if w > share]
+        if not wide:
+            break
+        new_share = max(3, left // len(wide))
+        if new_share == share:
+            break
+        share = new_share
+        fixed = [w for w in widths if w <= share]
+    out = [w if w <= share else share for w in widths]
+    spare = budget - sum(out)
+    for i, w in enumerate(widths):
+        if spare <= 0:
+            break
+        if out[i] < w:
+            add = min(spare, w - out[i])
+            out[i] += add
+            spare -= add
+    return out
