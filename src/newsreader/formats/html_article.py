@@ -114,6 +114,7 @@ def parse_html_article(text: str, *, source: str, url: str | None) -> Feed:
     outlet = _outlet(meta, ld, page_title, _headline(tree, meta, ld, None))
     title = _headline(tree, meta, ld, outlet) or page_title
     link = _link(tree, meta, ld, base)
+    base = base or link
 
     published = _first_date(
         [meta.get(k) for k in _PUBLISHED_META]
