@@ -157,6 +157,15 @@ def run_check(path: Path) -> int:
     return 1 if problems else 0
 
 
+def _has_controls(text: str) -> bool:
+    """Control characters, line breaks, tabs or bidi overrides (emoji joiners are fine)."""
+    if text.isprintable():
+        return False
+    from newsreader.content import strip_controls
+
+    return strip_controls(text) != text or any(ch in text for ch in "\t\n\r\u2028\u2029")
+
+
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
@@ -311,7 +320,7 @@ class _Parser:
         value = str(node.value)
         if not value.strip():
             raise self.error(node, f"{what} must not be empty")
-        if not value.isprintable():
+        if _has_controls(value):
             raise self.error(node, f"{what} must not contain control characters or line breaks")
         return value.strip()
 

@@ -659,6 +659,16 @@ def test_a_plugin_source_gets_its_options(tmp_path: Path) -> None:
     assert str(feed.options["start"]) == "2024-03-01"
 
 
+def test_names_may_hold_any_printable_text(tmp_path: Path) -> None:
+    """Regression: emoji joiners and no-break spaces were refused as control characters."""
+    names = ["👩\u200d💻 Dev notes", "Le\u00a0Monde", "日本語\u3000ニュース", "Soft\u00adhyphen"]
+    text = "feeds:\n" + "".join(
+        f'  - name: "{n}"\n    url: https://x{i}.example/\n' for i, n in enumerate(names)
+    )
+    config = load_config(write(tmp_path, text))
+    assert [f.name for f in config.feeds] == names
+
+
 def test_names_default_to_the_address_and_may_be_numbers(tmp_path: Path) -> None:
     config = load_config(
         write(
