@@ -1,21 +1,243 @@
-"""Date strings from feeds and pages -> ISO 8601, keeping the input's own offset."""
+"""Date strings from feeds and pages -> ISO 8601, keeping the input's own offset.
+
+Output shapes, by how much the input says (never more than it says):
+
+- ``2003-06-10T04:00:00+02:00`` date, time and offset (UTC, GMT, UT, Z, ``-0000`` give
+  ``+00:00``); fractional seconds as ``.ffffff`` when non-zero;
+- ``2003-06-10T04:00:00`` no offset when the input names none, or names one that is
+  ambiguous (``IST``, ``BST``, military letters other than ``Z``, whose sign RFC 822 got
+  backwards, see RFC 2822 section 4.3): a guessed zone would be a lie;
+- ``2003-06-10``, ``2003-06``, ``2003`` for a date without a time, a W3CDTF month or
+  year: inventing midnight or the first of the month would claim a precision the
+  source never had. These are valid ISO 8601 and sort before any time of that day.
+
+Anything else, or an impossible value (31 June, hour 25, year 0), gives ``None``.
+Hand-written matchers rather than a general parser: this runs for every item, and
+general parsers fill missing parts with today's date.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
-from email.utils import parsedate_to_datetime
+import re
+from datetime import date, datetime, timedelta
+
+_TIME = r"(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?"
+_ZONE = (
+    r"(?:(?:GMT|UTC|UT)(?=[+-]))?"  # 'GMT+0200' is an offset written after a name
+    r"([+-]\d{2}:?\d{2}|[+-]\d{1,2}(?![\d:])|[A-Za-z]{1,5})?"
+    r"(?:\s*\([^)]*\))?"  # '+0000 (UTC)': a comment, as RFC 2822 allows
+)
+
+# ISO 8601 / RFC 3339 / W3CDTF, also with a space or slashes ('2020/10/15 13:30').
+_ISO = re.compile(
+    r"(\d{4})(?:([-/.])(\d{1,2})(?:\2(\d{1,2})"
+    rf"(?:(?:[Tt]|\s+){_TIME}\s*{_ZONE})?)?)?",
+)
+# ISO 8601 basic format: 20031210, 20031210T120000Z.
+_ISO_BASIC = re.compile(
+    r"(\d{4})(\d{2})(\d{2})(?:[Tt](\d{2})(\d{2})(\d{2})?(?:[.,](\d+))?\s*" + _ZONE + ")?"
+)
+# RFC 822/2822/850: [Tue,] 10 Jun 2003 [04:00[:00]] [zone]; '10-Jun-03' too.
+_RFC = re.compile(
+    r"(?:[A-Za-z]{2,9}\.?,?\s*)?(\d{1,2})(?:st|nd|rd|th)?[\s-]+([A-Za-z]{3,9})\.?,?[\s-]+(\d{2,4})"
+    rf"(?:(?:\s*,\s*|\s+|[Tt]){_TIME}(?:\s*([AaPp][Mm]))?)?\s*{_ZONE}",
+)
+# Month first: 'June 10, 2003 4:00 PM EST', and asctime 'Tue Jun 10 04:00:00 2003'.
+_MONTH_FIRST = re.compile(
+    r"(?:[A-Za-z]{2,9}\.?,?\s+)?([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+"
+    rf"(?:(\d{{4}})(?:(?:\s*,\s*|\s+|[Tt]){_TIME}(?:\s*([AaPp][Mm]))?)?\s*{_ZONE}"
+    rf"|{_TIME}\s+(?:{_ZONE}\s+)?(\d{{4}}))",
+)
+# 2020年10月15日 13:30 (Chinese, Japanese pages).
+_CJK = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*" + rf"(?:{_TIME})?")
+
+_MONTHS = {
+    name[:3]: number
+    for number, name in enumerate(
+        (
+            "january", "february", "march", "april", "may", "june", "july",
+            "august", "september", "october", "november", "december",
+        ),
+        start=1,
+    )
+}  # fmt: skip
+_MONTH_NAMES = {
+    "jan": "january", "feb": "february", "mar": "march", "apr": "april", "may": "may",
+    "jun": "june", "jul": "july", "aug": "august", "sep": "september", "oct": "october",
+    "nov": "november", "dec": "december",
+}  # fmt: skip
+
+# Zone names with one meaning (RFC 822's set, plus common unambiguous ones), in minutes.
+_ZONES = {
+    "UT": 0, "UTC": 0, "GMT": 0, "Z": 0, "WET": 0,
+    "EST": -300, "EDT": -240, "CST": -360, "CDT": -300,
+    "MST": -420, "MDT": -360, "PST": -480, "PDT": -420,
+    "AKST": -540, "AKDT": -480, "HST": -600, "NST": -210, "NDT": -150,
+    "WEST": 60, "CET": 60, "CEST": 120, "MET": 60, "MEST": 120, "EET": 120, "EEST": 180,
+    "MSK": 180, "JST": 540, "KST": 540, "HKT": 480, "SGT": 480, "AWST": 480,
+    "ACST": 570, "ACDT": 630, "AEST": 600, "AEDT": 660, "NZST": 720, "NZDT": 780,
+}  # fmt: skip
 
 
 def normalize_date(value: str | None) -> str | None:
     """ISO 8601 with the input's offset; no offset when it gives none; None if unreadable."""
-    if not value or not value.strip():
+    if not value:
         return None
     value = value.strip()
+    if not value or len(value) > 80:
+        return None
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if value[:4].isdigit():
+            return _from_iso(value)
+        return _from_names(value)
+    except (ValueError, OverflowError):
+        return None
+
+
+def to_datetime(normalized: str | None) -> datetime | None:
+    """A :func:`normalize_date` result as a datetime (missing month/day/time: the first)."""
+    if not normalized:
+        return None
+    if len(normalized) == 4:
+        normalized += "-01-01"
+    elif len(normalized) == 7:
+        normalized += "-01"
+    try:
+        return datetime.fromisoformat(normalized)
     except ValueError:
-        try:
-            parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _from_iso(value: str) -> str | None:
+    match = _ISO.fullmatch(value)
+    if match:
+        year, _sep, month, day, hour, minute, second, fraction, zone = match.groups()
+        if month is None:
+            return _year(int(year))
+        if day is None:
+            return _year_month(int(year), int(month))
+        return _render(int(year), int(month), int(day), hour, minute, second, fraction, zone)
+    match = _ISO_BASIC.fullmatch(value)
+    if match:
+        year, month, day, hour, minute, second, fraction, zone = match.groups()
+        return _render(int(year), int(month), int(day), hour, minute, second, fraction, zone)
+    match = _CJK.fullmatch(value)
+    if match:
+        year, month, day, hour, minute, second, fraction = match.groups()
+        return _render(int(year), int(month), int(day), hour, minute, second, fraction, None)
+    return None
+
+
+def _from_names(value: str) -> str | None:
+    match = _RFC.fullmatch(value)
+    if match:
+        day, month_name, year, hour, minute, second, fraction, meridiem, zone = match.groups()
+        month = _month(month_name)
+        if month is None:
             return None
-    return parsed.isoformat()
+        hour = _meridiem(hour, meridiem)
+        return _render(_full_year(year), month, int(day), hour, minute, second, fraction, zone)
+    match = _MONTH_FIRST.fullmatch(value)
+    if match:
+        (month_name, day, year, hour, minute, second, fraction, meridiem, zone,
+         a_hour, a_minute, a_second, a_fraction, a_zone, a_year) = match.groups()  # fmt: skip
+        month = _month(month_name)
+        if month is None:
+            return None
+        if year is None:
+            year, hour, minute, second, fraction, zone = (
+                a_year, a_hour, a_minute, a_second, a_fraction, a_zone
+            )  # fmt: skip
+        hour = _meridiem(hour, meridiem)
+        return _render(int(year), month, int(day), hour, minute, second, fraction, zone)
+    return None
+
+
+def _month(name: str) -> int | None:
+    name = name.lower()
+    full = _MONTH_NAMES.get(name[:3])
+    if full is None or not full.startswith(name):
+        return None
+    return _MONTHS[name[:3]]
+
+
+def _full_year(text: str) -> int:
+    """RFC 2822 section 4.3: 00-49 are 2000-2049, 50-99 and three digits add 1900."""
+    year = int(text)
+    if len(text) == 2:
+        return year + (2000 if year < 50 else 1900)
+    if len(text) == 3:
+        return year + 1900
+    return year
+
+
+def _meridiem(hour: str | None, meridiem: str | None) -> str | None:
+    if hour is None or meridiem is None:
+        return hour
+    value = int(hour)
+    if not 1 <= value <= 12:
+        raise ValueError("hour out of range for AM/PM")
+    value %= 12
+    if meridiem[0] in "Pp":
+        value += 12
+    return str(value)
+
+
+def _year(year: int) -> str | None:
+    return f"{year:04d}" if 1 <= year <= 9999 else None
+
+
+def _year_month(year: int, month: int) -> str | None:
+    return f"{year:04d}-{month:02d}" if 1 <= year <= 9999 and 1 <= month <= 12 else None
+
+
+def _render(
+    year: int,
+    month: int,
+    day: int,
+    hour: str | None,
+    minute: str | None,
+    second: str | None,
+    fraction: str | None,
+    zone: str | None,
+) -> str | None:
+    if hour is None:
+        return date(year, month, day).isoformat()
+    offset = _offset(zone)
+    if offset is False:
+        return None
+    h, m, s = int(hour), int(minute or 0), int(second or 0)
+    if s == 60:
+        s = 59  # a leap second; datetime has no room for it
+    if h == 24 and m == 0 and s == 0 and not (fraction and fraction.strip("0")):
+        moment = datetime(year, month, day) + timedelta(days=1)
+    else:
+        moment = datetime(year, month, day, h, m, s)
+    if moment.year > 9999:
+        return None
+    text = moment.isoformat()
+    if fraction and fraction[:6].strip("0"):
+        text += "." + fraction[:6].ljust(6, "0")
+    return text if offset is None else text + offset
+
+
+def _offset(zone: str | None) -> str | bool | None:
+    """'+HH:MM', None when the zone is absent or ambiguous, False when impossible."""
+    if not zone:
+        return None
+    sign = zone[0]
+    if sign in "+-":
+        digits = zone[1:].replace(":", "")
+        hours = int(digits[:2]) if len(digits) >= 2 else int(digits)
+        minutes = int(digits[2:4]) if len(digits) >= 4 else 0
+        if hours > 23 or minutes > 59:
+            return False
+        if hours == 0 and minutes == 0:
+            return "+00:00"
+        return f"{sign}{hours:02d}:{minutes:02d}"
+    total = _ZONES.get(zone.upper())
+    if total is None:
+        return None
+    sign = "-" if total < 0 else "+"
+    hours, minutes = divmod(abs(total), 60)
+    return f"{sign}{hours:02d}:{minutes:02d}"
