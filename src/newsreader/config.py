@@ -130,6 +130,10 @@ def compose_yaml(text: str, where: str) -> Node | None:
         if exc.context and context is not None and context.line + 1 != line:
             problem += f" ({_one_line(exc.context)} on line {context.line + 1})"
         raise ConfigError(where, f"invalid YAML: {problem}", line) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        problem = f"character #x{exc.character:04x} is not allowed in YAML"
+        raise ConfigError(where, problem, line) from None
     except yaml.YAMLError as exc:
         raise ConfigError(where, f"invalid YAML: {_one_line(str(exc))}") from None
     except RecursionError:

@@ -413,6 +413,12 @@ BAD_CONFIGS = [
         id="alias-cycle-in-options",
     ),
     pytest.param(
+        "feeds:\n  - name: Bell\x07\n    url: https://a.example/\n",
+        2,
+        ["character #x0007 is not allowed in YAML"],
+        id="raw-control-character",
+    ),
+    pytest.param(
         """\
         keys: [j, k]
         """,
