@@ -11,7 +11,6 @@ build is reported in one line and never takes the others down.
 from __future__ import annotations
 
 import functools
-import sys
 import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -129,12 +128,6 @@ def load_sources(names: Iterable[str] | None = None) -> tuple[dict[str, Source],
         except SourceError as exc:
             problems.append(str(exc))
     return sources, problems
-
-
-def warn_broken(problems: Iterable[str]) -> None:
-    """Print each problem as its own ``newsreader:`` line on stderr."""
-    for problem in problems:
-        print(f"newsreader: {problem}", file=sys.stderr)
 
 
 def reset() -> None:
