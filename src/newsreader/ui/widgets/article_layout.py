@@ -189,6 +189,9 @@ class Layout:
             self.step()
         for line, block in enumerate(self.line_blocks):
             if block >= index:
+                # the block's own first line, not the spacing above it
+                if not self.lines[line] and line + 1 < len(self.lines):
+                    return line + 1
                 return line
         return max(0, len(self.lines) - 1)
 
@@ -228,6 +231,8 @@ class Layout:
 
     def _render(self, index: int, block: Block) -> None:
         kind = block.kind
+        if kind == LINKS and not self.doc.links.urls:
+            return
         if self.lines and not block.tight:
             self._blank(block)
         if kind == TITLE:

@@ -274,7 +274,7 @@ class InlineParser:
         if image:
             alt = Inline()
             self._parse(label, 0, alt)
-            text = "[image: " + (" ".join(alt.text.split()) or "untitled") + "]"
+            text = "[image:\u00a0" + (" ".join(alt.text.split()) or "untitled") + "]"
             self._emit_link(out, text, url, flags | IMAGE)
             return end
         start = len(out.text)

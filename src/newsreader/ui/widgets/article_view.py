@@ -70,6 +70,8 @@ class ArticleView(ScrollView, can_focus=True):
 
     DEFAULT_CSS = """
     ArticleView {
+        width: 1fr;
+        height: 1fr;
         scrollbar-gutter: stable;
         overflow-x: hidden;
         overflow-y: auto;

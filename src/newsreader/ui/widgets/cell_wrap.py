@@ -21,7 +21,7 @@ _WIDE = (
 # marks, skin tones and tag characters.
 _EXTEND = "(?:\u200d.|[\ufe0e\ufe0f\u20e3\u0300-\u036f\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f])*"
 _TOKEN = re.compile(
-    f"[\U0001f1e6-\U0001f1ff]{{2}}[ \t]*|[{_WIDE}]{_EXTEND}[ \t]*|[^\\s{_WIDE}]+[ \t]*|[ \t]+"
+    f"[\U0001f1e6-\U0001f1ff]{{2}}[ \t]*|[{_WIDE}]{_EXTEND}[ \t]*|[^ \\t{_WIDE}]+[ \t]*|[ \t]+"
 )
 _ASCII_TOKEN = re.compile(r"[^ \t]+[ \t]*|[ \t]+")
 
