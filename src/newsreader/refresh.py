@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from newsreader.content import clean_line
 from newsreader.errors import NewsreaderError
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from newsreader.config import FeedConfig
     from newsreader.sources.base import FetchResult, Source
     from newsreader.store import Store
+
+T = TypeVar("T")
 
 OK = "ok"
 NOT_MODIFIED = "not modified"
@@ -56,6 +59,7 @@ class RunContext:
 
     def __init__(self) -> None:
         self._client: httpx.AsyncClient | None = None
+        self._parser: ThreadPoolExecutor | None = None
 
     @property
     def client(self) -> httpx.AsyncClient:
@@ -65,7 +69,16 @@ class RunContext:
             self._client = new_client()
         return self._client
 
+    async def run_parser(self, fn: Callable[..., T], *args: object) -> T:
+        """Run ``fn`` on the run's one parser thread (see ``sources.local.run_parser``)."""
+        if self._parser is None:
+            self._parser = ThreadPoolExecutor(1, thread_name_prefix="newsreader-parse")
+        return await asyncio.get_running_loop().run_in_executor(self._parser, fn, *args)
+
     async def aclose(self) -> None:
+        if self._parser is not None:
+            self._parser.shutdown(wait=False, cancel_futures=True)
+            self._parser = None
         if self._client is not None:
             await self._client.aclose()
             self._client = None

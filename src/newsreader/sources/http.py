@@ -9,6 +9,7 @@ and every failure becomes one :class:`SourceError` line naming the URL.
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 import socket
 import ssl
@@ -20,6 +21,7 @@ from newsreader import __version__
 from newsreader.content import clean_optional
 from newsreader.errors import SourceError
 from newsreader.sources.base import FetchResult, FetchState
+from newsreader.sources.local import run_parser
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -278,11 +280,14 @@ class HttpSource:
         )
         if response.data is None:
             return FetchResult(feed=None, state=new_state, moved_to=response.moved_to)
-        parsed = await asyncio.to_thread(
-            parse_document,
-            response.data,
-            source=feed.target,
-            url=response.final_url,
-            content_type=response.content_type,
+        parsed = await run_parser(
+            context,
+            functools.partial(
+                parse_document,
+                response.data,
+                source=feed.target,
+                url=response.final_url,
+                content_type=response.content_type,
+            ),
         )
         return FetchResult(feed=parsed, state=new_state, moved_to=response.moved_to)

@@ -14,7 +14,7 @@ import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from newsreader.errors import NewsreaderError, SourceError
 from newsreader.model import Feed, dedupe_articles
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from newsreader.config import FeedConfig
     from newsreader.model import Article
     from newsreader.sources.base import FetchContext
+
+T = TypeVar("T")
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_FILES = 10_000
@@ -183,6 +185,18 @@ def read_local(name: str, target: str, state: FetchState) -> FetchResult:
     return FetchResult(feed=feed, state=new_state)
 
 
+async def run_parser(context: object, fn: Callable[..., T], *args: object) -> T:
+    """Run CPU-bound parsing off the event loop, on the run's parser thread when it has one.
+
+    One parser thread beats a pool: with the GIL, several parsing threads only add
+    switching costs, while one keeps the loop and SQLite (which releases the GIL) going.
+    """
+    runner = getattr(context, "run_parser", None)
+    if runner is not None:
+        return await runner(fn, *args)  # type: ignore[no-any-return]
+    return await asyncio.to_thread(fn, *args)
+
+
 class LocalSource:
     """Files and folders on this machine (``path:`` in feeds.yaml)."""
 
@@ -191,4 +205,4 @@ class LocalSource:
     async def fetch(
         self, feed: FeedConfig, state: FetchState, context: FetchContext
     ) -> FetchResult:
-        return await asyncio.to_thread(read_local, feed.name, feed.target, state)
+        return await run_parser(context, read_local, feed.name, feed.target, state)

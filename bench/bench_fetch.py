@@ -1,0 +1,124 @@
+"""``newsreader fetch`` of many local feeds, timed from outside the process.
+
+Generates FEEDS RSS files of ITEMS items each (HTML descriptions of about 100 bytes
+to 1 KB) in a temporary folder, then runs the installed ``newsreader``:
+a first fetch into an empty database and a second one with nothing changed. Prints
+medians over RUNS runs.
+
+    .venv/bin/python bench/bench_fetch.py [--feeds 200] [--items 200] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+WORDS = (
+    "harbour council market bridge river school festival rain lantern ferry budget "
+    "museum library station tram garden orchard volunteer clinic archive storm quay "
+    "bakery workshop island hillside county mayor ticket season repairs opening"
+).split()
+
+
+def _sentence(rng: random.Random, n: int) -> str:
+    words = [rng.choice(WORDS) for _ in range(n)]
+    return " ".join(words).capitalize() + "."
+
+
+def _description(rng: random.Random) -> str:
+    """Escaped HTML of roughly 100 bytes to 1 KB, as feeds commonly carry."""
+    parts = []
+    for _ in range(1 if rng.random() < 0.7 else 2):
+        body = " ".join(_sentence(rng, rng.randint(6, 16)) for _ in range(rng.randint(1, 3)))
+        if rng.random() < 0.4:
+            body += f' <a href="https://news.invalid/more/{rng.randint(1, 9999)}">More</a>'
+        if rng.random() < 0.3:
+            body = f"<strong>{rng.choice(WORDS).title()}:</strong> {body}"
+        parts.append(f"<p>{body}</p>")
+    if rng.random() < 0.2:
+        parts.append(f'<img src="https://news.invalid/img/{rng.randint(1, 999)}.jpg" alt="">')
+    html = "".join(parts)
+    return html.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def make_feed(rng: random.Random, index: int, items: int) -> str:
+    entries = []
+    for i in range(items):
+        day = 1 + (i * 7 + index) % 28
+        hour = (i * 5 + index) % 24
+        guid = f"https://news.invalid/{index}/story-{i}"
+        entries.append(
+            f"<item><title>{_sentence(rng, rng.randint(5, 11))}</title>"
+            f"<link>{guid}</link><guid>{guid}</guid>"
+            f"<pubDate>{day:02d} Mar 2026 {hour:02d}:15:00 +0100</pubDate>"
+            f"<description>{_description(rng)}</description></item>\n"
+        )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+        f"<title>Bench feed {index}</title><link>https://news.invalid/{index}/</link>"
+        f"<description>Feed {index}</description>\n{''.join(entries)}</channel></rss>\n"
+    )
+
+
+def generate(folder: Path, feeds: int, items: int) -> tuple[Path, int]:
+    rng = random.Random(20260326)
+    size = 0
+    lines = ["feeds:"]
+    for index in range(feeds):
+        text = make_feed(rng, index, items)
+        path = folder / "feeds" / f"feed{index:03d}.xml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        size += path.stat().st_size
+        lines.append(f"  - {{name: 'Feed {index:03d}', path: feeds/{path.name}}}")
+    config = folder / "feeds.yaml"
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return config, size
+
+
+def _timed(cmd: list[str]) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"fetch failed ({done.returncode}): {done.stderr.strip()[:500]}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--feeds", type=int, default=200)
+    parser.add_argument("--items", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    exe = str(Path(sys.executable).parent / "newsreader")
+    with tempfile.TemporaryDirectory(prefix="nr-bench-") as tmp:
+        folder = Path(tmp)
+        config, size = generate(folder, args.feeds, args.items)
+        print(f"{args.feeds} feeds x {args.items} items, {size / 1e6:.1f} MB of RSS")
+        first: list[float] = []
+        second: list[float] = []
+        for run in range(args.runs):
+            db = folder / f"run{run}.db"
+            cmd = [exe, "fetch", "--config", str(config), "--db", str(db)]
+            first.append(_timed(cmd))
+            second.append(_timed(cmd))
+        version = [exe, "--version"]
+        startup = statistics.median(_timed(version) for _ in range(args.runs))
+    print(f"first fetch (empty db): median {statistics.median(first):.2f} s  {_all(first)}")
+    print(f"second fetch (no change): median {statistics.median(second):.2f} s  {_all(second)}")
+    print(f"newsreader --version:    median {startup:.2f} s")
+
+
+def _all(values: list[float]) -> str:
+    return "[" + ", ".join(f"{v:.2f}" for v in values) + "]"
+
+
+if __name__ == "__main__":
+    main()
