@@ -225,7 +225,12 @@ def _convert_markdown(html: str, base_url: str | None) -> str:
     except Exception:
         return ""
     markdown = result.content or ""
-    if not markdown:
+    if not markdown or (
+        result.warnings
+        and any(w.kind == native.WarningKind.DEPTH_LIMIT_EXCEEDED for w in result.warnings)
+    ):
+        # Nested past the limit, the converter drops the deep part: the caller falls
+        # back to the plain text, which has no depth limit.
         return ""
     stripped = strip_controls(markdown)
     if "\\" in stripped:
