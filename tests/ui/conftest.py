@@ -117,6 +117,12 @@ def fill_store(db_path: Path, config: Any) -> None:
 
 
 @pytest.fixture
+def anyio_backend() -> str:
+    """Pilot tests run on asyncio (through anyio's pytest plugin)."""
+    return "asyncio"
+
+
+@pytest.fixture
 def reader_db(tmp_path: Path) -> Path:
     from newsreader.config import load_config
 

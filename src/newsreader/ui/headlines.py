@@ -120,7 +120,7 @@ class HeadlineTree:
             shown = 0
             for feed in feeds:
                 indexes = list(self._visible_indexes(feed)) if filtering else None
-                if filtering and not indexes and feed not in self.errors:
+                if filtering and not indexes and (self.filter or feed not in self.errors):
                     continue
                 shown += 1
                 if group_folded:
@@ -138,6 +138,8 @@ class HeadlineTree:
                 del rows[group_row:]
         if not rows:
             append(Row(MESSAGE, self.empty_message(), ""))
+        elif filtering and not any(r.kind == HEADLINE for r in rows):
+            rows.insert(0, Row(MESSAGE, self.empty_message(), ""))
         self.rows = rows
         return rows
 
@@ -161,6 +163,13 @@ class HeadlineTree:
         """The row showing the headline ``key``, if it is visible."""
         for i, row in enumerate(self.rows):
             if row.kind == HEADLINE and self.by_feed[row.feed][row.index].key == key:
+                return i
+        return None
+
+    def first_headline(self, feed: str | None = None) -> int | None:
+        """The first headline row (of ``feed`` when given)."""
+        for i, row in enumerate(self.rows):
+            if row.kind == HEADLINE and (feed is None or row.feed == feed):
                 return i
         return None
 
@@ -222,15 +231,20 @@ class HeadlineTree:
 
     def next_unread(self, start: tuple[str, int] | None, step: int) -> tuple[str, int] | None:
         """The next (step 1) or previous (-1) unread headline after ``start``, wrapping
-        around once; the text filter applies, folding does not."""
+        around once; the text filter applies, folding does not. ``(feed, -1)`` starts
+        just before the feed's first headline (the cursor is on the feed row)."""
         order = list(self.ordered())
         if not order:
             return None
         needle = self.filter.casefold()
-        try:
-            pos = order.index(start) if start is not None else (-1 if step > 0 else len(order))
-        except ValueError:
-            pos = -1 if step > 0 else len(order)
+        pos = -1 if step > 0 else len(order)
+        if start is not None:
+            feed, index = start
+            probe = (feed, max(index, 0))
+            if probe in order:
+                pos = order.index(probe)
+                if index < 0 and step > 0:
+                    pos -= 1
         n = len(order)
         for k in range(1, n + 1):
             feed, i = order[(pos + step * k) % n]

@@ -267,7 +267,7 @@ class MainScreen(Screen[None]):
         if not headlines:
             lines.append("No articles stored yet." if not error else "No articles stored.")
         else:
-            lines.append(f"{len(headlines):,} articles, {unread:,} unread.")
+            lines.append(f"{_count(len(headlines), 'article')}, {unread:,} unread.")
         if status is not None:
             if status.title and status.title != feed:
                 lines.append(f"Title: {status.title}")
@@ -286,7 +286,7 @@ class MainScreen(Screen[None]):
         total = sum(len(self.model.by_feed.get(f, ())) for f in feeds)
         unread = self.model.group_unread(group)
         failed = [f for f in feeds if f in self.model.errors]
-        lines = [f"{len(feeds)} feeds, {total:,} articles, {unread:,} unread."]
+        lines = [f"{_count(len(feeds), 'feed')}, {_count(total, 'article')}, {unread:,} unread."]
         if failed:
             lines.append("Failed at the last refresh: " + ", ".join(failed))
         lines += ["", "Enter folds the group, J/K move between feeds."]
@@ -317,9 +317,12 @@ class MainScreen(Screen[None]):
         tree.rebuild(keep=keep_key)
         target = tree.find_key(keep_key) if keep_key is not None else None
         if target is None and keep_feed is not None:
-            target = tree.find_row(FEED, keep_feed)
+            if keep_key is not None:
+                target = tree.first_headline(keep_feed)
+            if target is None:
+                target = tree.find_row(FEED, keep_feed)
         if target is None:
-            target = self._first_headline_row() or 0
+            target = tree.first_headline() or 0
         self.sidebar.cursor = target
         self.sidebar.rows_changed()
         self._after_move(mark_later=False)
@@ -391,7 +394,11 @@ class MainScreen(Screen[None]):
     def action_unread(self, step: int) -> None:
         tree = self.model
         row = self._row()
-        start = (row.feed, row.index) if row is not None and row.kind == HEADLINE else None
+        start = None
+        if row is not None and row.kind in (HEADLINE, FEED):
+            start = (row.feed, row.index)
+        elif row is not None and row.kind == GROUP and tree.group_feeds.get(row.group):
+            start = (tree.group_feeds[row.group][0], -1)
         found = tree.next_unread(start, step)
         if found is None:
             self.notify("No unread articles.", timeout=3)
@@ -510,6 +517,9 @@ class MainScreen(Screen[None]):
             self._read_timer.stop()
             self._read_timer = None
         self.sidebar.refresh()
+        if self.shown is not None and self.shown[0] != HEADLINE:
+            self.shown = None
+            self._after_move(mark_later=False)
         what = row.feed or row.group
         self.notify(f"{what}: {changed:,} marked read." if changed else f"{what}: all read.")
 
@@ -524,7 +534,9 @@ class MainScreen(Screen[None]):
         if filter_input is None:
             from textual.widgets import Input
 
-            filter_input = Input(placeholder="Filter headlines…", id="filter", compact=True)
+            filter_input = Input(
+                placeholder="Filter headlines…", id="filter", compact=True, select_on_focus=False
+            )
             self.query_one("#side").mount(filter_input, before=self.sidebar)
         filter_input.display = True
         filter_input.focus()
@@ -614,6 +626,10 @@ class MainScreen(Screen[None]):
         self.app.exit()
 
     # -- mouse -------------------------------------------------------------------------
+
+    def on_article_view_link_clicked(self, event: Any) -> None:
+        threading.Thread(target=_open_in_browser, args=(event.url,), daemon=True).start()
+        self.notify(f"Opening {event.url}", timeout=3)
 
     def on_sidebar_clicked(self, event: Sidebar.Clicked) -> None:
         row = self.model.rows[event.row]
@@ -733,6 +749,10 @@ class MainScreen(Screen[None]):
             if self.last_refresh:
                 parts.append(self.last_refresh)
             self._set_status(" · ".join(parts))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 def _when(value: str | None) -> str:

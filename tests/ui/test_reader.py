@@ -1,0 +1,572 @@
+"""Pilot tests of the reader: every key of SPEC's table, asserting on state, on the
+store and on what the screen shows."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.console import Console
+
+from newsreader.store import Store
+from newsreader.ui.headlines import FEED, GROUP
+
+pytestmark = pytest.mark.anyio
+SIZE = (120, 40)
+
+
+def screen_text(app: Any) -> str:
+    """The plain text of everything on screen, as a user would read it."""
+    console = Console(width=app.size.width, file=io.StringIO(), record=True, legacy_windows=False)
+    console.print(
+        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    )
+    return console.export_text()
+
+
+def notices(app: Any) -> list[str]:
+    """Notifications raised so far (run_test does not draw toasts)."""
+    return [n.message for n in app._notifications]
+
+
+async def ready(pilot: Any) -> Any:
+    """Wait until the article pane is mounted and showing the first selection."""
+    app = pilot.app
+    for _ in range(50):
+        await pilot.pause()
+        if app.screen_stack[0].article is not None and app.screen_stack[0].shown is not None:
+            break
+    await pilot.pause()
+    return app.screen_stack[0]
+
+
+def title_at_cursor(screen: Any) -> str | None:
+    row = screen.model.rows[screen.sidebar.cursor]
+    headline = screen.model.headline(row)
+    return headline.title if headline else None
+
+
+def stored(db: Path, title: str) -> Any:
+    with Store.open(db) as store:
+        return next(h for h in store.headlines() if h.title == title)
+
+
+FERRY = "Ferry timetable changes for the spring season"
+LIGHTHOUSE = "Lighthouse keeper retires after thirty-one winters"
+MARKET = "[bold]Market[/] stalls return to the quay [/]"
+STORM = "Storm closes the north pier for two days"
+RIVERSIDE = "Riverside market doubles its opening hours"
+CLOCK = "A clock that runs on rain water"
+SYNTH = "Repairing a 1970s synthesiser keyboard, one contact at a time"
+MOONS = "Three new moons counted around a distant giant"
+
+
+async def test_start_shows_stored_headlines_with_counts_marks_and_the_first_article(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        text = screen_text(app)
+        assert title_at_cursor(screen) == FERRY
+        assert "▾ Local" in text and "▾ Tech" in text and "▾ World" in text
+        assert "! Orbit Weekly" in text
+        assert "●★ Lighthouse keeper" in text
+        assert "[bold]Market[/] stalls" in text
+        assert "湖边步道" in text
+        assert "The harbour ferry will run every forty minutes" in text
+        assert [c.text for c in screen.breadcrumb.crumbs] == [
+            "Local",
+            "Harbour Town Gazette",
+            FERRY,
+        ]
+        # unread counts: group Local has 3 + 2 unread, the gazette 3
+        local = next(line for line in text.splitlines() if "▾ Local" in line)
+        gazette = next(
+            line for line in text.splitlines() if "Harbour Town Gazette " in line and "▾" in line
+        )
+        assert local.split("▕")[0].split()[-1] == "5"
+        assert gazette.split("▕")[0].split()[-1] == "3"
+        # the first article is shown but not yet read: starting is not reading
+        assert not screen.model.headline(screen.model.rows[screen.sidebar.cursor]).read
+
+
+async def test_j_and_k_step_through_headlines_skipping_feed_rows_and_the_pane_follows(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        for _ in range(3):
+            await pilot.press("j")
+        assert title_at_cursor(screen) == STORM
+        await pilot.press("j")  # over the "Valley Pages" feed row
+        assert title_at_cursor(screen) == RIVERSIDE
+        assert [c.text for c in screen.breadcrumb.crumbs] == [
+            "Local", "Valley Pages", "Home", "Town", "Markets", RIVERSIDE,
+        ]  # fmt: skip
+        assert "The riverside market will open on Tuesday" in screen_text(app)
+        await pilot.press("k")
+        assert title_at_cursor(screen) == STORM
+        assert "Waves of four metres" in screen_text(app)
+
+
+async def test_j_and_k_work_from_the_article_pane(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("enter")
+        assert screen._article_focused()
+        await pilot.press("j")
+        assert title_at_cursor(screen) == LIGHTHOUSE
+        assert screen._article_focused()
+        await pilot.press("k")
+        assert title_at_cursor(screen) == FERRY
+
+
+async def test_down_and_up_move_over_every_sidebar_row(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("up")
+        assert screen.model.rows[screen.sidebar.cursor].kind == FEED
+        assert "3 articles" in screen_text(app) or "4 articles" in screen_text(app)
+        await pilot.press("up")
+        assert screen.model.rows[screen.sidebar.cursor].kind == GROUP
+        await pilot.press("down", "down")
+        assert title_at_cursor(screen) == FERRY
+
+
+async def test_down_in_the_article_pane_scrolls_the_article_not_the_sidebar(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("j", "j", "j", "j", "j", "j", "j")  # to the long synthesiser article
+        assert title_at_cursor(screen) == SYNTH
+        await pilot.press("enter")
+        cursor = screen.sidebar.cursor
+        await pilot.press("down", "down", "down")
+        await pilot.pause()
+        assert screen.sidebar.cursor == cursor
+        assert screen.article.scroll_offset.y > 0
+
+
+async def test_enter_opens_marks_read_in_the_store_and_focuses_the_article(make_app, reader_db):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("enter")
+        assert screen._article_focused()
+        assert screen.model.headline(screen.model.rows[screen.sidebar.cursor]).read
+        assert "●  Ferry" not in screen_text(app)
+    assert stored(reader_db, FERRY).read
+
+
+async def test_an_article_shown_for_a_moment_counts_as_read(make_app, reader_db):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("j")
+        await pilot.pause(0.2)
+        assert not stored(reader_db, LIGHTHOUSE).read  # skimming past is not reading
+        await pilot.press("j")
+        await pilot.pause(1.3)
+    assert not stored(reader_db, LIGHTHOUSE).read
+    assert stored(reader_db, MARKET).read
+
+
+async def test_enter_and_space_on_a_feed_row_fold_it_and_h_l_fold_and_unfold(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("up")  # the gazette's feed row
+        await pilot.press("enter")
+        assert "▸ Harbour Town Gazette" in screen_text(app)
+        assert FERRY[:20] not in screen_text(app)
+        await pilot.press("space")
+        assert "▾ Harbour Town Gazette" in screen_text(app)
+        assert FERRY[:20] in screen_text(app)
+        await pilot.press("h")
+        assert "▸ Harbour Town Gazette" in screen_text(app)
+        await pilot.press("l")
+        assert "▾ Harbour Town Gazette" in screen_text(app)
+        await pilot.press("up", "left")  # fold the whole group
+        text = screen_text(app)
+        assert "▸ Local" in text and "Valley Pages" not in text
+        await pilot.press("right")
+        assert "Valley Pages" in screen_text(app)
+
+
+async def test_h_on_a_headline_folds_its_feed_and_moves_to_the_feed_row(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("h")
+        row = screen.model.rows[screen.sidebar.cursor]
+        assert (row.kind, row.feed) == (FEED, "Harbour Town Gazette")
+        assert "▸ Harbour Town Gazette" in screen_text(app)
+
+
+async def test_tab_and_shift_tab_move_focus_and_escape_returns_to_the_sidebar(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        assert screen.sidebar.has_focus
+        await pilot.press("tab")
+        assert screen._article_focused()
+        await pilot.press("shift+tab")
+        assert screen.sidebar.has_focus
+        await pilot.press("tab", "escape")
+        assert screen.sidebar.has_focus
+
+
+async def test_space_pagedown_b_pageup_scroll_the_article(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press(*"jjjjjjj")
+        assert title_at_cursor(screen) == SYNTH
+        await pilot.press("space")
+        await pilot.pause()
+        first = screen.article.scroll_offset.y
+        assert first > 10
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert screen.article.scroll_offset.y > first
+        await pilot.press("b")
+        await pilot.pause()
+        assert screen.article.scroll_offset.y == first
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert screen.article.scroll_offset.y == 0
+        assert title_at_cursor(screen) == SYNTH
+
+
+async def test_n_and_p_go_to_unread_articles_across_feeds(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("m")  # ferry read
+        await pilot.press("n")
+        assert title_at_cursor(screen) == LIGHTHOUSE
+        await pilot.press("n", "n")  # market, then over the read storm into Valley Pages
+        assert title_at_cursor(screen) == RIVERSIDE
+        await pilot.press("p")
+        assert title_at_cursor(screen) == MARKET
+        await pilot.press("p", "p")  # past the read ferry, wrapping to the last unread
+        assert title_at_cursor(screen) == "图书馆延长开放时间至晚上九点"
+
+
+async def test_n_unfolds_a_folded_feed_to_reach_the_next_unread(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("J", "J", "h")  # fold Tinkerers' Log
+        assert "▸ Tinkerers' Log" in screen_text(app)
+        await pilot.press("K", "A")  # Valley Pages all read
+        await pilot.press("n")
+        assert title_at_cursor(screen) == CLOCK
+        assert "▾ Tinkerers' Log" in screen_text(app)
+
+
+async def test_n_says_so_when_everything_is_read(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        for group in list(screen.model.group_feeds):
+            row = screen.model.find_row(GROUP, group)
+            screen._select(row)
+            await pilot.press("A")
+        await pilot.press("n")
+        await pilot.pause()
+        assert "No unread articles." in notices(app)
+
+
+async def test_capital_j_and_k_move_between_feeds(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("J")
+        row = screen.model.rows[screen.sidebar.cursor]
+        assert (row.kind, row.feed) == (FEED, "Valley Pages")
+        await pilot.press("J", "J")
+        assert screen.model.rows[screen.sidebar.cursor].feed == "Orbit Weekly"
+        await pilot.press("K")
+        assert screen.model.rows[screen.sidebar.cursor].feed == "Tinkerers' Log"
+
+
+async def test_g_and_shift_g_go_to_the_first_and_last_headline(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("G")
+        assert title_at_cursor(screen) == "图书馆延长开放时间至晚上九点"
+        await pilot.press("g")
+        assert title_at_cursor(screen) == FERRY
+
+
+async def test_m_toggles_read_and_s_toggles_the_star_both_stored(make_app, reader_db):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("m")
+        assert stored(reader_db, FERRY).read
+        assert "   Ferry timetable" in screen_text(app)
+        await pilot.press("m")
+        assert not stored(reader_db, FERRY).read
+        await pilot.press("s")
+        assert stored(reader_db, FERRY).starred
+        assert "●★ Ferry timetable" in screen_text(app)
+        await pilot.press("j", "s")
+        assert not stored(reader_db, LIGHTHOUSE).starred
+        assert screen.model.by_feed["Harbour Town Gazette"][1].starred is False
+
+
+async def test_capital_a_marks_the_whole_feed_read(make_app, reader_db):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("A")
+        await pilot.pause()
+        assert screen.model.unread["Harbour Town Gazette"] == 0
+        text = screen_text(app)
+        gazette = next(line for line in text.splitlines() if "▾ Harbour Town Gazette" in line)
+        assert gazette.split("▕")[0].strip().endswith("Gazette")  # no count left
+        assert "Harbour Town Gazette: 3 marked read." in notices(app)
+    with Store.open(reader_db) as store:
+        assert store.feed_statuses()["Harbour Town Gazette"].unread == 0
+        assert store.feed_statuses()["Valley Pages"].unread == 2
+
+
+async def test_u_shows_only_unread_and_back(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert STORM[:20] in screen_text(app)
+        await pilot.press("u")
+        text = screen_text(app)
+        assert STORM[:20] not in text and FERRY[:20] in text
+        assert "unread only" in text
+        await pilot.press("u")
+        assert STORM[:20] in screen_text(app)
+
+
+async def test_u_when_all_is_read_says_so_in_the_sidebar(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        for group in list(screen.model.group_feeds):
+            screen._select(screen.model.find_row(GROUP, group))
+            await pilot.press("A")
+        await pilot.press("u")
+        text = screen_text(app)
+        assert "All read. Press u to show every headline." in text
+
+
+async def test_slash_filters_live_and_escape_clears(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("slash")
+        await pilot.press(*"market")
+        text = screen_text(app)
+        assert "Riverside market" in text and "[bold]Market[/]" in text
+        assert "Ferry timetable" not in text and "Tinkerers" not in text
+        await pilot.press("enter")
+        assert screen.sidebar.has_focus
+        assert title_at_cursor(screen) in (MARKET, RIVERSIDE)
+        await pilot.press("slash", "z", "z", "q")
+        text = screen_text(app)
+        assert "No headline matches “marketzzq”." in text
+        await pilot.press("escape")
+        text = screen_text(app)
+        assert "Ferry timetable" in text and "No headline matches" not in text
+        assert screen.sidebar.has_focus
+
+
+async def test_keys_typed_into_the_filter_are_text_not_commands(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("slash", "q", "j", "u")
+        assert app.is_running
+        assert screen.model.filter == "qju"
+        assert not screen.model.unread_only
+
+
+async def test_o_opens_the_link_in_a_thread_and_y_copies_it(make_app, monkeypatch):
+    opened: list[str] = []
+    import webbrowser
+
+    monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("o")
+        for _ in range(20):
+            if opened:
+                break
+            await pilot.pause(0.05)
+        assert opened == ["https://gazette.example/ferry-timetable"]
+        await pilot.press("j", "y")
+        assert app.clipboard == "https://gazette.example/lighthouse"
+
+
+async def test_o_on_an_article_without_a_link_says_so(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press(*"jjjj", "o")
+        await pilot.pause()
+        assert "This article has no link." in notices(app)
+
+
+async def test_question_mark_lists_every_key_and_escape_closes(make_app):
+    from newsreader.ui import KEY_ACTIONS
+
+    app = make_app()
+    async with app.run_test(size=(120, 50)) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = screen_text(app)
+        for key in KEY_ACTIONS:
+            assert key.description in text, key.id
+        assert "next_unread" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Command palette" not in screen_text(app)
+
+
+async def test_q_quits_and_the_position_comes_back_on_the_next_start(make_app, reader_db):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press(*"jjjjjj")
+        await pilot.press("q")
+        await pilot.pause()
+    assert not app.is_running
+    again = make_app()
+    async with again.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        assert title_at_cursor(screen) == CLOCK
+        assert [c.text for c in screen.breadcrumb.crumbs][-1] == CLOCK
+
+
+async def test_keys_rebound_in_feeds_yaml_replace_the_defaults(make_app):
+    text = (Path(__file__).parents[1] / "data" / "ui" / "feeds.yaml").read_text(encoding="utf-8")
+    app = make_app(config_text=text + "keys:\n  next: ctrl+n\n  help: f1\n")
+    async with app.run_test(size=(120, 50)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("j")
+        assert title_at_cursor(screen) == FERRY
+        await pilot.press("ctrl+n")
+        assert title_at_cursor(screen) == LIGHTHOUSE
+        await pilot.press("f1")
+        await pilot.pause()
+        assert "F1" in screen_text(app) or "f1" in screen_text(app)
+
+
+async def test_brackets_resize_the_sidebar_and_the_width_is_remembered(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        before = screen.query_one("#side").outer_size.width
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await pilot.pause()
+        wider = screen.query_one("#side").outer_size.width
+        assert wider == before + 8
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert screen.query_one("#side").outer_size.width == wider - 4
+    again = make_app()
+    async with again.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        assert screen.query_one("#side").outer_size.width == wider - 4
+
+
+async def test_a_theme_picked_in_the_app_is_remembered(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert app.theme == "newsreader-dark"
+        app.theme = "newsreader-light"
+        await pilot.pause()
+    again = make_app()
+    async with again.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert again.theme == "newsreader-light"
+
+
+async def test_selecting_a_failed_feed_shows_its_error(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("J", "J", "J")
+        assert screen.model.rows[screen.sidebar.cursor].feed == "Orbit Weekly"
+        text = screen_text(app)
+        assert "The last refresh failed: http://127.0.0.1:9/orbit.json:" in text
+        assert "refused" in text and screen.shown == (FEED, "Orbit Weekly", "")
+
+
+async def test_no_feeds_configured_says_so(make_app, tmp_path):
+    app = make_app(config_text="feeds: []\n", db=tmp_path / "empty.db")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert "No feeds configured." in screen_text(app)
+        await pilot.press("j", "k", "n", "J", "g", "G", "m", "s", "A", "enter", "o", "y", "u")
+        assert app.is_running
+
+
+async def test_clicking_a_headline_selects_it_and_a_crumb_goes_to_its_feed(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        row = screen.model.find_key(stored_key(screen, CLOCK))
+        await pilot.click("#sidebar", offset=(10, row))
+        assert title_at_cursor(screen) == CLOCK
+        # "Tech" is 4 cells from x=1, then " › ", then the feed
+        await pilot.click("#breadcrumb", offset=(10, 0))
+        row = screen.model.rows[screen.sidebar.cursor]
+        assert (row.kind, row.feed) == (FEED, "Tinkerers' Log")
+        await pilot.click("#breadcrumb", offset=(2, 0))
+        row = screen.model.rows[screen.sidebar.cursor]
+        assert (row.kind, row.group) == (GROUP, "Tech")
+
+
+def stored_key(screen: Any, title: str) -> int:
+    return next(h.key for hs in screen.model.by_feed.values() for h in hs if h.title == title)
+
+
+async def test_command_palette_runs_reader_actions(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Last headline")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert title_at_cursor(screen) == "图书馆延长开放时间至晚上九点"
+
+
+@pytest.mark.parametrize("hostile", ["[bold]x[/]", "[/]", "[link=file:///etc/passwd]y[/link]"])
+async def test_feed_text_is_never_read_as_markup(make_app, tmp_path, hostile):
+    from newsreader.model import Article, Feed
+    from newsreader.sources.base import FetchResult
+
+    config = "feeds:\n  - name: '[/]'\n    path: x.rss\n    group: '[red]G'\n"
+    db = tmp_path / "hostile.db"
+    from newsreader.config import parse_config
+
+    with Store.open(db) as store:
+        store.sync_feeds(parse_config(config, tmp_path / "feeds.yaml").feeds)
+        feed = Feed("t", None, "x", (Article(id="1", title=hostile, text=hostile),))
+        store.save_result("[/]", FetchResult(feed))
+    app = make_app(config_text=config, db=db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        text = screen_text(app)
+        assert hostile in text
+        assert "[red]G" in text
+        assert [c.text for c in screen.breadcrumb.crumbs] == ["[red]G", "[/]", hostile]
