@@ -215,19 +215,21 @@ def _img_alt(match: re.Match[str]) -> str:
 
 def _convert_markdown(html: str, base_url: str | None) -> str:
     """html-to-markdown, then controls stripped and renderer-irrelevant escapes dropped."""
-    from html_to_markdown import _html_to_markdown as native
+    import html_to_markdown
 
     lowered = html.lower()
     if "script:" in lowered or "data:" in lowered or "file:" in lowered:
         html = _BAD_HREF.sub("", html)
     try:
-        result = native.convert(html=html, options=_options(base_url), visitor=None)
+        result = _native_convert(html, base_url)
     except Exception:
         return ""
     markdown = result.content or ""
     if not markdown or (
         result.warnings
-        and any(w.kind == native.WarningKind.DEPTH_LIMIT_EXCEEDED for w in result.warnings)
+        and any(
+            w.kind == html_to_markdown.WarningKind.DEPTH_LIMIT_EXCEEDED for w in result.warnings
+        )
     ):
         # Nested past the limit, the converter drops the deep part: the caller falls
         # back to the plain text, which has no depth limit.
@@ -238,6 +240,33 @@ def _convert_markdown(html: str, base_url: str | None) -> str:
     if len(stripped) != len(markdown) or "\n\n\n" in stripped:
         stripped = _MD_BLANK_LINES.sub("\n\n", stripped)
     return stripped.strip()
+
+
+def _native_convert(html: str, base_url: str | None) -> Any:
+    """The converter with prebuilt native options: the public ``convert`` rebuilds them
+    from a dataclass on every call, which costs more than converting a small item."""
+    try:
+        from html_to_markdown import _html_to_markdown as native
+    except ImportError:  # the private module moved: the public road still works
+        import html_to_markdown
+
+        return html_to_markdown.convert(html, _public_options(base_url))
+    return native.convert(html=html, options=_options(base_url), visitor=None)
+
+
+def _public_options(base_url: str | None) -> Any:
+    import html_to_markdown
+
+    return html_to_markdown.ConversionOptions(
+        extract_metadata=False,
+        escape_misc=True,
+        escape_asterisks=True,
+        escape_underscores=True,
+        autolinks=False,
+        inline_data_media="alt_text_only",
+        max_depth=512,
+        base_url=base_url,
+    )
 
 
 def _options(base_url: str | None) -> Any:
