@@ -175,6 +175,7 @@ class Layout:
         self.done = False
         self._consumed = 0
         self._body_start_line = 0
+        self._table_widths: list[int] = []
 
     # --- growth ------------------------------------------------------------------
 
@@ -233,7 +234,7 @@ class Layout:
         kind = block.kind
         if kind == LINKS and not self.doc.links.urls:
             return
-        if self.lines and not block.tight:
+        if self.lines and not block.tight and not (kind == TABLE and block.level):
             self._blank(block)
         if kind == TITLE:
             self._text(self.doc.inline(index, block), block, "title", 0)
@@ -341,8 +342,15 @@ class Layout:
             self._table_as_records(rows, block)
             return
         widths = _fit_columns(natural, budget)
+        if block.level and len(self._table_widths) == ncols:
+            # a later piece of a long table keeps the columns of the first
+            widths = self._table_widths
+        self._table_widths = widths
         border: StyleKey = ("table-border", 0, None)
+        continued = block.level > 0
         for r, row in enumerate(rows):
+            if r == 0 and continued:
+                continue
             component = "table-header" if r == 0 else "body"
             wrapped = []
             for c in range(ncols):

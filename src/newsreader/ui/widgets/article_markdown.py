@@ -342,6 +342,11 @@ _FENCE = re.compile(r"( {0,3})(`{3,}|~{3,})[ \t]*([^`\s]*)[^`]*$")
 _ITEM = re.compile(r"( *)([-+*]|\d{1,9}[.)])(?:( {1,4})(.*)|[ \t]*$)")
 _TABLE_DELIM = re.compile(r" {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 BULLETS = ("•", "◦", "▪", "‣")
+MAX_QUOTE = 8
+MAX_COLUMNS = 64
+TABLE_CHUNK = 100  # rows per piece of a long table
+PARA_CHUNK = 3000  # characters per piece of a huge paragraph
+_JOINERS = "\u200d\ufe0e\ufe0f\u20e3"
 
 
 def split_cells(row: str) -> list[str]:
@@ -372,10 +377,69 @@ class _Item:
     ordered: bool
     number: int
     width: int = 2  # cells of the shown marker and its space
+    mark: str = ""  # the bullet character or the number's delimiter
 
 
 def iter_blocks(src: str) -> Iterator[Block]:
     """Split Markdown into leaf blocks lazily, in document order."""
+    for block in _iter_blocks(src):
+        if block.kind == PARA and len(block.text) > PARA_CHUNK * 2:
+            yield from split_paragraph(block)
+        else:
+            yield block
+
+
+def split_paragraph(block: Block) -> Iterator[Block]:
+    """A huge paragraph in pieces that end at a sentence (or at least a space), so
+    the first screen never waits for the whole of it; the pieces follow each other
+    without a blank line."""
+    text = block.text
+    start = 0
+    first = True
+    size = len(text)
+    while start < size:
+        cut = size if size - start <= PARA_CHUNK * 2 else _cut_point(text, start + PARA_CHUNK)
+        piece = Block(
+            PARA,
+            text=text[start:cut].strip(" "),
+            quote=block.quote,
+            depth=block.depth,
+            raw=block.raw,
+            end=max(0, block.end - (size - cut)),
+        )
+        if first:
+            piece.indent, piece.marker, piece.tight = block.indent, block.marker, block.tight
+        else:
+            piece.indent = block.indent + (len(block.marker) + 1 if block.marker else 0)
+            piece.tight = True
+            piece.level = 1  # a continuation: no spacing line before it
+        first = False
+        start = cut
+        yield piece
+
+
+def _cut_point(text: str, at: int) -> int:
+    """Where to end a piece: the first sentence end (or comma, or space) after ``at``."""
+    window = text[at : at + PARA_CHUNK]
+    best = -1
+    for mark in ("。", "！", "？", ". ", "! ", "? ", "\n", "，", "、", ", ", " "):
+        found = window.find(mark)
+        if found >= 0:
+            best = found + len(mark)
+            break
+    if best < 0:
+        best = 0
+        # never inside an emoji sequence or before a combining mark
+        while best < len(window) and (
+            window[best] in _JOINERS
+            or (best and window[best - 1] == "\u200d")
+            or 0x300 <= ord(window[best]) < 0x370
+        ):
+            best += 1
+    return at + best
+
+
+def _iter_blocks(src: str) -> Iterator[Block]:
     lines = src.split("\n")
     offsets = 0
     ends: list[int] = []
@@ -403,7 +467,7 @@ def iter_blocks(src: str) -> Iterator[Block]:
         line = lines[i].expandtabs(4)
         depth = 0
         rest = line
-        while True:
+        while depth < MAX_QUOTE:
             m = _QUOTE.match(rest)
             if not m:
                 break
@@ -528,7 +592,9 @@ def iter_blocks(src: str) -> Iterator[Block]:
                 if m:
                     nxt = nxt[m.end() :]
             if _TABLE_DELIM.match(nxt) and ("|" in nxt or "|" in rest.strip()[1:-1]):
-                rows = [split_cells(rest)]
+                header = split_cells(rest)[:MAX_COLUMNS]
+                rows = [header]
+                part = 0
                 i += 2
                 while i < n:
                     row = lines[i]
@@ -538,16 +604,15 @@ def iter_blocks(src: str) -> Iterator[Block]:
                             row = row[m.end() :]
                     if not row.strip() or "|" not in row:
                         break
-                    rows.append(split_cells(row))
+                    rows.append(split_cells(row)[:MAX_COLUMNS])
                     i += 1
-                yield Block(
-                    TABLE,
-                    rows=rows,
-                    quote=quote,
-                    depth=len(stack),
-                    indent=sum(s.width for s in stack),
-                    end=ends[i - 1],
-                )
+                    if len(rows) > TABLE_CHUNK:
+                        # Long tables come in pieces, so the first screen needs only one.
+                        yield Block(TABLE, rows=rows, quote=quote, level=part, end=ends[i - 1])
+                        part += 1
+                        rows = [header]
+                if len(rows) > 1 or part == 0:
+                    yield Block(TABLE, rows=rows, quote=quote, level=part, end=ends[i - 1])
                 blank_before = False
                 continue
 
@@ -573,12 +638,14 @@ def iter_blocks(src: str) -> Iterator[Block]:
                 stack.append(_Item(lead, content, ordered, int(marker[:-1]) if ordered else 0))
             else:
                 top = stack[-1]
-                if top.ordered != ordered:
+                if top.ordered != ordered or top.mark != marker[-1]:
+                    # another bullet or delimiter starts a new list
                     top.ordered = ordered
                     top.number = int(marker[:-1]) if ordered else 0
                 else:
                     top.number += 1
                 top.lead, top.content = lead, content
+            stack[-1].mark = marker[-1]
             top = stack[-1]
             shown = f"{top.number}." if ordered else BULLETS[(len(stack) - 1) % len(BULLETS)]
             top.width = max(top.width if not fresh else 0, len(shown) + 1)
@@ -651,7 +718,12 @@ def _is_wide(ch: str) -> bool:
 def iter_plain_blocks(text: str) -> Iterator[Block]:
     """Plain text (``Article.text``): paragraphs split on blank lines, lines kept."""
     pos = 0
-    for para in re.split(r"\n[ \t]*\n", text):
-        pos += len(para) + 2
-        if para.strip():
-            yield Block(PARA, text=para.strip("\n"), raw=True, end=pos)
+    for para in re.finditer(r"(?:[^\n]|\n(?![ \t]*\n))+", text):
+        pos = para.end()
+        body = para.group().strip("\n")
+        if body.strip():
+            block = Block(PARA, text=body, raw=True, end=pos)
+            if len(body) > PARA_CHUNK * 2:
+                yield from split_paragraph(block)
+            else:
+                yield block
