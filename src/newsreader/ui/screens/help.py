@@ -27,7 +27,9 @@ def key_rows(screen: Screen[object]) -> list[tuple[str, str, str]]:
     order: list[str] = []
     for key, key_bindings in bindings.key_to_bindings.items():
         for binding in key_bindings:
-            ident = binding.id or binding.action
+            if not binding.id:
+                continue
+            ident = binding.id
             if ident not in keys_by_id:
                 keys_by_id[ident] = []
                 order.append(ident)
@@ -66,13 +68,10 @@ class HelpScreen(ModalScreen[None]):
             text.append("  ")
             text.append(f"{description:<{said}}")
             text.append(ident, "dim")
-        with VerticalScroll(id="help-body"):
-            yield Static(Text("Keys", style="bold"), id="help-title")
-            yield Static(text, id="help-keys")
-            yield Static(
-                Text("Rebind a key in feeds.yaml:  keys: {next_unread: N}", style="dim"),
-                id="help-hint",
-            )
+        body = VerticalScroll(Static(text, id="help-keys"), id="help-body")
+        body.border_title = "Keys"
+        body.border_subtitle = "rebind in feeds.yaml  keys: {id: key}"
+        yield body
 
     def action_dismiss(self, result: object = None) -> None:  # type: ignore[override]
         self.dismiss(None)

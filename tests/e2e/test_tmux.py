@@ -1,0 +1,119 @@
+"""The real ``newsreader`` command in a real terminal (tmux): start, move, open, quit."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+NEWSREADER = Path(sys.executable).parent / "newsreader"
+
+
+RSS = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Quay Notes</title><link>https://quay.example/</link>
+{items}
+</channel></rss>
+"""
+ITEM = """<item><title>{title}</title><link>https://quay.example/{n}</link><guid>q{n}</guid>
+<pubDate>{date}</pubDate><description>{body}</description></item>"""
+
+
+def _feed(path: Path, items: list[tuple[str, str, str]]) -> None:
+    body = "\n".join(
+        ITEM.format(n=i, title=t, date=d, body=b) for i, (t, d, b) in enumerate(items, 1)
+    )
+    path.write_text(RSS.format(items=body), encoding="utf-8")
+
+
+@pytest.fixture
+def tmux(tmp_path: Path) -> Iterator[Callable[..., str]]:
+    """Runs tmux on a private socket; the server is killed at the end."""
+    socket = f"nr-e2e-{uuid.uuid4().hex[:8]}"
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            ["tmux", "-L", socket, *args], capture_output=True, text=True, timeout=20
+        )
+        return done.stdout
+
+    yield run
+    subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True, timeout=20)
+
+
+def wait_for(
+    tmux: Callable[..., str], predicate: Callable[[str], bool], timeout: float = 15
+) -> str:
+    deadline = time.monotonic() + timeout
+    screen = ""
+    while time.monotonic() < deadline:
+        screen = tmux("capture-pane", "-p", "-t", "reader")
+        if predicate(screen):
+            return screen
+        time.sleep(0.05)
+    raise AssertionError(f"timed out; the screen shows:\n{screen}")
+
+
+def test_reader_in_a_real_terminal(tmux: Callable[..., str], tmp_path: Path) -> None:
+    _feed(
+        tmp_path / "quay.rss",
+        [
+            ("Harbour crane lifts its first boat", "Thu, 14 Mar 2024 09:00:00 +0000",
+             "The new crane lifted a fishing boat out of the water."),
+            ("Night market stays open until ten", "Wed, 13 Mar 2024 18:00:00 +0000",
+             "Stallholders voted to extend the hours."),
+            ("Seal spotted near the ferry ramp", "Tue, 12 Mar 2024 07:30:00 +0000",
+             "A grey seal rested on the ramp for an hour."),
+        ],
+    )  # fmt: skip
+    _feed(
+        tmp_path / "hill.rss",
+        [("Hill path reopens after repairs", "Mon, 11 Mar 2024 10:00:00 +0000",
+          "Walkers can use the upper path again.")],
+    )  # fmt: skip
+    config = tmp_path / "feeds.yaml"
+    config.write_text(
+        "feeds:\n"
+        "  - {name: Quay Notes, path: quay.rss, group: Town}\n"
+        "  - {name: Hill Walks, path: hill.rss, group: Outdoors}\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "reader.db"
+    # COLUMNS/LINES from the test runner would pin the app to their size, not the pane's.
+    command = f"env -u COLUMNS -u LINES '{NEWSREADER}' --config '{config}' --db '{db}'; echo EXITED-$?; sleep 30"
+    tmux("new-session", "-d", "-s", "reader", "-x", "120", "-y", "40", command)
+
+    screen = wait_for(tmux, lambda s: "Harbour crane lifts" in s and "Hill path" in s)
+    assert "▾ Town" in screen and "▾ Outdoors" in screen
+    assert "The new crane lifted a fishing boat" in screen  # the pane follows the cursor
+
+    tmux("send-keys", "-t", "reader", "j")
+    screen = wait_for(tmux, lambda s: "Stallholders voted" in s)
+    assert "Town › Quay Notes › Night market stays open until ten" in screen
+
+    tmux("send-keys", "-t", "reader", "k")
+    wait_for(tmux, lambda s: "The new crane lifted" in s)
+
+    tmux("send-keys", "-t", "reader", "Enter")  # opens and marks read: the count drops
+    wait_for(tmux, lambda s: any("Quay Notes" in line and " 2 " in line for line in s.splitlines()))
+
+    tmux("send-keys", "-t", "reader", "Tab", "j")  # j works from the article pane too
+    wait_for(tmux, lambda s: "Stallholders voted" in s)
+
+    tmux("send-keys", "-t", "reader", "n", "n")  # next unread across feeds
+    wait_for(tmux, lambda s: "Walkers can use the upper path" in s)
+    tmux("send-keys", "-t", "reader", "p")
+    wait_for(tmux, lambda s: "A grey seal rested" in s)
+
+    tmux("send-keys", "-t", "reader", "?")
+    screen = wait_for(tmux, lambda s: "Next unread article, across feeds" in s)
+    assert "List every key" in screen and "Keys" in screen, screen
+    tmux("send-keys", "-t", "reader", "Escape")
+    wait_for(tmux, lambda s: "List every key" not in s)
+
+    tmux("send-keys", "-t", "reader", "q")
+    wait_for(tmux, lambda s: "EXITED-0" in s)
