@@ -180,7 +180,7 @@ def _head(article: Article) -> tuple[object, ...]:
         article.updated,
         article.author,
         article.source,
-        json.dumps(list(article.breadcrumb), ensure_ascii=False),
+        _json_list(article.breadcrumb),
     )
 
 
@@ -189,14 +189,21 @@ def _body(article: Article) -> tuple[object, ...]:
     return (
         article.summary,
         article.text,
-        json.dumps(list(article.related), ensure_ascii=False),
+        _json_list(article.related),
         article.markdown,
     )
 
 
+_encode_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _json_list(values: tuple[str, ...]) -> str:
+    return _encode_json(list(values)) if values else "[]"
+
+
 def _digest(head: tuple[object, ...], body: tuple[object, ...]) -> str:
-    joined = "\x1f".join("\x00" if v is None else str(v) for v in (*head, *body))
-    return hashlib.blake2b(joined.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    """A fingerprint of an article's stored content; repr() keeps None apart from "None"."""
+    return hashlib.blake2b(repr((head, body)).encode(), digest_size=16).hexdigest()
 
 
 def _article_from(row: Sequence[object]) -> StoredArticle:
