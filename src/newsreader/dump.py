@@ -1,49 +1,79 @@
-"""``newsreader dump``: what the source layer reads from each TARGET, as JSON."""
+"""``newsreader dump``: what the source layer reads from each TARGET, as JSON.
+
+Each TARGET is read on its own: one that fails prints its one line on stderr and the
+others are still printed (exit 1). In a folder, each readable file is its own entry,
+and a file that is not a feed or article is reported without losing the rest.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from newsreader.content import clean_line
 from newsreader.errors import NewsreaderError, SourceError
-from newsreader.formats import parse_document
 from newsreader.model import Feed
 
+Report = Callable[[str], None]
 
-def read_target(target: str) -> list[Feed]:
-    """Feeds of one TARGET: a file or URL gives one, a folder one per file inside."""
+
+def _parse(data: bytes, *, where: str, source: str, **hints: str | None) -> Feed:
+    """Parse with ``where`` naming the document in errors; the feed's source is ``source``."""
+    from newsreader.formats import parse_document
+
+    try:
+        feed = parse_document(data, source=where, **hints)
+    except NewsreaderError:
+        raise
+    except Exception as exc:  # a parser bug on hostile input is still one line
+        raise SourceError(where, f"cannot be read ({type(exc).__name__}: {exc})") from None
+    return feed if feed.source == source else dataclasses.replace(feed, source=source)
+
+
+def read_target(target: str, report: Report | None = None) -> list[Feed]:
+    """Feeds of one TARGET: a file or URL gives one, a folder one per readable file inside.
+
+    Problems with single files of a folder go to ``report``; a TARGET that cannot be
+    read at all raises.
+    """
     if target.startswith(("http://", "https://")):
         from newsreader.sources.http import fetch_url_sync
 
         data, final_url, content_type = fetch_url_sync(target)
-        return [parse_document(data, source=target, url=final_url, content_type=content_type)]
+        return [_parse(data, where=target, source=target, url=final_url, content_type=content_type)]
+    from newsreader.sources.local import documents_in, read_file
+
     path = Path(target.removeprefix("file://"))
-    if path.is_dir():
-        from newsreader.sources.local import documents_in
+    if not path.is_dir():
+        data = read_file(path)
+        return [_parse(data, where=target, source=target, filename=path.name)]
 
-        return [
-            parse_document(data, source=target, filename=doc.name)
-            for doc, data in documents_in(path)
-        ]
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SourceError(target, "no such file or folder") from None
-    except OSError as exc:
-        raise SourceError(target, exc.strerror or str(exc)) from None
-    return [parse_document(data, source=target, filename=path.name)]
+    def problem(exc: NewsreaderError) -> None:
+        if report is not None:
+            report(str(exc))
 
-
-def dump_targets(targets: list[str]) -> int:
     feeds: list[Feed] = []
-    status = 0
+    for doc, data in documents_in(path, on_error=problem):
+        try:
+            feeds.append(_parse(data, where=str(doc), source=target, filename=doc.name))
+        except NewsreaderError as exc:
+            problem(exc)
+    return feeds
+
+
+def dump_targets(targets: Sequence[str]) -> int:
+    feeds: list[Feed] = []
+    problems: list[str] = []
     for target in targets:
         try:
-            feeds.extend(read_target(target))
+            feeds.extend(read_target(target, problems.append))
         except NewsreaderError as exc:
-            print(f"newsreader: {exc}", file=sys.stderr)
-            status = 1
+            problems.append(str(exc))
+    for line in problems:
+        print(f"newsreader: {clean_line(line)}", file=sys.stderr)
     out = {"feeds": [feed.to_json() for feed in feeds]}
     sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
-    return status
+    return 1 if problems else 0

@@ -111,6 +111,19 @@ def _read(entry: _Entry) -> bytes:
     return data
 
 
+def read_file(path: Path) -> bytes:
+    """One regular file's bytes under the size cap; every failure is one SourceError line."""
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise SourceError(str(path), _problem(exc)) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise SourceError(str(path), "is a folder")
+    if not stat.S_ISREG(st.st_mode):
+        raise SourceError(str(path), "not a regular file")
+    return _read(_Entry(path, st.st_size, st.st_mtime_ns))
+
+
 def documents_in(
     path: Path, *, on_error: Callable[[SourceError], None] | None = None
 ) -> Iterator[tuple[Path, bytes]]:
