@@ -235,14 +235,18 @@ def _status_text(outcome: FeedOutcome, *, table: bool = False) -> str:
 
 
 def _print_summary(outcomes: Sequence[FeedOutcome]) -> None:
+    """A table of every feed; Rich on a terminal, plain aligned text for pipes and files."""
+    if not outcomes:
+        print("No feeds configured.")
+        return
+    if not sys.stdout.isatty():
+        _print_plain_summary(outcomes)
+        return
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     console = Console(highlight=False)
-    if not outcomes:
-        console.print("No feeds configured.")
-        return
     table = Table(title=None, show_edge=False, pad_edge=False)
     table.add_column("feed", overflow="fold")
     table.add_column("new", justify="right")
@@ -258,8 +262,23 @@ def _print_summary(outcomes: Sequence[FeedOutcome]) -> None:
             style=styles.get(o.status),
         )
     console.print(table, markup=False)
+    console.print(_totals(outcomes), markup=False)
+
+
+def _totals(outcomes: Sequence[FeedOutcome]) -> str:
     failed = sum(1 for o in outcomes if o.failed)
     new = sum(o.new for o in outcomes)
-    console.print(
-        f"{len(outcomes)} feeds, {new} new articles, {failed} with problems.", markup=False
-    )
+    return f"{len(outcomes)} feeds, {new} new articles, {failed} with problems."
+
+
+def _print_plain_summary(outcomes: Sequence[FeedOutcome]) -> None:
+    """The summary without Rich: rendering 200 rows with it costs about 0.15 s."""
+    rows = [("feed", "new", "total", "status")]
+    rows += [(o.name, str(o.new), str(o.total), _status_text(o, table=True)) for o in outcomes]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    lines = [
+        f"{name:<{widths[0]}}  {new:>{widths[1]}}  {total:>{widths[2]}}  {status}"
+        for name, new, total, status in rows
+    ]
+    lines.append(_totals(outcomes))
+    sys.stdout.write("\n".join(lines) + "\n")
