@@ -32,41 +32,41 @@ _MANY_NEWLINES = re.compile(r"\n{3,}")
 # Numeric references to C0 controls and DEL; decoded up front so that an encoded escape
 # sequence is removed whole, like a raw one. (128-159 are Windows-1252 letters in HTML.)
 _CONTROL_REF = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,2})|0*(\d{1,3}))(?![0-9a-fA-F]);?")
-
-# Elements whose content is never text: dropped with everything inside. An unterminated
-# one runs to the end, as in a browser.
-_DROPPED = re.compile(
-    r"<!--.*?(?:-->|\Z)"
-    r"|<(script|style|title|template|noscript|iframe|select|textarea|svg|object|canvas)"
-    r"\b[^>]*>.*?(?:</\1\s*>|\Z)"
-    r"|<head\b[^>]*>.*?</head\s*>",
-    re.S | re.I,
-)
-_HAS_DROPPED = re.compile(
-    r"<(?:!|(?:script|style|title|head|template|noscript|iframe|select|textarea|svg|object"
-    r"|canvas)\b)",
-    re.I,
-)
 _CDATA = re.compile(r"<!\[CDATA\[(.*?)(?:\]\]>|\Z)", re.S)
-_PRE = re.compile(r"<(pre|listing|plaintext|xmp)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.S | re.I)
-_HAS_PRE = re.compile(r"<(?:pre|listing|plaintext|xmp)\b", re.I)
-_IMG = re.compile(r"<img\b[^>]*>", re.I)
+
+# Every pass below is case-sensitive (several times faster than re.I): tag names with a
+# capital letter are lowered first, which few feeds need.
+_UPPER_TAG = re.compile(r"</?[A-Z]")
+_TAG_NAME = re.compile(r"</?[A-Za-z][A-Za-z0-9]*")
+_TAG_START = re.compile(r"<[a-zA-Z/!?]")
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+# Raw-text elements: their content is never text, and one left open runs to the end of
+# input, as in a browser (unless it loads its code from elsewhere: <script src=...>).
+_RAW_TEXT = ("script", "style", "textarea", "title", "iframe", "noscript", "noembed")
+# Containers of no article text (signup forms and menus too, as the Markdown side drops
+# them): dropped only when closed.
+_NO_TEXT = ("svg", "select", "form", "nav", "template", "object", "canvas", "head")
+_DROPPED_OPEN = re.compile(
+    r"<(script|style|textarea|title|iframe|noscript|noembed|svg|select|template|object"
+    r"|canvas|head|form|nav)\b[^>]*>"
+)
+_RARE = re.compile(
+    r"<(?:!--|script|style|textarea|title|iframe|noscript|noembed|svg|select|template"
+    r"|object|canvas|head|form|nav|pre|xmp|listing|plaintext)"
+)
+_SRC_ATTR = re.compile(r"\ssrc\s*=")
+_PRE = re.compile(r"<(pre|listing|plaintext|xmp)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.S)
+_IMG = re.compile(r"<img\b[^>]*>")
 _ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
 _BLOCK_TAG = re.compile(
-    r"</?(?:p|div|h[1-6]|blockquote|pre|table|thead|tbody|tfoot|figure|figcaption"
-    r"|section|article|header|footer|aside|nav|main|address|details|summary|center|form"
-    r"|fieldset|legend|hr|hgroup|menu|caption|listing|plaintext|xmp)\b[^>]*>",
-    re.I,
+    r"</?(?:p|d(?:iv|etails)|h(?:[1-6r]|eader|group)|blockquote|pre|t(?:able|head|body|foot)"
+    r"|f(?:igure|igcaption|ooter|orm|ieldset)|s(?:ection|ummary)|a(?:rticle|side|ddress)"
+    r"|nav|m(?:ain|enu)|c(?:enter|aption)|l(?:egend|isting)|plaintext|xmp)\b[^>]*>"
 )
-_LINE_TAG = re.compile(r"</?(?:li|tr|dt|dd|ul|ol|dl|option)\b[^>]*>", re.I)
-_BR_TAG = re.compile(r"<br\b[^>]*>", re.I)
-_CELL_TAG = re.compile(r"</?(?:td|th)\b[^>]*>", re.I)
-_TAG_START = re.compile(r"<[a-zA-Z/!?]")
+_LINE_TAG = re.compile(r"</?(?:li|tr|dt|dd|ul|ol|dl|option)\b[^>]*>")
+_BR_TAG = re.compile(r"<br\b[^>]*>")
+_CELL_TAG = re.compile(r"</?t[dh]\b[^>]*>")
 _ANY_TAG = re.compile(r"</?[a-zA-Z][^>]*>|<[!?][^>]*>")
-_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
-
-# Only these open-tag names (and their closers) may take the cheap inline road.
-_SIMPLE_INLINE = frozenset({"a", "b", "i", "em", "strong", "span", "u", "small", "font"})
 
 # A link that a reader must never follow from a terminal, dropped with its href.
 _BAD_HREF = re.compile(
@@ -74,6 +74,9 @@ _BAD_HREF = re.compile(
     r"""'\s*(?:javascript|vbscript|data|file):[^']*'|(?:javascript|vbscript|data|file):[^\s>]*)""",
     re.I,
 )
+
+# Last letters of 'javascript:', 'data:', 'file:' in any case; 'http(s):' has none of them.
+_SCHEME_ENDS = ("t:", "a:", "e:", "T:", "A:", "E:")
 
 # Text that a Markdown renderer would read as syntax; the escaper handles each one.
 _MD_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>&~|])")
@@ -133,15 +136,16 @@ def _plain_text(value: str) -> str:
 
 
 def _prepare(html: str) -> str:
-    """The input, bounded and with escape sequences gone, raw or written as references."""
+    """The input, bounded, its CDATA as text and its encoded controls decoded."""
     if len(html) > MAX_HTML_CHARS:
         html = html[:MAX_HTML_CHARS]
     if "&#" in html:
         html = _decode_control_refs(html)
-    html = strip_controls(html)
     if "<![CDATA[" in html:
         html = _CDATA.sub(_cdata_text, html)
-    if "\ue000" in html or "\ue001" in html or "\ue002" in html or "\ue003" in html:
+    if not html.isascii() and (
+        "\ue000" in html or "\ue001" in html or "\ue002" in html or "\ue003" in html
+    ):
         html = _SENTINELS.sub("", html)
     return html
 
@@ -165,21 +169,27 @@ def _text_from_markup(html: str) -> str:
     open_tag = _TAG_START.search(html, html.rfind(">") + 1)
     if open_tag:
         html = html[: open_tag.start()]
-    if _HAS_DROPPED.search(html):
-        html = _DROPPED.sub("", html)
-    if _HAS_PRE.search(html):
+    # Substring tests cost as much as a regex search here ('<' is everywhere in HTML),
+    # so one search tells whether any of the rarer passes has work.
+    if _UPPER_TAG.search(html):
+        html = _TAG_NAME.sub(_lower_tag, html)
+    if _RARE.search(html):
+        if "<!--" in html:
+            html = _COMMENT.sub("", html)
+        if _DROPPED_OPEN.search(html):
+            html = _drop_elements(html)
         html = _PRE.sub(_pre_lines, html)
-    if "<img" in html or "<IMG" in html:
+    if "<img" in html:
         html = _IMG.sub(_img_alt, html)
     html = _BLOCK_TAG.sub(_PARA, html)
     html = _LINE_TAG.sub(_LINE, html)
-    if "<br" in html or "<BR" in html or "<Br" in html:
-        html = _BR_TAG.sub(_BR, html)
+    html = _BR_TAG.sub(_BR, html)
     html = _CELL_TAG.sub(" ", html)
     text = _ANY_TAG.sub("", html)
     if "&" in text:
         # Entities last: '&lt;p&gt;' is text about a tag, never a tag.
-        text = strip_controls(unescape(text))
+        text = unescape(text)
+    text = strip_controls(text)
     if "\u3000" in text:
         text = text.replace("\u3000", _IDEOGRAPHIC_SPACE)
     # HTML whitespace folds to one space; str.split is the fastest way to do it.
@@ -195,6 +205,39 @@ def _text_from_markup(html: str) -> str:
     if "\n\n\n" in text:
         text = _MANY_NEWLINES.sub("\n\n", text)
     return text.strip()
+
+
+def _lower_tag(match: re.Match[str]) -> str:
+    return match.group(0).lower()
+
+
+def _drop_elements(html: str) -> str:
+    """Cut script, style and the other elements whose content is not text.
+
+    One scan with ``str.find`` for each closer; a closer known to be missing is not
+    searched for again, so hostile input with thousands of open tags stays linear.
+    """
+    parts: list[str] = []
+    pos = 0
+    missing: set[str] = set()
+    for match in _DROPPED_OPEN.finditer(html):
+        if match.start() < pos:
+            continue
+        name = match.group(1)
+        parts.append(html[pos : match.start()])
+        pos = match.end()
+        if match.group(0).endswith("/>"):
+            continue  # XHTML's empty element, as lxml writes <script src="..."/>
+        close = -1 if name in missing else html.find("</" + name, pos)
+        if close == -1:
+            missing.add(name)
+            if name in _RAW_TEXT and not _SRC_ATTR.search(match.group(0)):
+                return "".join(parts)
+            continue
+        end = html.find(">", close)
+        pos = len(html) if end == -1 else end + 1
+    parts.append(html[pos:])
+    return "".join(parts)
 
 
 def _cdata_text(match: re.Match[str]) -> str:
@@ -217,8 +260,8 @@ def _convert_markdown(html: str, base_url: str | None) -> str:
     """html-to-markdown, then controls stripped and renderer-irrelevant escapes dropped."""
     import html_to_markdown
 
-    lowered = html.lower()
-    if "script:" in lowered or "data:" in lowered or "file:" in lowered:
+    html = strip_controls(html)
+    if any(end in html for end in _SCHEME_ENDS):
         html = _BAD_HREF.sub("", html)
     try:
         result = _native_convert(html, base_url)
