@@ -1,9 +1,11 @@
 """Untrusted HTML -> plain text and -> Markdown, both sanitised.
 
-Plain text comes from a linear pass of whole-string regex substitutions (no tree, no
-recursion, so nesting depth cannot hurt it); Markdown comes from html-to-markdown, a
-Rust converter. This runs for every item of every feed, so the common shapes (no
-markup at all, short fragments) take the cheap roads first.
+Plain text comes from a few linear whole-string regex passes (no tree and no recursion,
+so nesting depth cannot hurt it, and no parse at all for a body without tags); Markdown
+comes from html-to-markdown, a Rust converter. Text that Markdown would read as syntax
+(``[bold]x[/]``, ``*``, ``_``, ``<b>``, ``&copy;``) is escaped so that a renderer shows
+it literally; escapes no renderer needs are dropped again so the raw Markdown reads well.
+Input past MAX_HTML_CHARS is cut; links to javascript:, data: and file: are unlinked.
 """
 
 from __future__ import annotations
@@ -122,8 +124,7 @@ def html_to_text_and_markdown(html: str, base_url: str | None = None) -> tuple[s
         return text, _markdown_from_text(text)
     prepared = _prepare(html)
     text = _text_from_markup(prepared)
-    markdown = _convert_markdown(prepared, base_url) if text else ""
-    return text, markdown or _markdown_from_text(text)
+    return text, _convert_markdown(prepared, base_url) or _markdown_from_text(text)
 
 
 def _plain_text(value: str) -> str:

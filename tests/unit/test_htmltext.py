@@ -151,6 +151,13 @@ def test_script_links_are_not_links_in_markdown() -> None:
     assert "press here" in markdown
 
 
+def test_an_image_without_alt_has_no_text_but_keeps_its_markdown() -> None:
+    assert html_to_text_and_markdown('<img src="a.png">', BASE) == (
+        "",
+        "![](https://news.example/section/a.png)",
+    )
+
+
 def test_inline_data_images_show_only_their_alt_text() -> None:
     markdown = html_to_markdown('<p><img src="data:image/png;base64,AAAA" alt="chart"></p>')
     assert "base64" not in markdown
