@@ -141,8 +141,9 @@ MODES: dict[str, dict[str, str]] = {
 }
 
 
-def _median(values: list[float]) -> str:
-    return f"{statistics.median(values):.2f} s  [" + ", ".join(f"{v:.2f}" for v in values) + "]"
+def _median(values: list[float], unit: str = "s") -> str:
+    listed = ", ".join(f"{v:.2f}" for v in values)
+    return f"{statistics.median(values):.2f} {unit}  [{listed}]"
 
 
 def main() -> None:
@@ -174,6 +175,7 @@ def main() -> None:
                     second.append(elapsed)
                     second_cpu.append(used)
         startup = statistics.median(_timed([exe, "--version"])[0] for _ in range(args.runs))
+        bench_headlines(folder, args.runs)
     for mode in MODES:
         print(f"first fetch, {mode:<9}  wall {_median(wall[mode])}")
         print(f"{'':<20}  CPU  {_median(cpu[mode])}")
@@ -181,6 +183,42 @@ def main() -> None:
     print(f"{'':<20}  CPU  {_median(second_cpu)}")
     print(f"newsreader --version  wall {startup:.2f} s")
     print(f"load average before the runs: median {statistics.median(loads):.2f}")
+
+
+def bench_headlines(folder: Path, runs: int, count: int = 50_000) -> None:
+    """``Store.headlines()`` over ``count`` stored articles, the sidebar's one query."""
+    from newsreader.config import FeedConfig
+    from newsreader.model import Article, Feed
+    from newsreader.sources.base import FetchResult, FetchState
+    from newsreader.store import Store
+
+    per_feed = 250
+    names = [f"Feed {n:03d}" for n in range(count // per_feed)]
+    with Store.open(folder / "headlines.db") as store:
+        store.sync_feeds([FeedConfig(name=n, source="local", target=n) for n in names])
+        for n, name in enumerate(names):
+            articles = tuple(
+                Article(
+                    id=f"{n}-{i}",
+                    title=f"Headline {i} of feed {n}, with some words",
+                    published=f"2026-03-{1 + i % 28:02d}T{i % 24:02d}:00:00+01:00",
+                    text="Body text. " * 80,
+                    markdown="Body *text*. " * 80,
+                )
+                for i in range(per_feed)
+            )
+            feed = Feed(title=name, link=None, source=name, articles=articles)
+            store.save_result(name, FetchResult(feed, FetchState()))
+    with Store.open(folder / "headlines.db") as store:
+        wall: list[float] = []
+        cpu: list[float] = []
+        for _ in range(runs):
+            started, cpu_started = time.perf_counter(), time.process_time()
+            rows = store.headlines()
+            wall.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - cpu_started) * 1000)
+        print(f"Store.headlines() of {len(rows)} articles: wall {_median(wall, 'ms')}")
+        print(f"{'':<40}  CPU  {_median(cpu, 'ms')}")
 
 
 if __name__ == "__main__":
