@@ -84,7 +84,10 @@ def test_reader_in_a_real_terminal(tmux: Callable[..., str], tmp_path: Path) -> 
     )
     db = tmp_path / "reader.db"
     # COLUMNS/LINES from the test runner would pin the app to their size, not the pane's.
-    command = f"env -u COLUMNS -u LINES '{NEWSREADER}' --config '{config}' --db '{db}'; echo EXITED-$?; sleep 30"
+    command = (
+        f"env -u COLUMNS -u LINES '{NEWSREADER}' --config '{config}' --db '{db}';"
+        " echo EXITED-$?; sleep 30"
+    )
     tmux("new-session", "-d", "-s", "reader", "-x", "120", "-y", "40", command)
 
     screen = wait_for(tmux, lambda s: "Harbour crane lifts" in s and "Hill path" in s)

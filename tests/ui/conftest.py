@@ -114,6 +114,14 @@ def fill_store(db_path: Path, config: Any) -> None:
         store.set_read([keys[ids[i]] for i in data["read"]])
         for i in data["starred"]:
             store.set_starred(keys[ids[i]], True)
+    import sqlite3
+
+    # Fetch times are "now" when stored; pin them so screens that show them are fixed.
+    with sqlite3.connect(db_path) as db:
+        db.execute(
+            "UPDATE feeds SET last_success = '2024-03-14T07:00:00+00:00',"
+            " last_attempt = '2024-03-14T07:00:00+00:00'"
+        )
 
 
 @pytest.fixture

@@ -5,6 +5,8 @@ and cheap with 50,000 headlines (rows are tuples, never objects per headline).""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import groupby, repeat
+from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
@@ -24,6 +26,14 @@ class Row(NamedTuple):
     group: str
     feed: str
     index: int = -1
+
+
+def _headline_rows(group: str, feed: str, indexes: Iterable[int]) -> Iterator[Row]:
+    """Rows for many headlines at C speed (``Row(...)`` per item is twice as slow)."""
+    return map(_new_tuple, repeat(Row), zip(repeat(HEADLINE), repeat(group), repeat(feed), indexes))
+
+
+_new_tuple = tuple.__new__
 
 
 class HeadlineTree:
@@ -57,14 +67,16 @@ class HeadlineTree:
     def load(self, headlines: Iterable[Headline], statuses: Mapping[str, FeedStatus]) -> None:
         """Replace the headlines (after a refresh) keeping folding, filter and view."""
         by_feed: dict[str, list[Headline]] = {name: [] for name in self.feed_group}
-        for headline in headlines:
-            bucket = by_feed.get(headline.feed)
+        # The store hands headlines out grouped by feed: one slice per feed, no per-row work.
+        for feed, run in groupby(headlines, key=itemgetter(1)):
+            bucket = by_feed.get(feed)
             if bucket is not None:
-                bucket.append(headline)
+                bucket.extend(run)
         self.by_feed = by_feed
         self.statuses = dict(statuses)
         self.errors = {n: s.last_error for n, s in statuses.items() if s.last_error}
-        self.unread = {n: sum(1 for h in hs if not h.read) for n, hs in by_feed.items()}
+        read = itemgetter(4)
+        self.unread = {n: list(map(read, hs)).count(False) for n, hs in by_feed.items()}
         self._folded_titles = None
         self.rebuild()
 

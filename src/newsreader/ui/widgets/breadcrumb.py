@@ -58,7 +58,7 @@ def shorten(crumbs: Sequence[Crumb], width: int, *, min_title: int = 16) -> list
         dropped = True
     middle = [gap] if dropped and not sections else sections
     if dropped and sections:
-        middle = [*sections[:1], gap, *sections[1:]] if len(sections) > 1 else [gap, *sections]
+        middle = [*sections[:1], gap, *sections[1:]]
     parts = [*head, *middle, *tail]
     if _size(parts) > width and tail:
         room = width - _size([*head, *middle]) - cell_len(SEPARATOR)
@@ -138,7 +138,7 @@ class Breadcrumb(Widget):
         parts = shorten([Crumb(" ".join(c.text.split()), c.kind) for c in self._crumbs], width)
         text = Text(no_wrap=True, overflow="crop", end="")
         text.append(" ")
-        separator = self.get_component_rich_style("breadcrumb--separator", partial=True)
+        separator = self.get_component_rich_style("breadcrumb--separator")
         spans = []
         for i, crumb in enumerate(parts):
             if i:

@@ -82,6 +82,7 @@ class Sidebar(ScrollView, can_focus=True):
         self.model = tree
         self.today = today
         self.cursor = 0
+        self._styles: dict[str, Style] = {}
 
     # -- state from the screen ---------------------------------------------------------
 
@@ -136,17 +137,26 @@ class Sidebar(ScrollView, can_focus=True):
             self.post_message(self.Clicked(row))
 
     def on_focus(self) -> None:
+        self._styles.clear()
         self.refresh_row(self.cursor)
 
     def on_blur(self) -> None:
+        self._styles.clear()
         self.refresh_row(self.cursor)
+
+    def notify_style_update(self) -> None:
+        """The theme or focus changed: the cached styles are stale."""
+        self._styles.clear()
+        super().notify_style_update()
 
     # -- drawing -----------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
         index = y + round(self.scroll_offset.y)
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._styles.get("")
+        if base is None:
+            base = self._styles[""] = self.rich_style
         rows = self.model.rows
         if index >= len(rows) or width <= 0:
             return Strip.blank(width, base)
@@ -155,10 +165,16 @@ class Sidebar(ScrollView, can_focus=True):
         if index == self.cursor:
             cursor = self.get_component_rich_style("sidebar--cursor", partial=True)
             segments = [Segment(t, (s or base) + cursor) for t, s, _ in segments]
+            base = base + cursor
         return Strip(segments).adjust_cell_length(width, base)
 
     def _style(self, name: str, base: Style) -> Style:
-        return base + self.get_component_rich_style(name, partial=True)
+        style = self._styles.get(name)
+        if style is None:
+            # Not partial: colours such as "$text" or "60%" resolve against the background.
+            style = base + self.get_component_rich_style(name)
+            self._styles[name] = style
+        return style
 
     def _row_segments(self, row: Row, width: int, base: Style) -> list[Segment]:
         tree = self.model

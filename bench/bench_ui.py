@@ -1,0 +1,180 @@
+"""Reader benchmark with 50,000 stored articles (results in docs/benchmarks.md).
+
+- start-up: process start to the first headline on screen, the real ``newsreader``
+  command in tmux 120x40, polling ``capture-pane`` (median of 5 runs);
+- sidebar key: one ``Down`` in the sidebar until the terminal shows the repaint, in
+  tmux (median of many presses; the article pane and breadcrumb follow in that time);
+- memory: the reader's peak RSS (VmHWM) after it has painted and settled.
+
+    .venv/bin/python bench/bench_ui.py [--articles 50000] [--runs 5] [--presses 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+FEEDS = 50
+GROUPS = ("World", "Town", "Tech", "Science", "Culture")
+WORDS = (
+    "harbour council votes new ferry timetable after long debate over winter lights "
+    "market bridge library choir river school storm pier train solar repair garden"
+).split()
+
+
+def build(folder: Path, articles: int) -> tuple[Path, Path]:
+    """A feeds.yaml with FEEDS local feeds (files that need not exist) and a database
+    holding ``articles`` articles spread over them."""
+    from newsreader.config import load_config
+    from newsreader.model import Article, Feed
+    from newsreader.sources.base import FetchResult
+    from newsreader.store import Store
+
+    config = folder / "feeds.yaml"
+    lines = ["settings:", "  refresh_minutes: 600", "feeds:"]
+    for i in range(FEEDS):
+        lines.append(f"  - {{name: Feed {i:02d}, path: feed{i:02d}.rss, group: {GROUPS[i % 5]}}}")
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = folder / "bench.db"
+    per_feed = articles // FEEDS
+    with Store.open(db) as store:
+        store.sync_feeds(load_config(config).feeds)
+        for f in range(FEEDS):
+            items = []
+            for a in range(per_feed):
+                n = f * per_feed + a
+                title = " ".join(WORDS[(n * 7 + k * 3) % len(WORDS)] for k in range(8))
+                day = 1 + a % 28
+                items.append(
+                    Article(
+                        id=f"f{f}-a{a}",
+                        title=f"#{n} {title}",
+                        link=f"https://bench.example/{n}",
+                        published=f"2024-{1 + a // 28 % 12:02d}-{day:02d}T08:00:00+00:00",
+                        text="A short body.\n\nSecond paragraph.",
+                    )
+                )
+            store.save_result(
+                f"Feed {f:02d}", FetchResult(Feed(f"Feed {f:02d}", None, "bench", tuple(items)))
+            )
+    return config, db
+
+
+def first_headline(config: Path, db: Path, runs: int) -> tuple[list[float], int]:
+    """Seconds from process start to the first headline in tmux, and peak RSS (KiB)."""
+    exe = Path(sys.executable).parent / "newsreader"
+    times: list[float] = []
+    peak = 0
+    for _ in range(runs):
+        socket = f"nr-bench-{uuid.uuid4().hex[:8]}"
+        tmux = ["tmux", "-L", socket]
+        command = f"exec env -u COLUMNS -u LINES '{exe}' --config '{config}' --db '{db}'"
+        start = time.perf_counter()
+        subprocess.run([*tmux, "new-session", "-d", "-x", "120", "-y", "40", command], check=True)
+        try:
+            while True:
+                screen = subprocess.run(
+                    [*tmux, "capture-pane", "-p"], capture_output=True, text=True
+                ).stdout
+                if "●  #" in screen:  # a headline row is drawn
+                    times.append(time.perf_counter() - start)
+                    break
+                if time.perf_counter() - start > 20:
+                    raise SystemExit(f"no headline after 20 s:\n{screen}")
+                time.sleep(0.005)
+            time.sleep(2.0)  # let the refresh and the article pane settle, then read the peak
+            pid = subprocess.run(
+                [*tmux, "display", "-p", "#{pane_pid}"], capture_output=True, text=True
+            ).stdout.strip()
+            status = Path(f"/proc/{pid}/status").read_text()
+            peak = max(peak, int(status.split("VmHWM:")[1].split()[0]))
+        finally:
+            subprocess.run([*tmux, "kill-server"], capture_output=True)
+    return times, peak
+
+
+def key_latency(config: Path, db: Path, presses: int) -> list[float]:
+    """Milliseconds from sending ``Down`` to the sidebar until the terminal shows the
+    change, in tmux (includes one ``send-keys`` and the capture polling, ~2-4 ms)."""
+    exe = Path(sys.executable).parent / "newsreader"
+    socket = f"nr-bench-{uuid.uuid4().hex[:8]}"
+    tmux = ["tmux", "-L", socket]
+    command = f"exec env -u COLUMNS -u LINES '{exe}' --config '{config}' --db '{db}'"
+    subprocess.run([*tmux, "new-session", "-d", "-x", "120", "-y", "40", command], check=True)
+
+    def capture() -> str:
+        return subprocess.run([*tmux, "capture-pane", "-p"], capture_output=True, text=True).stdout
+
+    samples: list[float] = []
+    try:
+        deadline = time.perf_counter() + 20
+        while "●  #" not in capture():
+            if time.perf_counter() > deadline:
+                raise SystemExit("the reader did not start")
+            time.sleep(0.01)
+        time.sleep(2.0)  # past the start-up refresh
+        for _ in range(presses):
+            before = capture()
+            start = time.perf_counter()
+            subprocess.run([*tmux, "send-keys", "Down"], check=True)
+            while capture() == before:
+                if time.perf_counter() - start > 5:
+                    raise SystemExit("no repaint after Down")
+            samples.append((time.perf_counter() - start) * 1000)
+            time.sleep(0.02)
+    finally:
+        subprocess.run([*tmux, "kill-server"], capture_output=True)
+    return samples
+
+
+def tmux_overhead(rounds: int = 50) -> float:
+    """Median ms of one send-keys plus one capture-pane: the floor of the key figure."""
+    socket = f"nr-bench-{uuid.uuid4().hex[:8]}"
+    tmux = ["tmux", "-L", socket]
+    subprocess.run([*tmux, "new-session", "-d", "-x", "120", "-y", "40", "cat"], check=True)
+    samples = []
+    try:
+        for _ in range(rounds):
+            start = time.perf_counter()
+            subprocess.run([*tmux, "send-keys", "x"], check=True)
+            subprocess.run([*tmux, "capture-pane", "-p"], capture_output=True)
+            samples.append((time.perf_counter() - start) * 1000)
+    finally:
+        subprocess.run([*tmux, "kill-server"], capture_output=True)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--articles", type=int, default=50_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--presses", type=int, default=200)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="nr-bench-ui-") as tmp:
+        folder = Path(tmp)
+        t0 = time.perf_counter()
+        config, db = build(folder, args.articles)
+        print(f"built {args.articles:,} articles in {time.perf_counter() - t0:.1f} s")
+        times, peak = first_headline(config, db, args.runs)
+        keys = key_latency(config, db, args.presses)
+        floor = tmux_overhead()
+    print(
+        f"first headline on screen: median {statistics.median(times):.3f} s"
+        f" (runs: {', '.join(f'{t:.3f}' for t in times)})"
+    )
+    print(
+        f"sidebar Down: median {statistics.median(keys):.1f} ms,"
+        f" p90 {statistics.quantiles(keys, n=10)[-1]:.1f} ms over {len(keys)} presses"
+        f" (tmux send+capture alone: {floor:.1f} ms)"
+    )
+    print(f"peak RSS: {peak / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

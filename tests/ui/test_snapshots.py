@@ -1,0 +1,62 @@
+"""Snapshots of the reader at fixed sizes on the fixed fixture data (tests/data/ui)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+
+async def _settled(pilot: Any) -> None:
+    for _ in range(50):
+        await pilot.pause()
+        main = pilot.app.screen_stack[0]
+        if main.article is not None and main.shown is not None:
+            break
+    await pilot.pause()
+
+
+def test_main_screen(make_app, snap_compare):
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=_settled)
+
+
+def test_help_screen(make_app, snap_compare):
+    async def run_before(pilot: Any) -> None:
+        await _settled(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
+
+
+def test_narrow_terminal(make_app, snap_compare):
+    async def run_before(pilot: Any) -> None:
+        await _settled(pilot)
+        await pilot.press("j", "j", "j", "j")  # an article with a section path
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_failed_feed_and_filter(make_app, snap_compare):
+    async def run_before(pilot: Any) -> None:
+        await _settled(pilot)
+        await pilot.press("J", "J", "J")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
+
+
+@pytest.mark.parametrize(
+    "theme", ["newsreader-dark", "newsreader-light", "newsreader-contrast", "newsreader-harbour"]
+)
+def test_each_theme(make_app, snap_compare, theme):
+    app = make_app()
+
+    async def run_before(pilot: Any) -> None:
+        pilot.app.theme = theme
+        await _settled(pilot)
+        await pilot.press("s", "tab")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
