@@ -22,10 +22,7 @@ from pathlib import Path
 
 FEEDS = 50
 GROUPS = ("World", "Town", "Tech", "Science", "Culture")
-WORDS = (
-    "harbour council votes new ferry timetable after long debate over winter lights "
-    "market bridge library choir river school storm pier train solar repair garden"
-).split()
+WORDS = ["harbour", "council", "votes", "new", "ferry", "timetable", "after", "long", "debate", "over", "winter", "lights", "market", "bridge", "library", "choir", "river", "school", "storm", "pier", "train", "solar", "repair", "garden"]
 
 
 def build(folder: Path, articles: int) -> tuple[Path, Path]:
