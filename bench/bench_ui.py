@@ -22,7 +22,32 @@ from pathlib import Path
 
 FEEDS = 50
 GROUPS = ("World", "Town", "Tech", "Science", "Culture")
-WORDS = ["harbour", "council", "votes", "new", "ferry", "timetable", "after", "long", "debate", "over", "winter", "lights", "market", "bridge", "library", "choir", "river", "school", "storm", "pier", "train", "solar", "repair", "garden"]
+WORDS = [
+    "harbour",
+    "council",
+    "votes",
+    "new",
+    "ferry",
+    "timetable",
+    "after",
+    "long",
+    "debate",
+    "over",
+    "winter",
+    "lights",
+    "market",
+    "bridge",
+    "library",
+    "choir",
+    "river",
+    "school",
+    "storm",
+    "pier",
+    "train",
+    "solar",
+    "repair",
+    "garden",
+]
 
 
 def build(folder: Path, articles: int) -> tuple[Path, Path]:
