@@ -54,14 +54,6 @@ class FeedOutcome(NamedTuple):
         return self.status == ERROR or bool(self.warnings)
 
 
-def _in_worker(fn: Callable[..., T], args: tuple[object, ...]) -> tuple[bool, object]:
-    """Runs in a parser process; our errors travel back as data (they do not pickle)."""
-    try:
-        return True, fn(*args)
-    except NewsreaderError as exc:
-        return False, (type(exc), exc.where, exc.problem)
-
-
 class RunContext:
     """The shared resources of one refresh run; the HTTP client is made on first use.
 
@@ -89,16 +81,11 @@ class RunContext:
             from concurrent.futures.process import BrokenProcessPool
 
             try:
-                ok, value = await asyncio.get_running_loop().run_in_executor(
-                    self._process_pool(), _in_worker, fn, args
+                return await asyncio.get_running_loop().run_in_executor(
+                    self._process_pool(), fn, *args
                 )
             except BrokenProcessPool:
                 self._processes = 0  # a worker died (e.g. a crashing parser): use the thread
-            else:
-                if ok:
-                    return value  # type: ignore[return-value]
-                cls, where, problem = value  # type: ignore[misc]
-                raise cls(where, problem)
         if self._parser is None:
             self._parser = ThreadPoolExecutor(1, thread_name_prefix="newsreader-parse")
         return await asyncio.get_running_loop().run_in_executor(self._parser, fn, *args)
@@ -176,7 +163,7 @@ async def refresh_one(feed: FeedConfig, store: Store, context: RunContext) -> Fe
         store.save_error(feed.name, message)
         return FeedOutcome(feed.name, ERROR, total=store.article_count(feed.name), error=message)
     stats = store.save_result(feed.name, result, feed.settings.max_articles)
-    warnings = tuple(clean_line(str(w)) for w in getattr(result, "warnings", ()) or ())
+    warnings = tuple(clean_line(w) for w in result.warnings)
     if warnings:
         store.set_warning(feed.name, "; ".join(warnings))
     status = NOT_MODIFIED if result.feed is None else OK

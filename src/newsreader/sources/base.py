@@ -30,6 +30,8 @@ class FetchResult:
     state: FetchState = FetchState()
     # Set when an HTTP feed answered with a permanent redirect: the new URL.
     moved_to: str | None = None
+    # Problems that did not stop the feed, e.g. one unreadable file in a folder.
+    warnings: tuple[str, ...] = ()
 
     @property
     def not_modified(self) -> bool:

@@ -33,13 +33,6 @@ MAX_DEPTH = 16
 
 
 @dataclass(frozen=True, slots=True)
-class PartialResult(FetchResult):
-    """A folder read in part: ``warnings`` name the documents that could not be read."""
-
-    warnings: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
 class _Entry:
     path: Path
     size: int
@@ -194,7 +187,7 @@ def read_local(name: str, target: str, state: FetchState) -> FetchResult:
     feed = Feed(title=name, link=None, source=target, articles=dedupe_articles(articles))
     if warnings:
         # Without a fingerprint the next fetch reads the folder again and reports again.
-        return PartialResult(feed=feed, state=FetchState(), warnings=tuple(warnings))
+        return FetchResult(feed=feed, state=FetchState(), warnings=tuple(warnings))
     return FetchResult(feed=feed, state=new_state)
 
 
