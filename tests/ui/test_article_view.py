@@ -248,6 +248,20 @@ async def test_a_long_article_shows_its_first_screen_before_the_rest_is_laid_out
         assert view.virtual_size.height == len(view.shown_lines)
 
 
+async def test_the_rest_of_a_long_article_is_laid_out_while_idle() -> None:
+    body = "\n\n".join(f"Paragraph {n} " + "tide " * 40 for n in range(1500))
+    async with ViewApp().run_test(size=(80, 24)) as pilot:
+        view = pilot.app.query_one(ArticleView)
+        view.show_article(stored(text=body), group="g", feed_name="f")
+        first = len(view.shown_lines)
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if view.virtual_size.height == len(view.shown_lines) > first:
+                break
+        assert "Paragraph 1499" in "\n".join(view.shown_lines[-5:])
+        assert view.virtual_size.height == len(view.shown_lines) > first
+
+
 async def test_clicking_a_link_posts_its_url() -> None:
     md = "Read the [full timetable](https://example.org/timetable) today."
     async with ViewApp().run_test(size=(80, 20)) as pilot:
