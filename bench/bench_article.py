@@ -60,7 +60,7 @@ def make_markdown(size: int, seed: int = 7) -> str:
 
 
 class BenchApp(App[None]):
-    def __init__(self) -> None:
+    def __init__(self, baseline: bool = False) -> None:
         super().__init__()
         themes, _ = load_themes([REPO / "themes"])
         for theme in themes:
@@ -69,9 +69,15 @@ class BenchApp(App[None]):
         self.painted: asyncio.Event | None = None
         self.painted_at = 0.0
         self.expect = ""
+        self.baseline = baseline
 
     def compose(self) -> ComposeResult:
-        yield ArticleView()
+        if self.baseline:
+            from textual.widgets import TextArea
+
+            yield TextArea(read_only=True, soft_wrap=True)
+        else:
+            yield ArticleView()
 
     def _display(self, screen: Any, renderable: Any) -> None:
         if renderable is not None and self.painted is not None:
@@ -163,6 +169,29 @@ async def run(runs: int, size: tuple[int, int]) -> dict[str, Any]:
     return results
 
 
+async def run_baseline(runs: int, size: tuple[int, int]) -> float:
+    """The same 200 KB in a read-only TextArea (the fastest stock widget measured)."""
+    from textual.widgets import TextArea
+
+    app = BenchApp(baseline=True)
+    markdown = make_markdown(200 * 1024)
+    times = []
+    async with app.run_test(size=size) as pilot:
+        area = app.query_one(TextArea)
+        for n in range(runs):
+            area.load_text("")
+            await pilot.pause(0.05)
+            gc.collect()
+            painted = app.painted = asyncio.Event()
+            app.expect = f"article {n}: harbour lights"
+            start = time.perf_counter()
+            area.load_text(f"Benchmark article {n}: harbour lights\n\n" + markdown)
+            await asyncio.wait_for(painted.wait(), 30)
+            times.append(app.painted_at - start)
+            await pilot.pause(0.05)
+    return statistics.median(times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
@@ -170,9 +199,14 @@ def main() -> None:
     parser.add_argument("--height", type=int, default=40)
     args = parser.parse_args()
     res = asyncio.run(run(args.runs, (args.width, args.height)))
+    baseline = asyncio.run(run_baseline(args.runs, (args.width, args.height)))
     print(f"article pane, {args.width}x{args.height}, median of {args.runs}")
     for label in ("1KB", "50KB", "200KB"):
         print(f"  show_article -> first screen painted, {label:>5}: {res[label] * 1000:6.1f} ms")
+    print(
+        f"  read-only TextArea, same 200 KB:          {baseline * 1000:6.1f} ms"
+        f" (ArticleView is {baseline / res['200KB']:.0f}x faster)"
+    )
     print(f"  page down painted (200 KB):              {res['pagedown'] * 1000:6.1f} ms")
     print(
         f"  whole 200 KB laid out at once:            {res['full_layout_200KB'] * 1000:6.1f} ms"
