@@ -401,12 +401,14 @@ def _join_wrapped(lines: list[str]) -> str:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
-_MD_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
+_MD_LINE_START = re.compile(r"^(\s*)([#>+=-])")
+_MD_ORDERED_START = re.compile(r"^(\s*\d+)([.)])")
 
 
 def _md_escape(text: str) -> str:
-    """Plain text that Markdown renders literally."""
-    return _MD_LINE_START.sub(r"\1\\\2", _MD_SPECIAL.sub(r"\\\1", text))
+    """Plain text that Markdown renders literally (``2019.`` escapes its dot, not its digit)."""
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_ORDERED_START.sub(r"\1\\\2", _MD_LINE_START.sub(r"\1\\\2", text))
 
 
 def _markdown(paragraphs: list[str], related: list[str], cjk: bool) -> str:

@@ -96,19 +96,9 @@ class NewsreaderApp(App[None]):
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """Fallbacks for the reader's own colours, for themes that do not set them
         (Textual's built-in themes picked from the command palette)."""
-        theme = self.current_theme
-        fg = theme.foreground or ("#e0e0e0" if theme.dark else "#202020")
-        return {
-            "headline-unread": fg,
-            "headline-read": f"{fg} 55%",
-            "headline-starred": theme.warning or "#e0b050",
-            "feed-error": theme.error or "#e05050",
-            "crumb-separator": f"{fg} 40%",
-            "article-heading": theme.primary,
-            "article-link": theme.accent or theme.primary,
-            "article-quote": f"{fg} 70%",
-            "article-code-bg": theme.panel or theme.surface or "#303030",
-        }
+        from newsreader.ui.themes import reader_variables
+
+        return reader_variables(self.current_theme)
 
     def on_mount(self) -> None:
         if self._problems:
