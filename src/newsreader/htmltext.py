@@ -10,7 +10,6 @@ Input past MAX_HTML_CHARS is cut; links to javascript:, data: and file: are unli
 
 from __future__ import annotations
 
-import functools
 import re
 from html import escape, unescape
 from typing import Any
@@ -27,7 +26,8 @@ _PARA = "\ue000"
 _LINE = "\ue001"
 _BR = "\ue002"
 
-_SENTINELS = re.compile("[\ue000-\ue003\ue010-\ue013]")
+_BANG = "\ue004"
+_SENTINELS = re.compile("[\ue000-\ue004]")
 _IDEOGRAPHIC_SPACE = "\ue003"
 _SENTINEL_CHARS = (_PARA, _LINE, _BR)
 _LINE_RUN = re.compile("\ue001+")
@@ -81,23 +81,6 @@ _BAD_HREF = re.compile(
 # Last letters of 'javascript:', 'data:', 'file:' in any case; 'http(s):' has none of them.
 _SCHEME_ENDS = ("t:", "a:", "e:", "T:", "A:", "E:")
 
-# The cheap road for short bodies of only these tags.
-_SIMPLE_MAX_CHARS = 4096
-_SIMPLE_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>")
-_SIMPLE_NAMES = frozenset(
-    {"p", "br", "a", "b", "strong", "i", "em", "img", "span", "u", "small", "font", "wbr"}
-)
-_HREF_ATTR = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
-_SRC_VALUE = re.compile(r"""\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
-_URL_DROPS = str.maketrans("", "", "\t\n\r")  # as a browser does
-_BAD_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
-_URL_ESCAPES = str.maketrans({" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E",
-                              "\\": "%5C", "`": "%60"})  # fmt: skip
-_STRONG_OPEN, _STRONG_CLOSE, _EM_OPEN, _EM_CLOSE = "\ue010", "\ue011", "\ue012", "\ue013"
-_EMPHASIS = str.maketrans({_STRONG_OPEN: "**", _STRONG_CLOSE: "**", _EM_OPEN: "*",
-                           _EM_CLOSE: "*"})  # fmt: skip
-_PARA_RUN = re.compile("[\ue000\ue002]*\ue000[\ue000\ue002]*")
-
 # Text that a Markdown renderer would read as syntax; the escaper handles each one.
 _MD_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>&~|])")
 _MD_LINE_START = re.compile(r"^([#+\-=>]|\d+(?=[.)]))", re.M)
@@ -123,9 +106,7 @@ def html_to_text(html: str, base_url: str | None = None) -> str:
     """Plain text, paragraphs joined by a blank line; no script, style or comments."""
     if "<" not in html:
         return _plain_text(html)
-    prepared = _prepare(html)
-    simple = _simple_inline(prepared, base_url)
-    return simple[0] if simple else _text_from_markup(prepared)
+    return _text_from_markup(_prepare(html))
 
 
 def html_to_markdown(html: str, base_url: str | None = None) -> str:
@@ -133,22 +114,16 @@ def html_to_markdown(html: str, base_url: str | None = None) -> str:
     if "<" not in html:
         return _markdown_from_text(_plain_text(html))
     prepared = _prepare(html)
-    simple = _simple_inline(prepared, base_url)
-    if simple:
-        return simple[1]
     markdown = _convert_markdown(prepared, base_url)
     return markdown or _markdown_from_text(_text_from_markup(prepared))
 
 
 def html_to_text_and_markdown(html: str, base_url: str | None = None) -> tuple[str, str]:
-    """Both forms of one body from one reading of it; what a feed parser wants."""
+    """Both forms of one body, sharing the input checks; what a feed parser wants."""
     if "<" not in html:
         text = _plain_text(html)
         return text, _markdown_from_text(text)
     prepared = _prepare(html)
-    simple = _simple_inline(prepared, base_url)
-    if simple:
-        return simple
     text = _text_from_markup(prepared)
     return text, _convert_markdown(prepared, base_url) or _markdown_from_text(text)
 
@@ -170,7 +145,9 @@ def _prepare(html: str) -> str:
         html = _decode_control_refs(html)
     if "<![CDATA[" in html:
         html = _CDATA.sub(_cdata_text, html)
-    if not html.isascii() and _SENTINELS.search(html):
+    if not html.isascii() and (
+        "\ue000" in html or "\ue001" in html or "\ue002" in html or "\ue003" in html
+    ):
         html = _SENTINELS.sub("", html)
     return html
 
@@ -214,11 +191,6 @@ def _text_from_markup(html: str) -> str:
     if "&" in text:
         # Entities last: '&lt;p&gt;' is text about a tag, never a tag.
         text = unescape(text)
-    return _finish_text(text)
-
-
-def _finish_text(text: str) -> str:
-    """Sentinel-marked text -> clean text: whitespace folded, breaks made newlines."""
     text = strip_controls(text)
     if "\u3000" in text:
         text = text.replace("\u3000", _IDEOGRAPHIC_SPACE)
@@ -286,136 +258,6 @@ def _img_alt(match: re.Match[str]) -> str:
     return " " + escape(unescape(value), quote=False) + " "
 
 
-def _simple_inline(html: str, base_url: str | None) -> tuple[str, str] | None:
-    """Both forms of a short body made only of paragraphs, breaks, links, emphasis and
-    images (most feed items), in one pass over its tags; None for anything else."""
-    if len(html) > _SIMPLE_MAX_CHARS:
-        return None
-    # Controls go before any Markdown escaping, which would split an escape sequence.
-    parts = _SIMPLE_TAG.split(strip_controls(html))
-    raw_texts = parts[0::4]
-    if any("<" in raw for raw in raw_texts):
-        return None  # comments, declarations, stray '<': the general road
-    names = [name.lower() for name in parts[2::4]]
-    if not _SIMPLE_NAMES.issuperset(names):
-        return None
-    text: list[str] = []
-    md: list[str] = []
-    strong = em = 0
-    link: str | None = None
-    after_break = False
-    for index, name in enumerate(names):
-        raw = raw_texts[index]
-        if raw:
-            plain = unescape(raw) if "&" in raw else raw
-            text.append(plain)
-            md.append(_MD_INLINE_SPECIAL.sub(r"\\\1", plain))
-            after_break = after_break and plain.isspace()
-        closing = parts[4 * index + 1] == "/"
-        if name == "p" or (name == "br" and after_break):
-            # A paragraph (or <br><br>, a blank line) ends Markdown's inline spans:
-            # close them and open them again.
-            text.append(_PARA)
-            closers = (_EM_CLOSE if em else "") + (_STRONG_CLOSE if strong else "")
-            openers = (_STRONG_OPEN if strong else "") + (_EM_OPEN if em else "")
-            if link is not None:
-                closers += f"]({link})"
-                openers = "[" + openers
-            md.append(closers + _PARA + openers)
-            after_break = False
-        elif name == "br":
-            text.append(_BR)
-            md.append(_BR)
-            after_break = True
-        elif name in ("b", "strong"):
-            strong += -1 if closing else 1
-            if (strong, closing) in ((1, False), (0, True)):
-                md.append(_STRONG_CLOSE if closing else _STRONG_OPEN)
-            strong = max(strong, 0)
-        elif name in ("i", "em"):
-            em += -1 if closing else 1
-            if (em, closing) in ((1, False), (0, True)):
-                md.append(_EM_CLOSE if closing else _EM_OPEN)
-            em = max(em, 0)
-        elif name == "a":
-            if closing and link is not None:
-                md.append(f"]({link})")
-                link = None
-            elif not closing and link is None:
-                link = _md_url(_attribute(_HREF_ATTR, parts[4 * index + 3]), base_url)
-                if link is not None:
-                    md.append("[")
-        elif name == "img":
-            attrs = parts[4 * index + 3]
-            alt = _attribute(_ALT, attrs) or ""
-            alt = unescape(alt) if "&" in alt else alt
-            src = _md_url(_attribute(_SRC_VALUE, attrs), base_url)
-            text.append(f" {alt} ")
-            after_break = after_break and not alt
-            alt_md = _MD_INLINE_SPECIAL.sub(r"\\\1", alt)
-            md.append(f" ![{alt_md}]({src}) " if src else f" {alt_md} ")
-    if raw_texts[-1]:
-        raw = raw_texts[-1]
-        plain = unescape(raw) if "&" in raw else raw
-        text.append(plain)
-        md.append(_MD_INLINE_SPECIAL.sub(r"\\\1", plain))
-    if link is not None or strong or em:
-        while md and md[-1] in (_PARA, _BR):
-            md.pop()  # a span left open closes before trailing breaks, not after
-        md.append((_EM_CLOSE if em else "") + (_STRONG_CLOSE if strong else ""))
-        if link is not None:
-            md.append(f"]({link})")
-    return _finish_text("".join(text)), _finish_simple_markdown("".join(md))
-
-
-def _attribute(pattern: re.Pattern[str], attrs: str) -> str | None:
-    match = pattern.search(attrs)
-    if not match:
-        return None
-    return next(group for group in match.groups() if group is not None)
-
-
-def _md_url(raw: str | None, base_url: str | None) -> str | None:
-    """An absolute, Markdown-safe destination; None for none or a scheme never followed."""
-    if not raw:
-        return None
-    url = (unescape(raw) if "&" in raw else raw).strip().translate(_URL_DROPS)
-    if not url or url[:11].lower().startswith(_BAD_SCHEMES):
-        return None
-    if base_url and not url.startswith(("https://", "http://")):
-        url = _join(base_url, url)
-    return url.translate(_URL_ESCAPES)
-
-
-@functools.lru_cache(maxsize=4096)
-def _join(base_url: str, url: str) -> str:
-    from urllib.parse import urljoin
-
-    return urljoin(base_url, url)
-
-
-def _finish_simple_markdown(md: str) -> str:
-    """Sentinel-marked Markdown -> Markdown: emphasis kept tight, breaks made newlines."""
-    md = " ".join(strip_controls(md).split())
-    if _STRONG_OPEN in md or _EM_OPEN in md:
-        # '** x **' is no emphasis in Markdown: spaces move outside the markers.
-        for mark in (_STRONG_OPEN, _EM_OPEN):
-            md = md.replace(mark + " ", " " + mark)
-        for mark in (_STRONG_CLOSE, _EM_CLOSE):
-            md = md.replace(" " + mark, mark + " ")
-        md = md.replace(_STRONG_OPEN + _STRONG_CLOSE, "").replace(_EM_OPEN + _EM_CLOSE, "")
-        md = " ".join(md.translate(_EMPHASIS).split())
-    for mark in (_PARA, _BR):
-        if mark in md:
-            md = md.replace(" " + mark, mark).replace(mark + " ", mark)
-    if _PARA in md:
-        md = _PARA_RUN.sub(_PARA, md)
-    md = md.strip(_PARA + _BR + " ").replace(_PARA, "\n\n").replace(_BR, "  \n")
-    if "\\" in md:
-        md = _quiet(md)
-    return _MD_LINE_START.sub(_escape_line_start, md)
-
-
 def _convert_markdown(html: str, base_url: str | None) -> str:
     """html-to-markdown, then controls stripped and renderer-irrelevant escapes dropped."""
     import html_to_markdown
@@ -423,6 +265,9 @@ def _convert_markdown(html: str, base_url: str | None) -> str:
     html = strip_controls(html)
     if any(end in html for end in _SCHEME_ENDS):
         html = _BAD_HREF.sub("", html)
+    if "!<a" in html or "!<A" in html:
+        # '!' then a link would read as an image: mark it to be escaped afterwards.
+        html = html.replace("!<a", _BANG + "<a").replace("!<A", _BANG + "<A")
     try:
         result = _native_convert(html, base_url)
     except Exception:
@@ -437,6 +282,8 @@ def _convert_markdown(html: str, base_url: str | None) -> str:
         # Nested past the limit, the converter drops the deep part: the caller falls
         # back to the plain text, which has no depth limit.
         return ""
+    if _BANG in markdown:
+        markdown = markdown.replace(_BANG + "[", "\\![").replace(_BANG, "!")
     stripped = strip_controls(markdown)
     if "\\" in stripped:
         stripped = _quiet_escapes(stripped)
