@@ -47,11 +47,9 @@ ATOM10 = "http://www.w3.org/2005/Atom"
 ATOM03 = "http://purl.org/atom/ns#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XHTML = "http://www.w3.org/1999/xhtml"
-_PLAIN_NS = frozenset(
+_RSS_NS = frozenset(
     {
         "",
-        ATOM10,
-        ATOM03,
         "http://purl.org/rss/1.0/",
         "http://my.netscape.com/rdf/simple/0.9/",
         "http://channel.netscape.com/rdf/simple/0.9/",
@@ -60,6 +58,7 @@ _PLAIN_NS = frozenset(
         "http://blogs.law.harvard.edu/tech/rss",
     }
 )
+_ATOM_NS = frozenset({"", ATOM10, ATOM03})
 CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
 DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
 DC_DATE = "{http://purl.org/dc/elements/1.1/}date"
@@ -81,6 +80,9 @@ _REFERENCE = re.compile(
     r"&(?:#([0-9]{1,10})|#[xX]([0-9a-fA-F]{1,8})|([A-Za-z_][A-Za-z0-9._-]{0,40}));|&"
 )
 _XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
+_PROLOG_DECL = re.compile(r"<\?xml[^<>]*\?>")
+_UNQUOTED_ATTR = re.compile(r"(<[A-Za-z_][^<>]*?\s[A-Za-z_][\w:.-]*=)([^\s\"'<>=`]+)")
+_ROOT_NAME = re.compile(r"<([A-Za-z_][\w.:-]*)[\s>/]")
 _CDATA = re.compile(r"(<!\[CDATA\[.*?\]\]>)", re.DOTALL)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SEGMENT = re.compile(r"[^<>]+")
@@ -104,11 +106,13 @@ def parse_xml_feed(data: bytes, *, source: str, url: str | None, content_type: s
         text = _repair(text)
         raw = text.encode("utf-8")
         root = _strict(raw, url)
-    if root is None:
-        if len(raw) > MAX_FALLBACK_BYTES:
-            root = _recover(raw, url)
-        else:
+    if root is None and len(raw) <= MAX_FALLBACK_BYTES:
+        try:
             return _parse_with_feedparser(raw, source=source, url=url)
+        except ParseError:
+            pass
+    if root is None:
+        root = _recover(raw, url)
     if root is None:
         raise ParseError(source, "not well-formed XML")
     return _map_tree(root, source=source, url=url, xml_base=b"xml:base" in raw)
@@ -190,11 +194,18 @@ def _repair(text: str) -> str:
     """Fix what makes real feeds not well-formed: HTML entities, bare '&', controls.
 
     CDATA sections are left as they are; an undeclared entity is dropped, which is also
-    how references to removed DOCTYPE entities disappear.
+    how references to removed DOCTYPE entities disappear. Blank lines or a mangled XML
+    declaration before the root, and junk after its end tag (injected scripts), go too.
     """
+    root = _ROOT_NAME.search(text)
+    if root is not None:
+        end = text.rfind(f"</{root.group(1)}>")
+        if end != -1:
+            text = text[: end + len(root.group(1)) + 3]
+        text = _PROLOG_DECL.sub("", text[: root.start()]).lstrip() + text[root.start() :]
     parts = _CDATA.split(text)
     for i in range(0, len(parts), 2):
-        parts[i] = _REFERENCE.sub(_reference, parts[i])
+        parts[i] = _UNQUOTED_ATTR.sub(r'\1"\2"', _REFERENCE.sub(_reference, parts[i]))
     for i, part in enumerate(parts):
         if _CONTROL.search(part):
             parts[i] = _SEGMENT.sub(_strip_segment, part)
@@ -230,20 +241,25 @@ def _has_scheme(href: str) -> bool:
     return bool(urlsplit(href).scheme)
 
 
-def _key(tag: Any) -> str:
-    """Namespace-free name for RSS/RDF/Atom core elements; Clark name for extensions."""
+def _key(tag: Any, core: frozenset[str] = _RSS_NS) -> str:
+    """Namespace-free name for the format's core elements; Clark name for extensions."""
     if not isinstance(tag, str):
         return ""
     if tag[0] != "{":
-        return tag
+        # An undeclared prefix survives libxml2's recovery as part of the name.
+        return tag.rpartition(":")[2]
     ns, _, local = tag[1:].partition("}")
-    return local if ns in _PLAIN_NS else tag
+    return local if ns in core else tag
+
+
+def _akey(tag: Any) -> str:
+    return _key(tag, _ATOM_NS)
 
 
 def _map_tree(root: _Element, *, source: str, url: str | None, xml_base: bool) -> Feed:
     tag = root.tag if isinstance(root.tag, str) else ""
     ns = tag[1:].partition("}")[0] if tag.startswith("{") else ""
-    local = _key(tag).rsplit("}", 1)[-1]
+    local = tag.rsplit("}", 1)[-1]
     if local in ("feed", "entry") and ns in ("", ATOM10, ATOM03):
         return _map_atom(root, source=source, url=url, xml_base=xml_base)
     if local.lower() in ("rss", "rdf", "channel"):
@@ -321,25 +337,29 @@ def _title(raw: str | None, kind: str = "guess", base: str | None = None) -> str
 class _Bodies:
     """Plain text and Markdown of item bodies, converting each distinct body once."""
 
-    __slots__ = ("_cache",)
+    __slots__ = ("_markdown", "_text")
 
     def __init__(self) -> None:
-        self._cache: dict[tuple[str, bool], tuple[str, str]] = {}
+        self._text: dict[str, str] = {}
+        self._markdown: dict[str, str] = {}
 
     def convert(self, raw: str, is_html: bool, base: str | None, markdown: bool) -> tuple[str, str]:
+        """(text, markdown); markdown stays empty when the text says it all."""
         if len(raw) > MAX_BODY_CHARS:
             raw = raw[:MAX_BODY_CHARS]
         if not is_html or ("<" not in raw and "&" not in raw):
             return clean_block(raw), ""
         if "<" not in raw:
             return clean_block(html.unescape(raw)), ""
-        key = (raw, markdown)
-        done = self._cache.get(key) or self._cache.get((raw, True))
-        if done is None:
-            text = html_to_text(raw, base)
-            md = html_to_markdown(raw, base) if markdown else ""
-            done = self._cache[key] = (text, md)
-        return done
+        text = self._text.get(raw)
+        if text is None:
+            text = self._text[raw] = html_to_text(raw, base)
+        if not markdown:
+            return text, ""
+        md = self._markdown.get(raw)
+        if md is None:
+            md = self._markdown[raw] = html_to_markdown(raw, base)
+        return text, md
 
 
 @dataclass(slots=True)
@@ -488,7 +508,7 @@ def _atom_text(el: _Element) -> tuple[str, str]:
         return value, "html" if "html" in kind else "text"
     if kind == "xhtml" or "xhtml" in kind or mode == "xml":
         div = next((c for c in el if isinstance(c.tag, str)), None)
-        if div is not None and _key(div.tag).rsplit("}", 1)[-1] == "div" and len(el) == 1:
+        if div is not None and _akey(div.tag).rsplit("}", 1)[-1] == "div" and len(el) == 1:
             return _inner_html(div), "html"
         return _inner_html(el), "html"
     if kind in ("html", "text/html") or mode == "escaped":
@@ -499,7 +519,7 @@ def _atom_text(el: _Element) -> tuple[str, str]:
 def _atom_author(el: _Element) -> str | None:
     name = email = None
     for child in el:
-        key = _key(child.tag)
+        key = _akey(child.tag)
         if key == "name":
             name = _text(child)
         elif key == "email":
@@ -520,11 +540,11 @@ def _map_atom(root: _Element, *, source: str, url: str | None, xml_base: bool) -
     feed_link: str | None = None
     feed_author: str | None = None
     doc = _Doc(url=url, base=url, xml_base=xml_base)
-    if _key(root.tag) == "entry":
+    if _akey(root.tag) == "entry":
         entries.append(root)
     else:
         for child in root:
-            key = _key(child.tag)
+            key = _akey(child.tag)
             if key == "entry":
                 entries.append(child)
             elif key == "title" and not feed_title:
@@ -552,7 +572,7 @@ def _atom_entry(el: _Element) -> tuple[_Item, _Element | None]:
     item = _Item()
     link_el: _Element | None = None
     for child in el:
-        key = _key(child.tag)
+        key = _akey(child.tag)
         if key == "title":
             item.title, item.title_kind = _atom_text(child)
         elif key == "link" and link_el is None and _is_alternate(child):
@@ -573,7 +593,7 @@ def _atom_entry(el: _Element) -> tuple[_Item, _Element | None]:
             raw, kind = _atom_text(child)
             item.body, item.body_html = raw, kind == "html"
         elif key == "source":
-            title = next((c for c in child if _key(c.tag) == "title"), None)
+            title = next((c for c in child if _akey(c.tag) == "title"), None)
             if title is not None:
                 item.source = _title(*_atom_text(title))
         elif key == DC_CREATOR:
