@@ -83,6 +83,18 @@ def corpus_samples(folder: Path) -> tuple[list[str], list[str]]:
     return bodies, dates
 
 
+def reference_plain_text() -> Callable[[str], object]:
+    """html-to-markdown's own plain-text output, cleaned: the alternative to our text pass."""
+    from html_to_markdown import _html_to_markdown as native
+
+    options = native.ConversionOptions(
+        extract_metadata=False, output_format=native.OutputFormat.PLAIN
+    )
+    return lambda body: clean_block(
+        native.convert(html=body, options=options, visitor=None).content
+    )
+
+
 def per_call(func: Callable[[str], object], inputs: Sequence[str]) -> tuple[float, float]:
     """Median wall-clock microseconds per call, and total CPU seconds, best of three.
 
@@ -121,16 +133,17 @@ def main(argv: list[str]) -> int:
         ("html_to_text", html_to_text),
         ("html_to_markdown", lambda b: html_to_markdown(b, BASE)),
         ("text_and_markdown", lambda b: html_to_text_and_markdown(b, BASE)),
+        ("ref: h2m plain text", reference_plain_text()),
     ]
     print(f"source: {source}: {len(bodies)} bodies, {len(dates)} dates")
-    print(f"{'class':16} {'n':>5} {'med len':>8}" + "".join(f" {n:>19}" for n, _ in funcs))
+    print(f"{'class':16} {'n':>5} {'med len':>8}" + "".join(f" {n:>20}" for n, _ in funcs))
     for label, inputs in classes.items():
         if not inputs:
             continue
         row = f"{label:16} {len(inputs):5d} {statistics.median(map(len, inputs)):8.0f}"
         for _, func in funcs:
             median, total = per_call(func, inputs)
-            row += f" {median:8.1f} us {total:6.2f} s"
+            row += f" {median:8.1f} us {total:7.2f} s"
         print(row)
     texts = [html_to_text(b) for b in bodies]
     median, total = per_call(clean_block, texts)
