@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from newsreader.content import clean_line
@@ -31,6 +33,16 @@ T = TypeVar("T")
 OK = "ok"
 NOT_MODIFIED = "not modified"
 ERROR = "error"
+# Not asked this time: the server said when to come back (Retry-After), or the feed
+# failed several times in a row and is backing off.
+WAITING = "waiting"
+# A feed that fails this many times in a row waits BACKOFF_BASE before the next try,
+# twice that after one more failure, and so on up to BACKOFF_CAP.
+BACKOFF_AFTER = 2
+BACKOFF_BASE = 300.0
+BACKOFF_CAP = 6 * 3600.0
+# Files on this machine cost nothing to re-read and are fixed by the user: no backoff.
+_NO_BACKOFF_SOURCES = ("local",)
 # A source that hangs (a plugin, a stuck file system) is given up after this many
 # times the feed's own timeout.
 _DEADLINE_FACTOR = 4
@@ -51,7 +63,7 @@ class FeedOutcome(NamedTuple):
 
     @property
     def failed(self) -> bool:
-        return self.status == ERROR or bool(self.warnings)
+        return self.status in (ERROR, WAITING) or bool(self.warnings)
 
 
 class RunContext:
@@ -61,7 +73,8 @@ class RunContext:
     processes (forkserver: safe beside threads), which uses a second core for big runs.
     """
 
-    def __init__(self, *, processes: int = 0) -> None:
+    def __init__(self, *, processes: int = 0, clock: Callable[[], float] = time.time) -> None:
+        self.clock = clock
         self._client: httpx.AsyncClient | None = None
         self._parser: ThreadPoolExecutor | None = None
         self._processes = processes
@@ -152,15 +165,48 @@ async def _fetch(feed: FeedConfig, store: Store, context: RunContext) -> FetchRe
         return await source.fetch(feed, state, context)
 
 
+def backoff_seconds(failures: int) -> float:
+    """How long a feed that failed ``failures`` times in a row waits before the next try."""
+    if failures < BACKOFF_AFTER:
+        return 0.0
+    return min(BACKOFF_CAP, BACKOFF_BASE * 2.0 ** min(failures - BACKOFF_AFTER, 30))
+
+
+def _waiting_line(feed: FeedConfig, until: datetime, failures: int, error: str | None) -> str:
+    where = clean_line(feed.target or feed.name)
+    when = until.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    last = clean_line(error or "")
+    if last.startswith(f"{where}: "):
+        last = last[len(where) + 2 :]
+    tries = f"{failures} failed fetch{'es' if failures != 1 else ''} in a row"
+    why = f"{tries}, last: {last}" if last else tries
+    return f"{where}: not asked again before {when} ({why})"
+
+
 async def refresh_one(feed: FeedConfig, store: Store, context: RunContext) -> FeedOutcome:
-    """Fetch and store one feed; every failure becomes an ``error`` outcome."""
+    """Fetch and store one feed; every failure becomes an ``error`` outcome.
+
+    A feed not yet due (Retry-After, backoff) is not asked and comes back ``waiting``.
+    """
+    schedule = store.schedule(feed.name)
+    now = datetime.fromtimestamp(context.clock(), UTC)
+    if schedule.next_attempt is not None and schedule.next_attempt > now:
+        line = _waiting_line(feed, schedule.next_attempt, schedule.failures, schedule.last_error)
+        return FeedOutcome(feed.name, WAITING, total=store.article_count(feed.name), error=line)
     try:
         result = await _fetch(feed, store, context)
     except asyncio.CancelledError:
         raise
     except Exception as exc:
         message = _one_line(feed, exc)
-        store.save_error(feed.name, message)
+        delay = 0.0
+        if feed.source not in _NO_BACKOFF_SOURCES:
+            delay = backoff_seconds(schedule.failures + 1)
+        retry_after = getattr(exc, "retry_after", None)
+        if isinstance(retry_after, int | float) and retry_after > 0:
+            delay = max(delay, float(retry_after))
+        after = datetime.fromtimestamp(context.clock(), UTC) + timedelta(seconds=delay)
+        store.save_error(feed.name, message, next_attempt=after if delay > 0 else None)
         return FeedOutcome(feed.name, ERROR, total=store.article_count(feed.name), error=message)
     stats = store.save_result(feed.name, result, feed.settings.max_articles)
     warnings = tuple(clean_line(w) for w in result.warnings)
@@ -184,12 +230,14 @@ async def refresh_feeds(
     *,
     on_progress: Callable[[FeedOutcome], None] | None = None,
     processes: int = 0,
+    clock: Callable[[], float] = time.time,
 ) -> list[FeedOutcome]:
     """Refresh ``feeds`` concurrently; outcomes come back in the order of ``feeds``.
 
-    ``processes`` > 0 parses in that many worker processes instead of one thread.
+    ``processes`` > 0 parses in that many worker processes instead of one thread;
+    ``clock`` (seconds since the epoch) decides which feeds are due.
     """
-    context = RunContext(processes=processes)
+    context = RunContext(processes=processes, clock=clock)
 
     async def run(feed: FeedConfig) -> FeedOutcome:
         outcome = await refresh_one(feed, store, context)
@@ -259,6 +307,8 @@ def _status_text(outcome: FeedOutcome, *, table: bool = False) -> str:
     """``3 new`` for a progress line, ``ok`` in the summary table, plus any notes."""
     if outcome.status == ERROR:
         return "error"
+    if outcome.status == WAITING:
+        return WAITING
     text = OK if table else f"{outcome.new} new"
     if outcome.status == NOT_MODIFIED:
         text = NOT_MODIFIED
@@ -287,7 +337,7 @@ def _print_summary(outcomes: Sequence[FeedOutcome]) -> None:
     table.add_column("new", justify="right")
     table.add_column("total", justify="right")
     table.add_column("status", overflow="fold")
-    styles = {OK: "green", NOT_MODIFIED: "dim", ERROR: "red"}
+    styles = {OK: "green", NOT_MODIFIED: "dim", ERROR: "red", WAITING: "yellow"}
     for o in outcomes:
         table.add_row(
             Text(o.name),

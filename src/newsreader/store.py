@@ -86,8 +86,11 @@ CREATE TABLE settings (
 );
 """
 
+# Consecutive failed fetches of a feed, for backing off (``next_attempt`` holds when).
+_V2_FAILURES = "ALTER TABLE feeds ADD COLUMN failures INTEGER NOT NULL DEFAULT 0"
+
 # Index i holds the script that takes the schema from version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1,)
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _V2_FAILURES)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -123,6 +126,18 @@ class FeedStatus(NamedTuple):
     group: str | None = None
     moved_to: str | None = None
     last_attempt: str | None = None
+    # When the feed may be asked again (a server's Retry-After, or backing off after
+    # ``failures`` failed fetches in a row); None means now.
+    next_attempt: str | None = None
+    failures: int = 0
+
+
+class Schedule(NamedTuple):
+    """When a feed may be fetched again and why it waits."""
+
+    failures: int
+    next_attempt: datetime | None
+    last_error: str | None
 
 
 class SaveStats(NamedTuple):
@@ -365,8 +380,8 @@ class Store:
                 if old != (feed.source, feed.target):
                     db.execute(
                         "UPDATE feeds SET source = ?, target = ?, etag = NULL,"
-                        " last_modified = NULL, fingerprint = NULL, moved_to = NULL"
-                        " WHERE name = ?",
+                        " last_modified = NULL, fingerprint = NULL, moved_to = NULL,"
+                        " failures = 0, next_attempt = NULL WHERE name = ?",
                         (feed.source, feed.target, feed.name),
                     )
 
@@ -383,6 +398,20 @@ class Store:
             return FetchState()
         etag, modified, fingerprint = rows[0]
         return FetchState(etag=etag, last_modified=modified, fingerprint=fingerprint)  # type: ignore[arg-type]
+
+    def schedule(self, name: str) -> Schedule:
+        """The feed's failure count and the time before which it is not to be fetched."""
+        rows = self._read(
+            "SELECT failures, next_attempt, last_error FROM feeds WHERE name = ?", (name,)
+        )
+        if not rows:
+            return Schedule(0, None, None)
+        failures, when, error = rows[0]
+        next_attempt = None
+        if when:
+            with suppress(ValueError):
+                next_attempt = datetime.fromisoformat(str(when))
+        return Schedule(int(failures or 0), next_attempt, error)  # type: ignore[call-overload]
 
     def save_result(
         self, name: str, result: FetchResult, max_articles: int | None = None
@@ -402,7 +431,8 @@ class Store:
             state = result.state
             db.execute(
                 "UPDATE feeds SET etag = ?, last_modified = ?, fingerprint = ?, last_attempt = ?,"
-                " last_success = ?, last_error = NULL, moved_to = ? WHERE id = ?",
+                " last_success = ?, last_error = NULL, moved_to = ?, failures = 0,"
+                " next_attempt = NULL WHERE id = ?",
                 (state.etag, state.last_modified, state.fingerprint, now, now, result.moved_to,
                  feed_id),
             )  # fmt: skip
@@ -503,14 +533,20 @@ class Store:
             return int(row[0])
         return int(db.execute("INSERT INTO feeds (name) VALUES (?)", (name,)).lastrowid or 0)
 
-    def save_error(self, name: str, message: str) -> None:
-        """Record a failed fetch; the feed keeps its articles and its fetch state."""
+    def save_error(self, name: str, message: str, *, next_attempt: datetime | None = None) -> None:
+        """Record a failed fetch; the feed keeps its articles and its fetch state.
+
+        The failure count grows by one; ``next_attempt`` is when the feed may be asked
+        again (None: on the next refresh).
+        """
         now = _now()
+        when = next_attempt.astimezone(UTC).isoformat(timespec="seconds") if next_attempt else None
         with self._write() as db:
             feed_id = self._ensure_feed(db, name)
             db.execute(
-                "UPDATE feeds SET last_error = ?, last_attempt = ? WHERE id = ?",
-                (message, now, feed_id),
+                "UPDATE feeds SET last_error = ?, last_attempt = ?, failures = failures + 1,"
+                " next_attempt = ? WHERE id = ?",
+                (message, now, when, feed_id),
             )
 
     def article_count(self, name: str) -> int:
@@ -529,7 +565,8 @@ class Store:
         """Every configured feed, in config order, with its unread and total counts."""
         rows = self._read(
             "SELECT f.name, f.title, f.link, f.last_success, f.last_error,"
-            " coalesce(c.unread, 0), coalesce(c.total, 0), f.grp, f.moved_to, f.last_attempt"
+            " coalesce(c.unread, 0), coalesce(c.total, 0), f.grp, f.moved_to, f.last_attempt,"
+            " f.next_attempt, f.failures"
             " FROM feeds f LEFT JOIN (SELECT feed_id, count(*) AS total,"
             " sum(read = 0) AS unread FROM articles GROUP BY feed_id) c ON c.feed_id = f.id"
             " WHERE f.position IS NOT NULL ORDER BY f.position"

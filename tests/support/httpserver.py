@@ -7,11 +7,17 @@ redirects, a delay. Every request is recorded so tests can assert what was sent.
     with FeedServer() as server:
         server.add("/feed.xml", RSS, etag='"v1"')
         url = server.url("/feed.xml")
+
+``FeedServer(tls=True)`` serves HTTPS with a certificate no client trusts (a test CA
+made by trustme). :class:`RawServer` misbehaves below HTTP: it accepts and never
+answers, trickles a response a byte at a time, or sends a body that never ends.
 """
 
 from __future__ import annotations
 
 import gzip
+import select
+import socket
 import threading
 import time
 import zlib
@@ -131,11 +137,20 @@ class _Server(ThreadingHTTPServer):
 class FeedServer:
     """Start with ``with FeedServer() as server:``; stops and joins its thread on exit."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, tls: bool = False) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[Seen] = []
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.owner = self
+        self.tls = tls
+        if tls:
+            import ssl
+
+            import trustme
+
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            trustme.CA().issue_cert("127.0.0.1").configure_cert(context)
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -152,7 +167,7 @@ class FeedServer:
     @property
     def base(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{port}"
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -169,6 +184,87 @@ class FeedServer:
 
     def seen(self, path: str) -> list[Seen]:
         return [r for r in self.requests if r.path == path]
+
+
+class RawServer:
+    """A TCP server on 127.0.0.1 that breaks HTTP in one way (``mode``).
+
+    - ``silent``: accepts, reads the request, never answers.
+    - ``trickle``: a valid response whose bytes come one per ``interval`` seconds.
+    - ``endless``: a 200 response without a length whose body never ends.
+    """
+
+    def __init__(self, mode: str, *, interval: float = 0.05) -> None:
+        if mode not in ("silent", "trickle", "endless"):
+            raise ValueError(mode)
+        self.mode = mode
+        self.interval = interval
+        self.connections = 0
+        self._stop = threading.Event()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._threads: list[threading.Thread] = []
+
+    def __enter__(self) -> RawServer:
+        thread = threading.Thread(target=self._accept, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self._listener.close()
+
+    def url(self, path: str = "/feed.xml") -> str:
+        host, port = self._listener.getsockname()[:2]
+        return f"http://{host}:{port}{path}"
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            ready, _, _ = select.select([self._listener], [], [], 0.05)
+            if not ready:
+                continue
+            conn, _ = self._listener.accept()
+            self.connections += 1
+            thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def _serve(self, conn: socket.socket) -> None:
+        with conn:
+            conn.settimeout(0.5)
+            try:
+                conn.recv(65536)
+                if self.mode == "silent":
+                    self._stop.wait()
+                elif self.mode == "trickle":
+                    body = make_rss("Slow", [("s1", "Slow story")]).encode()
+                    head = (
+                        "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
+                        f"Content-Length: {len(body)}\r\n\r\n"
+                    ).encode()
+                    for i in range(len(head + body)):
+                        conn.sendall((head + body)[i : i + 1])
+                        if self._stop.wait(self.interval):
+                            return
+                else:
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n\r\n")
+                    conn.sendall(b"<rss><channel><title>Endless</title>")
+                    block = b"<item><title>again</title></item>" * 2000
+                    while not self._stop.is_set():
+                        conn.sendall(block)
+            except OSError:
+                pass  # the client hung up, as it should
+
+
+def gzip_bomb(size: int) -> bytes:
+    """``size`` zero bytes, gzipped (about a thousandth of the size), built in pieces."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    block = b"\0" * (1 << 20)
+    parts = [packer.compress(block) for _ in range(size // len(block))]
+    parts.append(packer.flush())
+    return b"".join(parts)
 
 
 def refused_url() -> str:

@@ -1,9 +1,12 @@
 """The built-in ``http`` source: feeds and pages over HTTP(S).
 
 Every request of a refresh run goes through the run's one ``httpx.AsyncClient``
-(connection reuse, HTTP keep-alive), at most a few at a time per host. Requests are
-conditional (ETag / Last-Modified), responses are streamed and cut off at a size cap,
-and every failure becomes one :class:`SourceError` line naming the URL.
+(connection reuse, HTTP keep-alive), at most a few at a time per server. Requests are
+conditional (ETag / Last-Modified); responses are streamed, decompressed here in
+bounded steps (a gzip bomb never inflates past the size cap) and cut off at that cap;
+the whole exchange has one deadline. Every failure becomes one :class:`SourceError`
+line naming the URL; an answer that asks to come back later (429, 503 with
+``Retry-After``) says when, so the refresh can honour it.
 """
 
 from __future__ import annotations
@@ -11,15 +14,20 @@ from __future__ import annotations
 import asyncio
 import functools
 import itertools
+import re
 import socket
 import ssl
+import time
 import weakref
+import zlib
+from collections.abc import Callable, Iterator
+from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from newsreader import __version__
 from newsreader.content import clean_optional
-from newsreader.errors import SourceError
+from newsreader.errors import ParseError, SourceError
 from newsreader.sources.base import FetchResult, FetchState
 from newsreader.sources.local import run_parser
 
@@ -42,7 +50,34 @@ DEFAULT_TIMEOUT = 20.0
 CONNECT_TIMEOUT = 10.0
 PER_HOST = 4
 MAX_REDIRECTS = 10
+# A server's Retry-After is honoured up to this many seconds (a typo must not silence a
+# feed for a year).
+MAX_RETRY_AFTER = 24 * 3600
+# Decompression hands out at most this much per step, so memory stays near the cap.
+_DECODE_STEP = 256 * 1024
 _PERMANENT = (301, 308)
+# Kept as the fingerprint of an http feed whose last document was a feed, so an HTML
+# page in its place (a login wall, a parked domain) is reported instead of stored.
+WAS_FEED = "http:feed"
+_LINK_TAG = re.compile(rb"<link\b[^>]*>", re.IGNORECASE)
+_ATTR = re.compile(rb"""([a-z-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+_FEED_TYPES = (b"application/rss+xml", b"application/atom+xml", b"application/feed+json")
+_RETRY_STATUSES = (429, 503)
+
+
+class HttpStatusError(SourceError):
+    """An HTTP error answer; ``retry_after`` is the seconds the server asked us to wait."""
+
+    def __init__(
+        self, where: str, problem: str, status: int = 0, retry_after: float | None = None
+    ) -> None:
+        super().__init__(where, problem)
+        self.status = status
+        self.retry_after = retry_after
+
+    def __reduce__(self) -> tuple[type[HttpStatusError], tuple[str, str, int, float | None]]:
+        return (type(self), (self.where, self.problem, self.status, self.retry_after))
+
 
 # Per-run semaphores, keyed by the run's client so they die with it (and never cross
 # event loops).
@@ -51,7 +86,17 @@ _host_slots: weakref.WeakKeyDictionary[httpx.AsyncClient, dict[str, asyncio.Sema
 )
 
 
-def new_client(*, max_connections: int = 32) -> httpx.AsyncClient:
+@functools.cache
+def accept_encoding() -> str:
+    """The encodings :func:`_decoder` can undo; brotli only when its module is installed."""
+    try:
+        import brotli  # noqa: F401
+    except ImportError:
+        return "gzip, deflate"
+    return "gzip, deflate, br"
+
+
+def new_client(*, max_connections: int = 64) -> httpx.AsyncClient:
     """The client of one refresh run: redirects followed, pooled, brotli/gzip/deflate."""
     import httpx
 
@@ -61,17 +106,27 @@ def new_client(*, max_connections: int = 32) -> httpx.AsyncClient:
         limits=httpx.Limits(
             max_connections=max_connections, max_keepalive_connections=max_connections
         ),
-        headers={"User-Agent": USER_AGENT, "Accept": ACCEPT},
+        headers={
+            "User-Agent": USER_AGENT,
+            "Accept": ACCEPT,
+            "Accept-Encoding": accept_encoding(),
+        },
         timeout=httpx.Timeout(DEFAULT_TIMEOUT, connect=CONNECT_TIMEOUT),
     )
 
 
 def _slot(client: httpx.AsyncClient, url: str) -> asyncio.Semaphore:
-    host = (urlsplit(url).hostname or "").lower()
+    """At most PER_HOST requests at once to one server (scheme, host and port)."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    server = f"{parts.scheme}://{(parts.hostname or '').lower()}:{port or ''}"
     slots = _host_slots.setdefault(client, {})
-    if host not in slots:
-        slots[host] = asyncio.Semaphore(PER_HOST)
-    return slots[host]
+    if server not in slots:
+        slots[server] = asyncio.Semaphore(PER_HOST)
+    return slots[server]
 
 
 class Response:
@@ -129,7 +184,23 @@ def _causes(exc: BaseException) -> list[BaseException]:
     return found
 
 
-def _describe(exc: Exception, timeout: float) -> str:
+def _tls_problem(causes: list[BaseException], text: str) -> str | None:
+    for cause in causes:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            why = " ".join(str(cause.verify_message or cause.reason or "").split())
+            return (
+                f"TLS error: certificate not accepted ({why})"
+                if why
+                else ("TLS error: certificate not accepted")
+            )
+    for cause in causes:
+        if isinstance(cause, ssl.SSLError):
+            why = " ".join(str(cause.reason or "").replace("_", " ").lower().split())
+            return f"TLS error ({why or text})"
+    return None
+
+
+def _describe(exc: Exception, timeout: float, url: str = "") -> str:
     """One line for a transport failure, in words a user understands."""
     import httpx
 
@@ -140,8 +211,15 @@ def _describe(exc: Exception, timeout: float) -> str:
     if isinstance(exc, httpx.TimeoutException):
         return f"timed out (no answer for {timeout:g} s)"
     if isinstance(exc, httpx.TooManyRedirects):
-        return f"too many redirects (more than {MAX_REDIRECTS})"
+        return f"too many redirects (more than {MAX_REDIRECTS}, a redirect loop?)"
     if isinstance(exc, httpx.UnsupportedProtocol):
+        try:
+            target = str(exc.request.url)
+        except RuntimeError:
+            target = ""
+        if target and target != url:
+            scheme = urlsplit(target).scheme or "?"
+            return f"redirected to a URL that is not HTTP ({scheme}:), not followed"
         return f"unsupported URL ({text})" if text else "unsupported URL"
     if isinstance(exc, httpx.DecodingError):
         return "the response could not be decompressed"
@@ -151,8 +229,9 @@ def _describe(exc: Exception, timeout: float) -> str:
             return "connection refused"
         if any(isinstance(c, socket.gaierror) for c in causes):
             return "host not found (DNS lookup failed)"
-        if any(isinstance(c, ssl.SSLError) for c in causes):
-            return f"TLS error ({text})"
+        tls = _tls_problem(causes, text)
+        if tls is not None:
+            return tls
         if "refused" in lowered:
             return "connection refused"
         if "name or service" in lowered or "nodename" in lowered or "getaddrinfo" in lowered:
@@ -188,18 +267,113 @@ async def get(
     request_headers.update(headers or {})
     limits = httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT, timeout))
     try:
+        # One deadline for the whole exchange (counted once a slot is free): a server
+        # that trickles bytes, each within the read timeout, is still cut off in time.
         async with (
             _slot(client, url),
-            asyncio.timeout(timeout * 3),
+            asyncio.timeout(timeout),
             client.stream("GET", url, headers=request_headers, timeout=limits) as response,
         ):
             return await _receive(response, url, cap)
     except SourceError:
         raise
     except TimeoutError:
-        raise SourceError(url, f"timed out (took longer than {timeout * 3:g} s)") from None
+        raise SourceError(url, f"timed out (no complete answer within {timeout:g} s)") from None
     except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
-        raise SourceError(url, _describe(exc, timeout)) from None
+        raise SourceError(url, _describe(exc, timeout, url)) from None
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """Retry-After as seconds from now (delta-seconds or an HTTP date), capped; None if bad."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        seconds = float(value)
+    else:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            return None
+        seconds = when.timestamp() - (time.time() if now is None else now)
+    return min(max(seconds, 0.0), float(MAX_RETRY_AFTER))
+
+
+def _status_error(response: httpx.Response, url: str) -> HttpStatusError:
+    status = response.status_code
+    reason = clean_optional(response.reason_phrase) or ""
+    problem = f"HTTP {status} {reason}".rstrip()
+    retry_after = None
+    if status in _RETRY_STATUSES:
+        retry_after = retry_after_seconds(response.headers.get("retry-after"))
+    if retry_after is not None:
+        problem += f" (asked to wait {_duration(retry_after)})"
+    return HttpStatusError(url, problem, status, retry_after)
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def _decoder(encoding: str, url: str) -> Callable[[bytes], Iterator[bytes]]:
+    """Undo one Content-Encoding in steps of at most about ``_DECODE_STEP`` bytes.
+
+    httpx would inflate each network chunk whole: 64 KB of a gzip bomb become 64 MB
+    before any cap can look at them.
+    """
+    if encoding in ("", "identity"):
+        return lambda data: iter((data,))
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        return _Inflater(url, raw_fallback=encoding == "deflate").decode
+    if encoding == "br" and "br" in accept_encoding():
+        import brotli
+
+        brot = brotli.Decompressor()
+
+        def unbrotli(data: bytes) -> Iterator[bytes]:
+            try:
+                out = brot.process(data, output_buffer_limit=_DECODE_STEP)
+                while True:
+                    if out:
+                        yield out
+                    if brot.is_finished() or brot.can_accept_more_data():
+                        return
+                    out = brot.process(b"", output_buffer_limit=_DECODE_STEP)
+            except brotli.error:
+                raise SourceError(url, "the response could not be decompressed") from None
+
+        return unbrotli
+    raise SourceError(url, f"unsupported Content-Encoding {clean_optional(encoding[:40])!r}")
+
+
+class _Inflater:
+    """gzip/zlib (and headerless deflate, which some servers send) in bounded steps."""
+
+    def __init__(self, url: str, *, raw_fallback: bool) -> None:
+        self._url = url
+        self._obj = zlib.decompressobj(47)  # 47: a gzip or a zlib header
+        self._raw_fallback = raw_fallback
+
+    def decode(self, data: bytes) -> Iterator[bytes]:
+        while data and not self._obj.eof:
+            try:
+                out = self._obj.decompress(data, _DECODE_STEP)
+            except zlib.error:
+                if not self._raw_fallback:
+                    raise SourceError(self._url, "the response could not be decompressed") from None
+                self._raw_fallback = False
+                self._obj = zlib.decompressobj(-15)
+                continue
+            self._raw_fallback = False
+            data = self._obj.unconsumed_tail
+            if out:
+                yield out
 
 
 async def _receive(response: httpx.Response, url: str, max_bytes: int) -> Response:
@@ -215,23 +389,24 @@ async def _receive(response: httpx.Response, url: str, max_bytes: int) -> Respon
             moved_to,
         )
     if response.status_code >= 300:
-        reason = clean_optional(response.reason_phrase) or ""
-        raise SourceError(url, f"HTTP {response.status_code} {reason}".rstrip())
+        raise _status_error(response, url)
     too_big = f"response larger than {size_text(max_bytes)}"
     declared = response.headers.get("content-length", "")
-    if (
-        declared.isdigit()
-        and int(declared) > max_bytes
-        and "content-encoding" not in response.headers
-    ):
+    if declared.isdigit() and int(declared) > max_bytes:
         raise SourceError(url, too_big)
+    codings = [c.strip().lower() for c in response.headers.get("content-encoding", "").split(",")]
+    decoders = [_decoder(c, url) for c in reversed(codings) if c not in ("", "identity")]
     chunks: list[bytes] = []
     size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > max_bytes:
-            raise SourceError(url, too_big)
-        chunks.append(chunk)
+    async for raw in response.aiter_raw():
+        pieces: Iterator[bytes] = iter((raw,))
+        for decode in decoders:
+            pieces = _chain(decode, pieces)
+        for piece in pieces:
+            size += len(piece)
+            if size > max_bytes:
+                raise SourceError(url, too_big)
+            chunks.append(piece)
     return Response(
         b"".join(chunks),
         final_url,
@@ -240,6 +415,11 @@ async def _receive(response: httpx.Response, url: str, max_bytes: int) -> Respon
         _header(response, "last-modified"),
         moved_to,
     )
+
+
+def _chain(decode: Callable[[bytes], Iterator[bytes]], pieces: Iterator[bytes]) -> Iterator[bytes]:
+    for piece in pieces:
+        yield from decode(piece)
 
 
 def fetch_url_sync(
@@ -255,6 +435,34 @@ def fetch_url_sync(
     return response.data or b"", response.final_url, response.content_type
 
 
+def feed_links(data: bytes, base: str) -> list[str]:
+    """Feeds an HTML page names in its head (``<link rel="alternate" type=...>``)."""
+    found: list[str] = []
+    for tag in _LINK_TAG.findall(data[:65536]):
+        attrs = {
+            m.group(1).lower(): (m.group(2) or m.group(3) or m.group(4) or b"")
+            for m in _ATTR.finditer(tag)
+        }
+        rel = attrs.get(b"rel", b"").lower().split()
+        kind = attrs.get(b"type", b"").lower().strip()
+        href = attrs.get(b"href", b"").strip()
+        if b"alternate" in rel and kind in _FEED_TYPES and href:
+            link = clean_optional(href[:500].decode("utf-8", "replace"))
+            if link:
+                absolute = urljoin(base, link)
+                if absolute.startswith(("http://", "https://")) and absolute not in found:
+                    found.append(absolute)
+    return found
+
+
+def html_instead_of_feed(data: bytes, base: str) -> str:
+    """The problem line for an HTML page where a feed was expected, naming its feed if any."""
+    links = feed_links(data, base)
+    if links:
+        return f"an HTML page, not a feed (the page names its feed: {links[0]})"
+    return "an HTML page, not a feed"
+
+
 class HttpSource:
     """Feeds and pages at ``url:`` in feeds.yaml."""
 
@@ -263,7 +471,7 @@ class HttpSource:
     async def fetch(
         self, feed: FeedConfig, state: FetchState, context: FetchContext
     ) -> FetchResult:
-        from newsreader.formats import parse_document
+        from newsreader.formats import Kind, parse_document, sniff
 
         settings = feed.settings
         response = await get(
@@ -273,21 +481,36 @@ class HttpSource:
             headers=settings.headers,
             timeout=settings.timeout_seconds,
         )
-        new_state = FetchState(
-            etag=response.etag or (state.etag if response.data is None else None),
-            last_modified=response.last_modified
-            or (state.last_modified if response.data is None else None),
-        )
         if response.data is None:
-            return FetchResult(feed=None, state=new_state, moved_to=response.moved_to)
-        parsed = await run_parser(
-            context,
-            functools.partial(
-                parse_document,
-                response.data,
-                source=feed.target,
-                url=response.final_url,
-                content_type=response.content_type,
-            ),
+            kept = FetchState(
+                etag=response.etag or state.etag,
+                last_modified=response.last_modified or state.last_modified,
+                fingerprint=state.fingerprint,
+            )
+            return FetchResult(feed=None, state=kept, moved_to=response.moved_to)
+        data = response.data
+        kind = sniff(data, content_type=response.content_type)
+        if kind is Kind.HTML and state.fingerprint == WAS_FEED:
+            raise SourceError(feed.target, html_instead_of_feed(data, response.final_url))
+        try:
+            parsed = await run_parser(
+                context,
+                functools.partial(
+                    parse_document,
+                    data,
+                    source=feed.target,
+                    url=response.final_url,
+                    content_type=response.content_type,
+                ),
+            )
+        except ParseError:
+            if kind is Kind.HTML:
+                problem = html_instead_of_feed(data, response.final_url)
+                raise SourceError(feed.target, problem) from None
+            raise
+        new_state = FetchState(
+            etag=response.etag,
+            last_modified=response.last_modified,
+            fingerprint=WAS_FEED if kind in (Kind.FEED_XML, Kind.FEED_JSON) else None,
         )
         return FetchResult(feed=parsed, state=new_state, moved_to=response.moved_to)
