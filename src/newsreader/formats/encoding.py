@@ -66,6 +66,26 @@ _ALTERNATIVES = {"big5hkscs": ("cp950",), "cp1252": ("iso8859-1",)}
 _SINGLE_BYTE = re.compile(r"^(?:cp12\d\d|iso8859-\d+|koi8-[ru]|mac-roman|cp874|cp8\d\d)$")
 
 _DETECT_LIMIT = 256 * 1024
+# How common each codec is on the web: breaks ties between equally good guesses (French
+# text reads as well in cp1250 as in cp1252, but is far more likely to be cp1252).
+_WEB_ORDER = (
+    "utf-8",
+    "cp1252",
+    "gb18030",
+    "cp932",
+    "cp949",
+    "big5hkscs",
+    "euc_jp",
+    "cp1251",
+    "koi8-r",
+    "cp1250",
+    "cp1254",
+    "cp1256",
+    "cp1255",
+    "cp874",
+    "cp1253",
+    "cp1257",
+)
 
 
 def codec_name(label: str | None) -> str | None:
@@ -127,9 +147,18 @@ def detect(data: bytes) -> str | None:
     """The likely codec of undeclared bytes (charset-normalizer), widened to its superset."""
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[:_DETECT_LIMIT]).best()
-    if best is None:
+    results = list(from_bytes(data[:_DETECT_LIMIT]))
+    if not results:
         return None
+    best = results[0]
+    tied = [
+        codec_name(r.encoding)
+        for r in results
+        if r.chaos <= best.chaos and r.coherence >= best.coherence - 0.01
+    ]
+    known = [c for c in tied if c in _WEB_ORDER]
+    if known:
+        return min(known, key=_WEB_ORDER.index)
     return codec_name(best.encoding)
 
 

@@ -631,8 +631,9 @@ def _parse_with_feedparser(raw: bytes, *, source: str, url: str | None) -> Feed:
             link=entry.get("link"),
             title=entry.get("title") or "",
             title_kind=_fp_kind(entry.get("title_detail")),
-            published=entry.get("published"),
-            updated=entry.get("updated"),
+            # dict.get: feedparser's own get() answers "updated" with the published date.
+            published=dict.get(entry, "published"),
+            updated=dict.get(entry, "updated"),
             author=entry.get("author"),
             source=(entry.get("source") or {}).get("title"),
         )
