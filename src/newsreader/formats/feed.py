@@ -563,9 +563,15 @@ def _map_atom(root: _Element, *, source: str, url: str | None, xml_base: bool) -
         base = doc.base_of(el)
         if link_el is not None:
             item.link = _atom_link(link_el, doc)
+        elif item.guid and item.guid.startswith(("https://", "http://")):
+            item.link = item.guid
         item.author = item.author or feed_author
         articles.append(_article(item, base, bodies))
     return Feed(title=feed_title, link=feed_link, source=source, articles=dedupe_articles(articles))
+
+
+def _is_web(link: _Element | None) -> bool:
+    return link is not None and (link.get("href") or "").startswith(("https:", "http:"))
 
 
 def _atom_entry(el: _Element) -> tuple[_Item, _Element | None]:
@@ -575,8 +581,8 @@ def _atom_entry(el: _Element) -> tuple[_Item, _Element | None]:
         key = _akey(child.tag)
         if key == "title":
             item.title, item.title_kind = _atom_text(child)
-        elif key == "link" and link_el is None and _is_alternate(child):
-            link_el = child
+        elif key == "link" and _is_alternate(child) and not _is_web(link_el):
+            link_el = child if link_el is None or _is_web(child) else link_el
         elif key == "id":
             item.guid = _text(child).strip() or None
         elif key in ("published", "issued", "created"):
