@@ -314,7 +314,7 @@ def _status_error(response: httpx.Response, url: str) -> HttpStatusError:
 
 
 def _duration(seconds: float) -> str:
-    if seconds < 120:
+    if seconds <= 300:
         return f"{seconds:.0f} s"
     if seconds < 7200:
         return f"{seconds / 60:.0f} min"
@@ -508,6 +508,9 @@ class HttpSource:
                 problem = html_instead_of_feed(data, response.final_url)
                 raise SourceError(feed.target, problem) from None
             raise
+        if kind is Kind.HTML and not any(a.text for a in parsed.articles):
+            # A page with a title and no body: a login wall, a front page of links.
+            raise SourceError(feed.target, html_instead_of_feed(data, response.final_url))
         new_state = FetchState(
             etag=response.etag,
             last_modified=response.last_modified,
