@@ -9,6 +9,7 @@ markup later on.
 from __future__ import annotations
 
 import re
+from urllib.parse import urljoin, urlsplit
 
 # ESC-introduced string sequences (OSC, DCS, SOS, PM, APC) and their 8-bit forms run
 # to BEL or ST; an unterminated one swallows the rest of the string, which is the
@@ -20,9 +21,10 @@ _CSI_SEQ = r"(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?"
 _ESC_SEQ = r"\x1b[\x20-\x2f]*[\x30-\x7e]?"
 _ESCAPES = re.compile(f"{_STRING_SEQ}|{_CSI_SEQ}|{_ESC_SEQ}")
 
-# C0 except tab/newline/CR, DEL, C1, bidi embeddings/overrides/isolates, and the
-# BOM/zero-width no-break space, which only confuses terminals.
-_CONTROL_CLASS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff"
+# C0 except tab/newline/CR, DEL, C1, bidi embeddings/overrides/isolates, the
+# BOM/zero-width no-break space, which only confuses terminals, and lone surrogates
+# (JSON's "\ud800", YAML's too), which no writer can encode.
+_CONTROL_CLASS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff"
 _CONTROLS = re.compile(f"[{_CONTROL_CLASS}]")
 # Anything strip_controls has to act on; one scan decides whether it has work.
 _NEEDS_WORK = re.compile(f"[{_CONTROL_CLASS}\r]")
@@ -79,3 +81,23 @@ def clean_block(text: str | None) -> str:
         if "\n\n\n" in text:
             text = _MANY_NEWLINES.sub("\n\n", text)
     return text.strip()
+
+
+def web_link(value: str | None, base: str | None = None) -> str | None:
+    """``value`` resolved against ``base`` when it is an http(s) URL that parses; else None.
+
+    A link from a document is hostile like its text: ``http://[x/`` or a port past 65535
+    makes urllib raise later, wherever the link is used, so it is refused here.
+    """
+    value = clean_line(value)
+    if not value:
+        return None
+    try:
+        joined = urljoin(base, value) if base else value
+        parts = urlsplit(joined)
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            return None
+        parts.port  # noqa: B018  (raises ValueError for a port that is not one)
+    except ValueError:
+        return None
+    return joined

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
-from newsreader.content import clean_block, clean_line, clean_optional
+from newsreader.content import clean_block, clean_line, clean_optional, web_link
 from newsreader.dates import normalize_date
 from newsreader.errors import ParseError
 from newsreader.formats.plaintext import parse_date_text
@@ -293,16 +293,12 @@ def _headline(
 def _base_url(tree: HtmlElement, url: str | None) -> str | None:
     base = tree.find(".//base[@href]")
     if base is not None and url:
-        return urljoin(url, base.get("href", ""))
+        return web_link(base.get("href", ""), url) or url
     return url
 
 
 def _absolute(value: str | None, base: str | None) -> str | None:
-    if not value or not value.strip():
-        return None
-    value = clean_line(value)
-    joined = urljoin(base, value) if base else value
-    return joined if joined.lower().startswith(("http://", "https://")) else None
+    return web_link(value, base)
 
 
 def _link(
@@ -459,11 +455,14 @@ def _fix_links(root: HtmlElement, base: str | None) -> None:
     """Absolute links and image sources; script and data URLs go."""
     for element in root.iter("a", "img"):
         attribute = "href" if element.tag == "a" else "src"
-        value = (element.get(attribute) or "").strip()
+        value = clean_line(element.get(attribute))
         if value.lower().startswith(("javascript:", "data:", "vbscript:")):
             element.attrib.pop(attribute, None)
         elif value and base:
-            element.set(attribute, urljoin(base, value))
+            try:
+                element.set(attribute, urljoin(base, value))
+            except ValueError:  # not a URL ('http://[x'): no link is better than a crash
+                element.attrib.pop(attribute, None)
 
 
 def _drop_leading_title(root: HtmlElement, title: str) -> None:

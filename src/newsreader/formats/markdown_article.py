@@ -11,9 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Any
-from urllib.parse import urljoin
 
-from newsreader.content import clean_block, clean_line, clean_optional, strip_controls
+from newsreader.content import (
+    clean_block,
+    clean_line,
+    clean_optional,
+    strip_controls,
+    web_link,
+)
 from newsreader.dates import normalize_date
 from newsreader.formats.plaintext import parse_date_text
 from newsreader.model import Article, Feed, article_id
@@ -162,11 +167,7 @@ def _date(meta: dict[str, Any], *keys: str) -> str | None:
 
 
 def _link(value: str | None, url: str | None) -> str | None:
-    if value and value.strip():
-        joined = urljoin(url, clean_line(value)) if url else clean_line(value)
-        if joined.lower().startswith(("http://", "https://")):
-            return joined
-    return url if url and url.lower().startswith(("http://", "https://")) else None
+    return web_link(value, url) or web_link(url)
 
 
 def _plain_text(body: str) -> str:

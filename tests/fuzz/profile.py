@@ -1,0 +1,21 @@
+"""The settings every fuzz test runs under, picked by ``NEWSREADER_FUZZ_PROFILE``."""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import settings
+
+import tests.fuzz.conftest  # noqa: F401  (registers the profiles)
+
+PROFILE = os.environ.get("NEWSREADER_FUZZ_PROFILE", "ci")
+
+
+def fuzz(**overrides: object) -> settings:
+    """``@fuzz()``: the active profile, with per-test overrides (fewer examples, say)."""
+    parent = settings.get_profile(PROFILE)
+    if "max_examples" in overrides and PROFILE != "ci":
+        # A per-test budget is written for CI; the long run scales it up in proportion.
+        scale = parent.max_examples / settings.get_profile("ci").max_examples
+        overrides["max_examples"] = max(1, int(int(overrides["max_examples"]) * scale))  # type: ignore[call-overload]
+    return settings(parent, **overrides)  # type: ignore[arg-type]

@@ -1,0 +1,61 @@
+"""Feeds (RSS 0.9x/1.0/2.0, Atom, JSON Feed), hostile or mutated: safe fields or one error line."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.fuzz.profile import fuzz
+from tests.fuzz.seeds import ATOM10, FEEDS, JSONFEED, RDF, RSS091, RSS20
+from tests.fuzz.strategies import filled, mutated, parse
+
+URLS = st.sampled_from((None, "https://fuzz.example/dir/feed.xml", "file:///tmp/feed.xml", ""))
+
+
+@fuzz()
+@given(seed=st.sampled_from(FEEDS), data=st.data(), url=URLS)
+def test_hostile_text_in_every_field_comes_out_plain(seed, data, url) -> None:
+    text = data.draw(filled(seed))
+    parse(
+        text.encode("utf-8", "surrogatepass"),
+        source=seed.filename,
+        url=url,
+        content_type=seed.content_type,
+        filename=seed.filename,
+    )
+
+
+@fuzz()
+@given(document=mutated(RSS20), url=URLS)
+def test_mutated_rss_never_escapes_the_error_family(document, url) -> None:
+    parse(document, source="feed.xml", url=url, content_type=None, filename="feed.xml")
+
+
+@fuzz()
+@given(document=mutated(ATOM10), url=URLS)
+def test_mutated_atom_never_escapes_the_error_family(document, url) -> None:
+    parse(document, source="feed.atom", url=url, content_type=None, filename=None)
+
+
+@fuzz()
+@given(document=st.one_of(mutated(RDF), mutated(RSS091)), url=URLS)
+def test_mutated_rdf_and_rss091_never_escape_the_error_family(document, url) -> None:
+    parse(document, source="feed.rdf", url=url, content_type="text/xml", filename=None)
+
+
+@fuzz()
+@given(document=mutated(JSONFEED), url=URLS)
+def test_mutated_json_feed_never_escapes_the_error_family(document, url) -> None:
+    parse(document, source="feed.json", url=url, content_type="application/json", filename=None)
+
+
+@fuzz()
+@given(data=st.binary(max_size=2048), ctype=st.sampled_from((None, "text/xml", "application/json")))
+def test_arbitrary_bytes_are_a_feed_an_article_or_one_error_line(data, ctype) -> None:
+    parse(data, source="blob", url=None, content_type=ctype, filename=None)
+
+
+@fuzz()
+@given(body=st.binary(max_size=512), root=st.sampled_from((b"rss", b"feed", b"rdf:RDF")))
+def test_arbitrary_bytes_inside_a_feed_root(body, root) -> None:
+    parse(b"<" + root + b">" + body, source="feed.xml", url=None, content_type=None, filename=None)
