@@ -133,12 +133,12 @@ def _title_category(mine: str, fp_title: str) -> str:
 def _link_category(mine: str | None, fp_link: str | None) -> str:
     if not fp_link:
         return "link: feedparser has none"
-    if mine is None and not fp_link.startswith(("http:", "https:")):
-        return "link: feedparser takes a non-URL id (urn:, tag:) as the link, we give null"
     if mine is None:
         if not re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", fp_link):
             return "link: relative with nothing to resolve against -> null"
-        return "link: we drop a non-web scheme or have none"
+        if not fp_link.startswith(("http:", "https:")):
+            return "link: feedparser takes a urn:/tag: id as the link, we give null"
+        return "link: we have none"
     if fold(mine) == fold(fp_link):
         return "link: whitespace inside the link"
     if mine.endswith(fp_link):
