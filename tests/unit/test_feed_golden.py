@@ -69,6 +69,7 @@ def test_the_golden_set_covers_every_format_and_trap() -> None:
         "broken-entities",
         "xxe",
         "billion-laughs",
-        "hostile-titles", "hostile-json",
+        "hostile-titles",
+        "hostile-json",
     ):
         assert required in names
