@@ -25,8 +25,9 @@ class Kind(Enum):
     BINARY = "binary"
 
 
-_XML_FEED_ROOT = re.compile(rb"<(?:[\w.-]+:)?(rss|feed|RDF|channel)[\s>/]", re.IGNORECASE)
-_HTML_START = re.compile(rb"<(?:!doctype\s+html|html|head|body|article|meta|title)[\s>/]", re.I)
+_XML_FEED_ROOT = re.compile(rb"<(?:[\w.-]+:)?(rss|feed|RDF|channel|entry)[\s>/]", re.IGNORECASE)
+# A doctype alone decides nothing: some servers put an HTML doctype before an Atom root.
+_HTML_START = re.compile(rb"<(?:html|head|body|article|meta|title)[\s>/]", re.I)
 _MARKDOWN_HINT = re.compile(r"^(?:---\s*$|#{1,6} \S|\+\+\+\s*$)", re.MULTILINE)
 _MARKDOWN_NAMES = (".md", ".markdown", ".mdown", ".mkd")
 _MARKDOWN_TYPES = ("text/markdown", "text/x-markdown")
@@ -51,7 +52,7 @@ def sniff(data: bytes, *, content_type: str | None = None, filename: str | None 
         html = _HTML_START.search(head)
         if start and (html is None or start.start() < html.start()):
             return Kind.FEED_XML
-        if html or "html" in ctype:
+        if html or "html" in ctype or head[:14].lower() == b"<!doctype html":
             return Kind.HTML
         if head.startswith(b"<?xml"):
             return Kind.FEED_XML
