@@ -9,7 +9,9 @@ this module knowing about Textual.
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -111,7 +113,12 @@ class RunContext:
             context.set_forkserver_preload(
                 ["newsreader.formats", "newsreader.formats.feed", "newsreader.sources.local"]
             )
-            self._pool = ProcessPoolExecutor(self._processes, mp_context=context)
+            self._pool = ProcessPoolExecutor(
+                self._processes,
+                mp_context=context,
+                initializer=watch_parent,
+                initargs=(os.getpid(),),
+            )
         return self._pool
 
     async def aclose(self) -> None:
@@ -124,6 +131,27 @@ class RunContext:
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+
+
+def watch_parent(pid: int, interval: float = 0.5) -> None:
+    """Parser worker start-up: end the worker once the process that started it is gone.
+
+    Regression: after ``kill -9`` of ``newsreader fetch`` its forkserver, resource
+    tracker and parser workers lived on for good (each worker holds the write end of
+    its own task queue, so it never sees end-of-file).
+    """
+
+    def watch() -> None:
+        while True:
+            time.sleep(interval)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:
+                continue
+
+    threading.Thread(target=watch, name="newsreader-parent-watch", daemon=True).start()
 
 
 def _source(name: str) -> Source:
@@ -377,8 +405,6 @@ def _processes(feeds: Sequence[FeedConfig]) -> int:
     at moderate load (pickling the parsed feeds back costs about 0.4 s of CPU).
     ``NEWSREADER_PARSE_PROCESSES`` overrides the choice, for benchmarks.
     """
-    import os
-
     override = os.environ.get("NEWSREADER_PARSE_PROCESSES")
     if override is not None and override.isdigit():
         return int(override)
