@@ -30,8 +30,13 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
+# CORPUS: a folder of real feeds for the parsing benchmark (optional).
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/bench_fetch.py
+	$(BIN)/python bench/bench_content.py $(CORPUS)
+	$(BIN)/python bench/bench_article.py
+	$(BIN)/python bench/bench_ui.py
+	$(BIN)/python bench/bench_parse.py $(CORPUS)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache
