@@ -665,6 +665,12 @@ def _problem(exc: sqlite3.Error) -> str:
         return "cannot write: the database is read-only"
     if "disk is full" in lowered or "full" in lowered:
         return "cannot write: the disk is full"
+    if "disk i/o error" in lowered:
+        # Writes past a file size limit or to a failing or full disk (EFBIG, EIO).
+        name = getattr(exc, "sqlite_errorname", "") or ""
+        if "READ" in name and "WRITE" not in name:
+            return "cannot read: disk I/O error"
+        return "cannot write: disk I/O error (is the disk full or failing?)"
     if "unable to open" in lowered:
         return "cannot open the database file"
     return text
