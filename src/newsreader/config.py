@@ -136,6 +136,12 @@ def compose_yaml(text: str, where: str) -> Node | None:
         raise ConfigError(where, problem, line) from None
     except yaml.YAMLError as exc:
         raise ConfigError(where, f"invalid YAML: {_one_line(str(exc))}") from None
+    except UnicodeEncodeError as exc:
+        # The C loader reads UTF-8: a lone surrogate (only in text not read from a file)
+        # fails before the reader could name it.
+        line = text[: exc.start].count("\n") + 1
+        problem = f"character #x{ord(text[exc.start]):04x} is not allowed in YAML"
+        raise ConfigError(where, problem, line) from None
     except RecursionError:
         raise ConfigError(where, "invalid YAML: nested too deeply") from None
 

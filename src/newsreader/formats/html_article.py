@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
-from newsreader.content import clean_block, clean_line, clean_optional, web_link
+from newsreader.content import clean_block, clean_line, clean_optional, strip_controls, web_link
 from newsreader.dates import normalize_date
 from newsreader.errors import ParseError
 from newsreader.formats.plaintext import parse_date_text
@@ -106,6 +106,7 @@ def parse_html_article(text: str, *, source: str, url: str | None) -> Feed:
         tree = lxml.html.document_fromstring(text)
     except (ValueError, lxml.etree.ParserError) as exc:
         raise ParseError(source, f"unreadable HTML ({exc})") from None
+    _strip_tree_controls(tree)
 
     meta = _meta_tags(tree)
     ld = _json_ld(tree)
@@ -432,12 +433,28 @@ def _extract_body(tree: HtmlElement, text: str, base: str | None) -> HtmlElement
     if body is not None and len(body):
         html = lxml.etree.tostring(convert_to_html(body), encoding="unicode")
         root = lxml.html.fragment_fromstring(html, create_parent="div")
+        _strip_tree_controls(root)
     else:
         root = _fallback_body(tree)
         if root is None:
             return None
     _fix_links(root, base)
     return root
+
+
+def _strip_tree_controls(root: HtmlElement) -> None:
+    """Escape sequences out of every text node, raw or from ``&#27;``.
+
+    lxml's parser keeps controls that its API refuses to set, so editing the tree
+    (``drop_tree`` joins a tail to its neighbour) would raise on them.
+    """
+    for element in root.iter():
+        text = element.text
+        if text and not text.isprintable() and isinstance(element.tag, str):
+            element.text = strip_controls(text)
+        tail = element.tail
+        if tail and not tail.isprintable():
+            element.tail = strip_controls(tail)
 
 
 def _fallback_body(tree: HtmlElement) -> HtmlElement | None:
