@@ -8,6 +8,7 @@ file is read: importing this module stays cheap.
 from __future__ import annotations
 
 import math
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -181,7 +182,15 @@ def _plural(count: int, noun: str) -> str:
 
 
 def _one_line(text: str) -> str:
+    """Folded to one line, controls shown as escapes: messages quote what the user wrote."""
+    if not text.isprintable():
+        text = _INVISIBLE.sub(lambda m: ascii(m.group())[1:-1], text)
     return " ".join(text.split())
+
+
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 
 
 def _line(node: Node) -> int:
@@ -223,7 +232,9 @@ class _Parser:
         self._constructor: Any = None
 
     def error(self, node: Node | None, problem: str) -> ConfigError:
-        return ConfigError(self.where, problem, _line(node) if node is not None else None)
+        return ConfigError(
+            self.where, _one_line(problem), _line(node) if node is not None else None
+        )
 
     def parse(self, text: str) -> Config:
         root = compose_yaml(text, self.where)

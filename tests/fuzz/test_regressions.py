@@ -20,6 +20,8 @@ OPEN: dict[str, str] = {
     "atom-xml-base-bad-ipv6.xml": "feed.py _Doc.base_of: urlsplit raises ValueError on xml:base",
     "rss-link-not-a-url.xml": "feed.py _absolute: an http(s) prefix passes without parsing",
     "json-link-not-a-url.json": "feed.py _absolute: an http(s) prefix passes without parsing",
+    "encoding-punycode-meta-charset.html": "encoding.py _try: punycode raises UnicodeError",
+    "encoding-undefined-xml-declaration.xml": "encoding.py _try: 'undefined' raises UnicodeError",
 }
 
 
@@ -43,7 +45,7 @@ def test_input_that_once_failed_now_reads_safely(path: Path, tmp_path: Path) -> 
         replay_opml(data)
     else:
         for url in (None, "https://fuzz.example/dir/page"):
-            parse(data, source=path.name, url=url, content_type=None, filename=path.name)
+            parse(data, strict=True, source=path.name, url=url, filename=path.name)
 
 
 def replay_config(data: bytes, tmp_path: Path) -> None:

@@ -451,10 +451,15 @@ def _strip_tree_controls(root: HtmlElement) -> None:
     for element in root.iter():
         text = element.text
         if text and not text.isprintable() and isinstance(element.tag, str):
-            element.text = strip_controls(text)
+            element.text = _settable(text)
         tail = element.tail
         if tail and not tail.isprintable():
-            element.tail = strip_controls(tail)
+            element.tail = _settable(tail)
+
+
+def _settable(text: str) -> str:
+    """Text without controls, and without the two noncharacters lxml also refuses."""
+    return strip_controls(text).replace("\ufffe", "").replace("\uffff", "")
 
 
 def _fallback_body(tree: HtmlElement) -> HtmlElement | None:
