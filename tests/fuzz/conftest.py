@@ -23,7 +23,7 @@ def _examples(default: int) -> int:
 
 settings.register_profile(
     "ci",
-    max_examples=_examples(40),
+    max_examples=_examples(100),
     deadline=timedelta(seconds=3),
     derandomize=True,
     database=None,
