@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 import types
 from collections.abc import Callable
 from datetime import date
@@ -122,6 +123,17 @@ def fill_store(db_path: Path, config: Any) -> None:
             "UPDATE feeds SET last_success = '2024-03-14T07:00:00+00:00',"
             " last_attempt = '2024-03-14T07:00:00+00:00'"
         )
+
+
+@pytest.fixture(autouse=True)
+def _utc(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Dates with an offset are shown in local time: pin it, so screens are the same
+    on every machine (tests that need another zone set ``TZ`` themselves)."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 @pytest.fixture

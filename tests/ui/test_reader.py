@@ -570,3 +570,244 @@ async def test_feed_text_is_never_read_as_markup(make_app, tmp_path, hostile):
         assert hostile in text
         assert "[red]G" in text
         assert [c.text for c in screen.breadcrumb.crumbs] == ["[red]G", "[/]", hostile]
+
+
+async def test_down_moves_the_cursor_when_the_sidebar_overflows(make_app):
+    """Regression: ScrollView's own ``down`` binding scrolled the rows under a fixed
+    cursor once they no longer fitted (80x24 with the samples), so Down did nothing."""
+    app = make_app()
+    async with app.run_test(size=(120, 10)) as pilot:
+        screen = await ready(pilot)
+        assert len(screen.model.rows) > screen.sidebar.size.height
+        for _ in range(12):
+            await pilot.press("down")
+        assert screen.sidebar.cursor == 14
+        assert screen.sidebar.scroll_offset.y > 0
+        row = screen.model.rows[14]
+        assert screen.sidebar.cursor - screen.sidebar.scroll_offset.y < screen.sidebar.size.height
+        for _ in range(12):
+            await pilot.press("up")
+        assert screen.sidebar.cursor == 2 and row.kind is not None
+
+
+@pytest.mark.parametrize(
+    ("published", "today", "shown"),
+    [
+        ("2024-03-14T21:15:00-05:00", "2024-03-15", "11:15"),  # 02:15 UTC is 11:15 in Tokyo
+        ("2024-03-14T23:30:00+00:00", "2024-03-15", "08:30"),
+        ("2024-03-14T21:15:00", "2024-03-14", "21:15"),  # no offset: as the feed says
+        ("2024-03-14T21:15:00", "2024-03-15", "Mar 14"),
+        ("2023-12-31T20:00:00+00:00", "2024-03-15", "Jan 01"),  # the local day
+        ("2024-06-10", "2024-06-10", "Jun 10"),  # a bare date has no time to show
+        ("2003-06-10", "2024-03-15", "Jun'03"),
+        ("2003-06", "2024-03-15", "Jun'03"),
+        ("2024-06", "2024-03-15", "Jun"),
+        ("2003", "2024-03-15", "2003"),
+        (None, "2024-03-15", ""),
+        ("not a date", "2024-03-15", ""),
+    ],
+)
+def test_sidebar_dates_are_local_when_the_feed_gives_an_offset(
+    monkeypatch, published, today, shown
+):
+    import time
+
+    from newsreader.ui.widgets.sidebar import _short_date, short_date
+
+    monkeypatch.setenv("TZ", "JST-9")
+    time.tzset()
+    _short_date.cache_clear()
+    try:
+        assert short_date(published, today) == shown
+    finally:
+        _short_date.cache_clear()
+
+
+def test_an_untitled_article_is_named_by_its_first_words():
+    from newsreader.ui.headlines import untitled_label
+
+    assert untitled_label("  Short  summary\nhere ", "body") == "Short summary here"
+    assert untitled_label(None, "Only the text says something.") == "Only the text says something."
+    long = "The council met on Tuesday evening to discuss the harbour wall and the new car park"
+    label = untitled_label(long, "")
+    assert label.endswith("…") and len(label) <= 60 and long.startswith(label[:-1])
+    assert label[:-1] == label[:-1].rstrip() and " " not in label[-2:]
+    cjk = untitled_label(None, "青禾老桥修缮完工" * 10)
+    assert cjk.endswith("…") and cjk.startswith("青禾老桥")
+    assert untitled_label("", " \n ") == "(untitled)"
+    assert untitled_label(None, "") == "(untitled)"
+
+
+async def test_untitled_articles_get_a_name_in_the_sidebar_breadcrumb_and_filter(
+    make_app, tmp_path
+):
+    from newsreader.config import parse_config
+    from newsreader.model import Article, Feed
+    from newsreader.sources.base import FetchResult
+
+    config = "feeds:\n  - name: Notes\n    path: n.rss\n    group: Mine\n"
+    db = tmp_path / "untitled.db"
+    articles = (
+        Article(id="1", title="", summary="Ferries resume after the gale", text="More."),
+        Article(id="2", title="  ", text="Rain gauge\n\nfilled twice in one night"),
+        Article(id="3", title="", text=""),
+    )
+    with Store.open(db) as store:
+        store.sync_feeds(parse_config(config, tmp_path / "feeds.yaml").feeds)
+        store.save_result("Notes", FetchResult(Feed("Notes", None, "x", articles)))
+    app = make_app(config_text=config, db=db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        text = screen_text(app)
+        sidebar = [line.split("▕")[0] for line in text.splitlines()]
+        assert any("●  Ferries resume after the gale" in line for line in sidebar)
+        assert any("●  Rain gauge filled twice in on…" in line for line in sidebar)
+        assert any("●  (untitled)" in line for line in sidebar)
+        labels = []
+        for _ in range(3):
+            labels.append(screen.breadcrumb.crumbs[-1].text)
+            await pilot.press("j")
+        assert sorted(labels) == sorted(
+            ["Ferries resume after the gale", "Rain gauge filled twice in one night", "(untitled)"]
+        )
+        await pilot.press("slash", *"gauge", "enter")
+        assert title_at_cursor(screen).strip() == ""
+        assert screen.breadcrumb.crumbs[-1].text == "Rain gauge filled twice in one night"
+
+
+def _status(name: str, **times: str | None) -> Any:
+    from newsreader.store import FeedStatus
+
+    return FeedStatus(name, None, None, times.get("last_success"), None, 0, 0,
+                      last_attempt=times.get("last_attempt"),
+                      next_attempt=times.get("next_attempt"))  # fmt: skip
+
+
+def test_feeds_are_due_by_their_own_refresh_minutes(tmp_path):
+    from datetime import datetime
+
+    from newsreader.config import parse_config
+    from newsreader.ui.screens.main import due_feeds
+
+    config = parse_config(
+        "settings:\n  refresh_minutes: 30\nfeeds:\n"
+        "  - {name: Fast, path: a.rss, refresh_minutes: 5}\n"
+        "  - {name: Default, path: b.rss}\n"
+        "  - {name: Slow, path: c.rss, refresh_minutes: 240}\n"
+        "  - {name: New, path: d.rss}\n"
+        "  - {name: Backing off, path: e.rss, refresh_minutes: 1}\n",
+        tmp_path / "feeds.yaml",
+    )
+    now = datetime.fromisoformat("2024-03-14T12:00:00+00:00").timestamp()
+    ten_ago = "2024-03-14T11:50:00+00:00"
+    statuses = {
+        "Fast": _status("Fast", last_attempt=ten_ago, last_success="2024-03-14T08:00:00+00:00"),
+        "Default": _status("Default", last_attempt=ten_ago),
+        "Slow": _status("Slow", last_success="2024-03-14T09:00:00+00:00"),
+        "New": _status("New"),
+        "Backing off": _status("Backing off", last_attempt=ten_ago,
+                               next_attempt="2024-03-14T12:03:00+00:00"),
+    }  # fmt: skip
+    assert [f.name for f in due_feeds(config.feeds, statuses, now)] == ["Fast", "New"]
+    later = now + 25 * 60  # 35 minutes after the last attempt
+    assert [f.name for f in due_feeds(config.feeds, statuses, later)] == [
+        "Fast", "Default", "New", "Backing off",
+    ]  # fmt: skip
+    assert "Slow" in [f.name for f in due_feeds(config.feeds, statuses, now + 3600)]
+
+
+def _rss_file(path: Path, title: str, items: list[tuple[str, str]]) -> None:
+    from tests.support.httpserver import make_rss
+
+    path.write_text(make_rss(title, items), encoding="utf-8")
+
+
+async def wait_until(pilot: Any, predicate: Any, seconds: float = 10) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if predicate():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("timed out")
+
+
+async def test_the_refresh_timer_fetches_only_the_feeds_that_are_due(make_app, tmp_path):
+    """Regression: one app-wide interval refreshed every feed, ignoring a feed's own
+    ``refresh_minutes``."""
+    from datetime import datetime
+
+    _rss_file(tmp_path / "fast.rss", "Fast", [("f1", "Fast news one")])
+    _rss_file(tmp_path / "slow.rss", "Slow", [("s1", "Slow news one")])
+    config = (
+        "settings:\n  refresh_minutes: 60\nfeeds:\n"
+        f"  - {{name: Fast, path: '{tmp_path / 'fast.rss'}', group: G, refresh_minutes: 2}}\n"
+        f"  - {{name: Slow, path: '{tmp_path / 'slow.rss'}', group: G}}\n"
+    )
+    db = tmp_path / "due.db"
+    clock = [datetime.fromisoformat("2030-01-01T12:00:00+00:00").timestamp()]
+    app = make_app(config_text=config, db=db, clock=lambda: clock[0])
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        screen.refresh_due()  # never fetched: both are due
+        await wait_until(pilot, lambda: not screen._refreshing)
+        assert screen.model.total == 2
+        with Store.open(db) as store:
+            first = {n: s.last_attempt for n, s in store.feed_statuses().items()}
+        _rss_file(tmp_path / "fast.rss", "Fast", [("f2", "Fast news two"), ("f1", "Fast news one")])
+        _rss_file(tmp_path / "slow.rss", "Slow", [("s2", "Slow news two"), ("s1", "Slow news one")])
+        stamp = datetime.fromisoformat(first["Fast"]).timestamp()  # type: ignore[arg-type]
+        clock[0] = stamp + 60  # one minute on: nothing is due
+        screen.refresh_due()
+        await wait_until(pilot, lambda: not screen._refreshing)
+        assert screen.model.total == 2
+        clock[0] = stamp + 3 * 60  # three minutes on: only Fast
+        screen.refresh_due()
+        await wait_until(pilot, lambda: not screen._refreshing)
+        titles = {h.title for hs in screen.model.by_feed.values() for h in hs}
+        assert "Fast news two" in titles and "Slow news two" not in titles
+        assert "Fast news two" in screen_text(app)
+        with Store.open(db) as store:
+            after = {n: s.last_attempt for n, s in store.feed_statuses().items()}
+        assert after["Slow"] == first["Slow"]
+
+
+async def test_r_refreshes_the_highlighted_feed_and_capital_r_every_feed_without_blocking(
+    make_app, tmp_path
+):
+    from tests.support.httpserver import FeedServer, make_rss
+
+    with FeedServer() as server:
+        slow = server.add("/slow.xml", make_rss("Slow", [("s1", "Slow one")]), delay=1.5)
+        quick = server.add("/quick.xml", make_rss("Quick", [("q1", "Quick one")]))
+        config = (
+            "feeds:\n"
+            f"  - {{name: Slow, url: '{slow}', group: Web}}\n"
+            f"  - {{name: Quick, url: '{quick}', group: Web}}\n"
+        )
+        app = make_app(config_text=config, db=tmp_path / "r.db")
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(pilot)
+            await pilot.press("R")
+            await wait_until(pilot, lambda: "Refreshing" in screen_text(app))
+            await wait_until(pilot, lambda: "Quick one" in screen_text(app) or
+                             "Refreshing 1/2" in screen_text(app))  # fmt: skip
+            # The slow feed is still being fetched, and the keys still work.
+            assert screen._refreshing and "Refreshing" in screen_text(app)
+            before = screen.sidebar.cursor
+            await pilot.press("down")
+            assert screen.sidebar.cursor == before + 1
+            await pilot.press("R")
+            assert "A refresh is already running." in notices(app)
+            await wait_until(pilot, lambda: not screen._refreshing)
+            assert "Slow one" in screen_text(app) and "Quick one" in screen_text(app)
+            assert "2 new" in screen_text(app)
+            asked = [r.path for r in server.requests]
+            assert sorted(asked) == ["/quick.xml", "/slow.xml"]
+
+            server.add("/quick.xml", make_rss("Quick", [("q2", "Quick two"), ("q1", "Quick one")]))
+            server.requests.clear()
+            screen._select(screen.model.find_row(FEED, "Quick"))
+            await pilot.press("r")
+            await wait_until(pilot, lambda: not screen._refreshing)
+            assert [r.path for r in server.requests] == ["/quick.xml"]
+            assert "Quick two" in screen_text(app)
+            assert "Quick: 1 new" in screen_text(app)

@@ -60,3 +60,15 @@ def test_each_theme(make_app, snap_compare, theme):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
+
+
+def test_help_screen_on_a_narrow_terminal(make_app, snap_compare):
+    """Regression: at 80 columns the help cut the key ids (what feeds.yaml needs) to
+    three letters; now the descriptions wrap and the ids stay whole."""
+
+    async def run_before(pilot: Any) -> None:
+        await _settled(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)

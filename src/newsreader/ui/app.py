@@ -3,6 +3,7 @@ screen and widgets; this file stays small on purpose."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 
 DEFAULT_THEME = "newsreader-dark"
 THEME_SETTING = "theme"
+# How often feeds are checked for being due (each has its own ``refresh_minutes``).
+REFRESH_TICK_SECONDS = 60.0
 
 
 class NewsreaderApp(App[None]):
@@ -43,6 +46,7 @@ class NewsreaderApp(App[None]):
         today: Callable[[], date] = date.today,
         refresh: bool = True,
         theme_dirs: list[Path] | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         super().__init__()
         self.config = config
@@ -52,8 +56,9 @@ class NewsreaderApp(App[None]):
         self.reader_themes: list[str] = []
         self._theme_ready = False
         self._problems: list[str] = []
+        self._today = today
         self._main = MainScreen(
-            config, store, db_path=db_path, tree=tree, today=today().isoformat()
+            config, store, db_path=db_path, tree=tree, today=today().isoformat(), clock=clock
         )
         self._load_themes(theme_dirs)
         self._apply_keymap()
@@ -103,13 +108,14 @@ class NewsreaderApp(App[None]):
     def on_mount(self) -> None:
         if self._problems:
             self.notify("\n".join(self._problems), severity="warning", timeout=10)
-        main = self._main
-        minutes = self.config.defaults.refresh_minutes
         if self.refresh_on_start:
             # After the first paint, so the stored headlines show at once.
-            self.set_timer(0.2, lambda: main.start_refresh(None))
-            if minutes and minutes > 0:
-                self.set_interval(minutes * 60, lambda: main.start_refresh(None))
+            self.set_timer(0.2, self._main.refresh_due)
+            self.set_interval(REFRESH_TICK_SECONDS, self._tick)
+
+    def _tick(self) -> None:
+        self._main.set_today(self._today().isoformat())
+        self._main.refresh_due()
 
     def watch_theme(self, name: str) -> None:
         if self._theme_ready and name:

@@ -4,7 +4,7 @@ and cheap with 50,000 headlines (rows are tuples, never objects per headline).""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import groupby, repeat
 from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
@@ -16,6 +16,27 @@ GROUP = 0
 FEED = 1
 HEADLINE = 2
 MESSAGE = 3
+UNTITLED = "(untitled)"
+FALLBACK_CELLS = 60
+
+
+def untitled_label(summary: str | None, text: str | None) -> str:
+    """What to call an article without a title: the first words of its summary or
+    text (cut at a word where there are words), else ``(untitled)``."""
+    from rich.cells import cell_len, set_cell_size
+
+    for source in (summary, text):
+        words = " ".join((source or "").split())
+        if not words:
+            continue
+        if cell_len(words) <= FALLBACK_CELLS:
+            return words
+        cut = set_cell_size(words, FALLBACK_CELLS - 1)
+        space = cut.rfind(" ")
+        if space >= FALLBACK_CELLS // 3:
+            cut = cut[:space]
+        return cut.rstrip(" ,;:.-") + "…"
+    return UNTITLED
 
 
 class Row(NamedTuple):
@@ -59,6 +80,9 @@ class HeadlineTree:
         self.filter = ""
         self._folded_titles: dict[str, list[str]] | None = None
         self._kept: set[int] = set()
+        self._labels: dict[int, str] = {}
+        # Reads an untitled article's label by its key (the screen reads the store).
+        self.untitled: Callable[[int], str] = lambda key: UNTITLED
         self.rows: list[Row] = []
         self.load(headlines, statuses or {})
 
@@ -80,6 +104,20 @@ class HeadlineTree:
         self._folded_titles = None
         self.rebuild()
 
+    def title_of(self, headline: Headline) -> str:
+        """The headline's title, or a label made from its text when it has none."""
+        title = headline.title
+        if title and not title.isspace():
+            return title
+        label = self._labels.get(headline.key)
+        if label is None:
+            try:
+                label = self.untitled(headline.key) or UNTITLED
+            except Exception:
+                label = UNTITLED
+            self._labels[headline.key] = label
+        return label
+
     @property
     def groups(self) -> list[str]:
         return list(self.group_feeds)
@@ -98,7 +136,7 @@ class HeadlineTree:
             self._folded_titles = {}
         titles = self._folded_titles.get(feed)
         if titles is None:
-            titles = [h.title.casefold() for h in self.by_feed[feed]]
+            titles = [self.title_of(h).casefold() for h in self.by_feed[feed]]
             self._folded_titles[feed] = titles
         return titles
 

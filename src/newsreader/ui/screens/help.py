@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
+from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -58,17 +60,17 @@ class HelpScreen(ModalScreen[None]):
         self._rows = key_rows(main)
 
     def compose(self) -> ComposeResult:
-        width = max(len(k) for k, _, _ in self._rows) + 1
-        said = max(len(d) for _, d, _ in self._rows) + 2
-        text = Text(no_wrap=True, overflow="ellipsis", end="")
-        for i, (keys, description, ident) in enumerate(self._rows):
-            if i:
-                text.append("\n")
-            text.append(f"{keys:>{width}}", "bold")
-            text.append("  ")
-            text.append(f"{description:<{said}}")
-            text.append(ident, "dim")
-        body = VerticalScroll(Static(text, id="help-keys"), id="help-body")
+        # A grid, not padded lines: on a narrow terminal the descriptions wrap and
+        # the ids (what feeds.yaml needs) stay whole.
+        table = Table.grid(padding=(0, 2))
+        table.add_column(justify="right", no_wrap=True, style="bold")
+        table.add_column(overflow="fold")
+        table.add_column(no_wrap=True, style="dim")
+        for keys, description, ident in self._rows:
+            table.add_row(Text(keys), Text(description), Text(ident))
+        natural = sum(max(cell_len(r[i]) for r in self._rows) for i in range(3)) + 4
+        body = VerticalScroll(Static(table, id="help-keys"), id="help-body")
+        body.styles.width = natural + 6  # padding and border; max-width caps it
         body.border_title = "Keys"
         body.border_subtitle = "rebind in feeds.yaml  keys: {id: key}"
         yield body

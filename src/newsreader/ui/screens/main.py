@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +19,15 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from newsreader.ui import KEY_ACTIONS
-from newsreader.ui.headlines import FEED, GROUP, HEADLINE, MESSAGE, HeadlineTree, Row
+from newsreader.ui.headlines import (
+    FEED,
+    GROUP,
+    HEADLINE,
+    MESSAGE,
+    HeadlineTree,
+    Row,
+    untitled_label,
+)
 from newsreader.ui.widgets.breadcrumb import Breadcrumb
 from newsreader.ui.widgets.sidebar import Sidebar
 
@@ -27,6 +37,7 @@ if TYPE_CHECKING:
     from textual.widgets import Input
 
     from newsreader.config import Config, FeedConfig
+    from newsreader.refresh import FeedOutcome
     from newsreader.store import FeedStatus, Headline, Store, StoredArticle
     from newsreader.ui.widgets.article_view import ArticleView
 
@@ -36,6 +47,8 @@ SIDEBAR_MIN = 24
 SIDEBAR_STEP = 4
 POSITION_SETTING = "position"
 WIDTH_SETTING = "sidebar_width"
+# A tick a few seconds early still counts as due, or each interval would run a tick late.
+DUE_SLACK_SECONDS = 5
 
 
 def _bindings() -> list[Binding]:
@@ -66,8 +79,10 @@ class MainScreen(Screen[None]):
         db_path: Path | None,
         tree: HeadlineTree,
         today: str,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         super().__init__(id="main")
+        self._clock = clock
         self.config = config
         self.store = store
         self.db_path = db_path
@@ -79,6 +94,7 @@ class MainScreen(Screen[None]):
         self._article: ArticleView | None = None
         self._refreshing = False
         self._sidebar_width: int | None = None
+        tree.untitled = self._untitled
 
     # -- layout ------------------------------------------------------------------------
 
@@ -234,22 +250,27 @@ class MainScreen(Screen[None]):
         if row.kind == MESSAGE:
             return
         self.breadcrumb.set_path(
-            row.group, row.feed or None, (), headline.title if headline else None
+            row.group, row.feed or None, (), self.model.title_of(headline) if headline else None
         )
 
     def _show_headline(self, row: Row, headline: Headline) -> None:
         self.shown = (HEADLINE, row.feed, str(headline.key))
+        title = self.model.title_of(headline)
         try:
             stored = self.store.article(headline.key)
         except KeyError:
             self.current = None
-            self.breadcrumb.set_path(row.group, row.feed, (), headline.title)
-            self._message(headline.title, "This article is no longer stored. Press R to refresh.")
+            self.breadcrumb.set_path(row.group, row.feed, (), title)
+            self._message(title, "This article is no longer stored. Press R to refresh.")
             return
         self.current = stored
-        self.breadcrumb.set_path(row.group, row.feed, stored.article.breadcrumb, headline.title)
+        self.breadcrumb.set_path(row.group, row.feed, stored.article.breadcrumb, title)
         if self._article is not None:
             self._article.show_article(stored, group=row.group, feed_name=row.feed)
+
+    def _untitled(self, key: int) -> str:
+        article = self.store.article(key).article
+        return untitled_label(article.summary, article.text)
 
     def _message(self, title: str, body: str) -> None:
         if self._article is not None:
@@ -652,22 +673,39 @@ class MainScreen(Screen[None]):
 
     # -- refresh -----------------------------------------------------------------------
 
-    def start_refresh(self, names: Sequence[str] | None) -> None:
-        """Refresh in a thread with its own Store; the UI keeps working meanwhile."""
+    def start_refresh(self, names: Sequence[str] | None, *, due_only: bool = False) -> None:
+        """Refresh in a thread with its own Store; the UI keeps working meanwhile.
+
+        ``due_only`` (the timer) keeps only the feeds whose own ``refresh_minutes``
+        have passed since their last attempt, and stays silent when one is running.
+        """
         if self.db_path is None:
             return
         if self._refreshing:
-            self.notify("A refresh is already running.", timeout=2)
+            if not due_only:
+                self.notify("A refresh is already running.", timeout=2)
             return
         feeds = [f for f in self.config.feeds if names is None or f.name in names]
         if not feeds:
             return
         self._refreshing = True
-        self._set_status(f"⟳ Refreshing 0/{len(feeds)}")
-        self._refresh_worker(feeds)
+        if not due_only:
+            self._set_status(f"⟳ Refreshing 0/{len(feeds)}")
+        self._refresh_worker(feeds, due_only, names is not None)
+
+    def refresh_due(self) -> None:
+        """The timer's tick: refresh the feeds that are due, if no refresh is running."""
+        self.start_refresh(None, due_only=True)
+
+    def set_today(self, today: str) -> None:
+        """A new local day: dates in the sidebar are relative to it."""
+        if today != self.today:
+            self.today = today
+            self.sidebar.today = today
+            self.sidebar.refresh()
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
-    def _refresh_worker(self, feeds: list[FeedConfig]) -> None:
+    def _refresh_worker(self, feeds: list[FeedConfig], due_only: bool, chosen: bool) -> None:
         import asyncio
 
         from newsreader.refresh import refresh_feeds
@@ -685,6 +723,13 @@ class MainScreen(Screen[None]):
         try:
             store = Store.open(self.db_path)
             try:
+                if due_only:
+                    feeds = due_feeds(feeds, store.feed_statuses(), self._clock())
+                    total = len(feeds)
+                    if not feeds:
+                        self.app.call_from_thread(self._refresh_idle)
+                        return
+                    self.app.call_from_thread(self._set_status, f"⟳ Refreshing 0/{total}")
                 outcomes = asyncio.run(refresh_feeds(feeds, store, on_progress=progress))
                 headlines = store.headlines()
                 statuses = store.feed_statuses()
@@ -693,7 +738,10 @@ class MainScreen(Screen[None]):
         except Exception as exc:  # one line in the status bar, never a crash
             self.app.call_from_thread(self._refresh_failed, str(exc) or type(exc).__name__)
             return
-        self.app.call_from_thread(self._refreshed, outcomes, headlines, statuses)
+        self.app.call_from_thread(self._refreshed, outcomes, headlines, statuses, chosen)
+
+    def _refresh_idle(self) -> None:
+        self._refreshing = False
 
     def _refresh_failed(self, message: str) -> None:
         self._refreshing = False
@@ -705,6 +753,7 @@ class MainScreen(Screen[None]):
         outcomes: Sequence[Any],
         headlines: list[Headline],
         statuses: dict[str, FeedStatus],
+        chosen: bool = False,
     ) -> None:
         self._refreshing = False
         key, feed = self._cursor_key()
@@ -714,13 +763,12 @@ class MainScreen(Screen[None]):
         if shown is not None and shown[0] != HEADLINE:
             self.shown = None
             self._after_move(mark_later=False)
-        new = sum(int(getattr(o, "new", 0) or 0) for o in outcomes)
-        failed = sum(1 for o in outcomes if getattr(o, "status", "") == "error")
-        parts = [f"{new:,} new" if new else "Up to date"]
-        if failed:
-            parts.append(f"{failed} failed")
-        self.last_refresh = ", ".join(parts)
+        self.last_refresh = _refresh_summary(outcomes)
         self._update_status()
+        errors = [o.error for o in outcomes if o.status == "error" and o.error]
+        if chosen and errors:
+            more = f"\n(and {len(errors) - 3} more)" if len(errors) > 3 else ""
+            self.notify("\n".join(errors[:3]) + more, severity="error", timeout=8)
 
     def _rebuild_quiet(self, key: int | None, feed: str | None) -> None:
         """Rebuild after a refresh without re-showing the article already on screen."""
@@ -751,14 +799,63 @@ class MainScreen(Screen[None]):
             self._set_status(" · ".join(parts))
 
 
+def due_feeds(
+    feeds: Sequence[FeedConfig], statuses: Mapping[str, FeedStatus], now: float
+) -> list[FeedConfig]:
+    """The feeds whose own ``refresh_minutes`` have passed since their last attempt
+    (never tried: due), leaving out those a server or backoff told to wait."""
+    due = []
+    for feed in feeds:
+        status = statuses.get(feed.name)
+        if status is not None:
+            wait = _timestamp(status.next_attempt)
+            if wait is not None and wait > now:
+                continue
+            last = _timestamp(status.last_attempt or status.last_success)
+            interval = feed.settings.refresh_minutes * 60 - DUE_SLACK_SECONDS
+            if last is not None and now - last < interval:
+                continue
+        due.append(feed)
+    return due
+
+
+def _timestamp(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+def _refresh_summary(outcomes: Sequence[FeedOutcome]) -> str:
+    """The status bar after a refresh: one feed by name, several as totals."""
+    new = sum(o.new for o in outcomes)
+    failed = [o for o in outcomes if o.status == "error"]
+    if len(outcomes) == 1:
+        outcome = outcomes[0]
+        if failed:
+            return f"{outcome.name}: failed"
+        return f"{outcome.name}: {new:,} new" if new else f"{outcome.name}: up to date"
+    parts = [f"{new:,} new" if new else "Up to date"]
+    if failed:
+        parts.append(f"{len(failed)} failed")
+    return ", ".join(parts)
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 def _when(value: str | None) -> str:
-    if not value:
+    """A stored UTC time in local time, with the zone's name."""
+    stamp = _timestamp(value)
+    if stamp is None:
         return "never"
-    return value.replace("T", " ")[:16] + " UTC"
+    return datetime.fromtimestamp(stamp).astimezone().strftime("%Y-%m-%d %H:%M %Z")
 
 
 def _open_in_browser(link: str) -> None:

@@ -7,6 +7,7 @@ moves the cursor; this widget draws and reports clicks.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -18,6 +19,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from newsreader.dates import to_datetime
 from newsreader.ui.headlines import FEED, GROUP, HEADLINE, MESSAGE, HeadlineTree, Row
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -30,15 +32,36 @@ ERROR_MARK = "!"
 
 
 def short_date(published: str | None, today: str) -> str:
-    """At most six cells: ``14:05`` today, ``Mar 03`` this year, ``Mar'19`` before."""
-    if not published or len(published) < 10:
+    """At most six cells: ``14:05`` today, ``Mar 03`` this year, ``Mar'19`` before.
+
+    A time with an offset is shown in local time (``today`` is a local date too); one
+    without an offset stays as the feed wrote it, and a bare date, month or year shows
+    only what it says.
+    """
+    if not published:
         return ""
+    return _short_date(published, today)
+
+
+@lru_cache(maxsize=4096)
+def _short_date(published: str, today: str) -> str:
+    if len(published) == 4:
+        return published if published.isdigit() else ""
+    if len(published) > 10 and published[10] in "T ":
+        moment = to_datetime(published)
+        if moment is None:
+            return ""
+        if moment.tzinfo is not None:
+            moment = moment.astimezone()
+        published = moment.isoformat()
     day = published[:10]
     try:
         month = _MONTHS[int(day[5:7]) - 1]
     except (ValueError, IndexError):
         return ""
-    if day == today and len(published) >= 16 and published[10] in "T ":
+    if len(day) < 10:
+        return month if day[:4] == today[:4] else f"{month}'{day[2:4]}"
+    if day == today and len(published) >= 16:
         return published[11:16]
     if day[:4] == today[:4]:
         return f"{month} {day[8:10]}"
@@ -54,8 +77,12 @@ def fit(text: str, width: int) -> str:
     return set_cell_size(set_cell_size(text, width - 1).rstrip() + "…", width)
 
 
-class Sidebar(ScrollView, can_focus=True):
-    """Draws a :class:`HeadlineTree`; ``cursor`` is the highlighted row."""
+class Sidebar(ScrollView, can_focus=True, inherit_bindings=False):
+    """Draws a :class:`HeadlineTree`; ``cursor`` is the highlighted row.
+
+    ScrollView's own keys are dropped: its ``down`` would scroll the rows under a
+    fixed cursor once they overflow, shadowing the screen's cursor keys.
+    """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "sidebar--group",
@@ -225,6 +252,6 @@ class Sidebar(ScrollView, can_focus=True):
             Segment(" " if headline.read else UNREAD_MARK, self._style("sidebar--unread", base)),
             Segment(STAR_MARK if headline.starred else " ", self._style("sidebar--star", base)),
             Segment(" ", base),
-            Segment(fit(headline.title.translate(_FLATTEN), room), title_style),
+            Segment(fit(self.model.title_of(headline).translate(_FLATTEN), room), title_style),
             Segment(date_part, self._style("sidebar--date", base)),
         ]
