@@ -120,3 +120,74 @@ def test_reader_in_a_real_terminal(tmux: Callable[..., str], tmp_path: Path) -> 
 
     tmux("send-keys", "-t", "reader", "q")
     wait_for(tmux, lambda s: "EXITED-0" in s)
+
+
+HOSTILE_TITLES = [
+    "Retitle \x1b]2;PWNED\x07 here",
+    "Clipboard \x1b]52;c;cHduZWQ=\x07 grab",
+    "[link=https://evil.example]click[/link] me",
+    "Eight-bit \x9d2;PWNED\x9c and \x1b[31mred\x1b[0m",
+    "Hyperlink \x1b]8;;https://evil.example\x1b\\text\x1b]8;;\x1b\\",
+]
+
+
+def test_hostile_titles_change_neither_the_pane_title_nor_the_clipboard(
+    tmux: Callable[..., str], tmp_path: Path
+) -> None:
+    """Escape sequences in feed text (OSC 2 title, OSC 52 clipboard, OSC 8 links, C1
+    controls) and Rich markup reach the terminal as neither sequences nor markup."""
+    import json
+
+    items = [
+        {
+            "id": str(n),
+            "title": title,
+            "content_text": f"Body {n} \x1b]2;PWNED\x07 \x1b]52;c;eA==\x07",
+        }
+        for n, title in enumerate(HOSTILE_TITLES, 1)
+    ]
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "T \x1b]2;PWNED\x07",
+        "items": items,
+    }
+    (tmp_path / "hostile.json").write_text(json.dumps(feed), encoding="utf-8")
+    raw = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Raw</title>'
+        "<item><guid>r1</guid><title>Raw \x1b]2;PWNED\x07 title</title>"
+        "<description>raw \x1b]52;c;cHduZWQ=\x07</description></item></channel></rss>"
+    )
+    (tmp_path / "hostile.rss").write_bytes(raw.encode())
+
+    tmux("new-session", "-d", "-s", "reader", "-x", "120", "-y", "40", "sleep 120")
+    tmux("set", "-g", "set-clipboard", "on")
+    # The check can fail: a shell printing the same sequences does change both.
+    tmux("new-window", "-d", "-t", "reader", "-n", "probe",
+         r"printf '\033]2;PROBE\007\033]52;c;cHJvYmU=\007'; sleep 60")  # fmt: skip
+    deadline = time.monotonic() + 10
+    while "PROBE" not in tmux("display", "-p", "-t", "reader:probe", "#{pane_title}"):
+        assert time.monotonic() < deadline, "tmux did not take the probe's title"
+        time.sleep(0.05)
+    buffers = tmux("list-buffers")
+    assert "probe" in buffers
+    title = tmux("display", "-p", "-t", "reader:0", "#{pane_title}")
+
+    command = (
+        f"env -u COLUMNS -u LINES '{NEWSREADER}' open '{tmp_path / 'hostile.json'}'"
+        f" '{tmp_path / 'hostile.rss'}'; echo EXITED-$?; sleep 30"
+    )
+    tmux("respawn-pane", "-k", "-t", "reader:0", command)
+    screen = wait_for(tmux, lambda s: "Retitle here" in s and "Raw title" in s)
+    assert "[link=https://evil.example]cl" in screen  # markup shown as text
+    for key in ["j", "j", "j", "j", "j", "Enter", "Tab", "Tab", "question_mark"]:
+        tmux("send-keys", "-t", "reader:0", "?" if key == "question_mark" else key)
+        time.sleep(0.2)
+    wait_for(tmux, lambda s: "List every key" in s)
+    tmux("send-keys", "-t", "reader:0", "Escape")
+    screen = wait_for(tmux, lambda s: "List every key" not in s and "Raw title" in s)
+
+    assert tmux("display", "-p", "-t", "reader:0", "#{pane_title}") == title
+    assert tmux("list-buffers") == buffers
+    assert "PWNED" not in screen and "EXITED" not in screen  # still running
+    tmux("send-keys", "-t", "reader:0", "q")
+    wait_for(tmux, lambda s: "EXITED-0" in s)

@@ -359,6 +359,7 @@ async def test_u_when_all_is_read_says_so_in_the_sidebar(make_app):
         await pilot.press("u")
         text = screen_text(app)
         assert "All read. Press u to show every headline." in text
+        assert "Press u to show every headline, or R to look for new articles." in text
 
 
 async def test_slash_filters_live_and_escape_clears(make_app):
@@ -376,6 +377,7 @@ async def test_slash_filters_live_and_escape_clears(make_app):
         await pilot.press("slash", "z", "z", "q")
         text = screen_text(app)
         assert "No headline matches “marketzzq”." in text
+        assert "Escape clears the filter; / changes it." in text  # the pane says what to do
         await pilot.press("escape")
         text = screen_text(app)
         assert "Ferry timetable" in text and "No headline matches" not in text
@@ -512,7 +514,9 @@ async def test_no_feeds_configured_says_so(make_app, tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.pause()
-        assert "No feeds configured." in screen_text(app)
+        text = screen_text(app)
+        assert "No feeds configured." in text
+        assert "Add feeds to" in text and "feeds.yaml, for example:" in text
         await pilot.press("j", "k", "n", "J", "g", "G", "m", "s", "A", "enter", "o", "y", "u")
         assert app.is_running
 
@@ -811,3 +815,54 @@ async def test_r_refreshes_the_highlighted_feed_and_capital_r_every_feed_without
             assert [r.path for r in server.requests] == ["/quick.xml"]
             assert "Quick two" in screen_text(app)
             assert "Quick: 1 new" in screen_text(app)
+
+
+async def test_a_failed_feed_with_nothing_stored_says_failed_in_the_sidebar(make_app, tmp_path):
+    config = (
+        "feeds:\n  - {name: Gone, path: '/nonexistent/gone.rss', group: G}\n"
+        "  - {name: Here, path: '/nonexistent/here.rss', group: G}\n"
+    )
+    db = tmp_path / "failed.db"
+    from newsreader.config import parse_config
+
+    with Store.open(db) as store:
+        store.sync_feeds(parse_config(config, tmp_path / "feeds.yaml").feeds)
+        store.save_error("Gone", "/nonexistent/gone.rss: no such file or folder")
+    app = make_app(config_text=config, db=db)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        lines = [line.split("▕")[0] for line in screen_text(app).splitlines()]
+        gone = next(line for line in lines if "Gone" in line)
+        here = next(line for line in lines if "Here" in line)
+        assert "! Gone" in gone and gone.rstrip().endswith("failed")
+        assert "failed" not in here
+
+
+def test_the_breadcrumb_shortens_sections_from_the_middle_and_never_overflows():
+    from rich.cells import cell_len
+
+    from newsreader.ui.widgets.breadcrumb import Crumb, shorten
+
+    crumbs = [
+        Crumb("Local", "group"), Crumb("Valley Pages", "feed"), Crumb("Home", "section"),
+        Crumb("Town", "section"), Crumb("Markets", "section"), Crumb("Evening", "section"),
+        Crumb("Riverside market doubles its opening hours", "title"),
+    ]  # fmt: skip
+
+    def shown(width: int) -> str:
+        return " › ".join(c.text for c in shorten(crumbs, width))
+
+    assert shown(200) == (
+        "Local › Valley Pages › Home › Town › Markets › Evening › "
+        "Riverside market doubles its opening hours"
+    )
+    assert shown(90) == (
+        "Local › Valley Pages › Home › … › Evening › Riverside market doubles its opening hours"
+    )
+    assert shown(75).startswith("Local › Valley Pages › ") and "…" in shown(75)
+    assert shown(75).endswith("Riverside market doubles its opening hours")
+    for width in range(1, 120):
+        text = shown(width)
+        assert cell_len(text) <= width, (width, text)
+        if width >= 30:
+            assert text.startswith("Local") and "Riverside" in text, (width, text)

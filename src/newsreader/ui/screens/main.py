@@ -239,7 +239,7 @@ class MainScreen(Screen[None]):
         else:
             self.shown = None
             self.breadcrumb.set_path(None)
-            self._message(row.group, "")
+            self._message(*self._empty_state())
 
     def _show_path_only(self) -> None:
         """The breadcrumb for the cursor before the article pane exists (first paint)."""
@@ -275,6 +275,25 @@ class MainScreen(Screen[None]):
     def _message(self, title: str, body: str) -> None:
         if self._article is not None:
             self._article.show_message(title, body)
+
+    def _empty_state(self) -> tuple[str, str]:
+        """What the article pane says when the sidebar has nothing to show, and why."""
+        tree = self.model
+        if not tree.feed_group:
+            return "No feeds configured", (
+                f"Add feeds to {self.config.path}, for example:\n\n"
+                "feeds:\n  - name: Python Insider\n    url: https://example.org/feed.xml\n"
+                "    group: Tech\n\n"
+                "then start newsreader again. To read files or folders without a config:"
+                " newsreader open PATH"
+            )
+        if tree.filter:
+            return f"No headline matches “{tree.filter}”", (
+                "Escape clears the filter; / changes it."
+            )
+        if tree.unread_only:
+            return "All read", "Press u to show every headline, or R to look for new articles."
+        return "No headlines yet", "Press R to refresh every feed."
 
     def _feed_summary(self, feed: str) -> tuple[str, str]:
         status = self.model.statuses.get(feed)

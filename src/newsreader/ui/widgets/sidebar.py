@@ -222,20 +222,32 @@ class Sidebar(ScrollView, can_focus=True, inherit_bindings=False):
         if row.feed in tree.errors:
             err = self._style("sidebar--error", base)
             unread = tree.unread.get(row.feed, 0)
-            return self._with_count(lead + ERROR_MARK + " ", name, err, unread, width, base)
+            # Nothing stored and nothing to count: say plainly that the feed failed.
+            label = None if tree.by_feed.get(row.feed) else "failed"
+            return self._with_count(
+                lead + ERROR_MARK + " ", name, err, unread, width, base, label=label
+            )
         style = self._style("sidebar--feed", base)
         return self._with_count(lead, name, style, tree.unread.get(row.feed, 0), width, base)
 
     def _with_count(
-        self, lead: str, name: str, style: Style, count: int, width: int, base: Style
+        self,
+        lead: str,
+        name: str,
+        style: Style,
+        count: int,
+        width: int,
+        base: Style,
+        *,
+        label: str | None = None,
     ) -> list[Segment]:
-        number = f"{count:,}" if count else ""
+        number = label or (f"{count:,}" if count else "")
         right = f" {number} " if number else " "
         room = width - cell_len(lead) - cell_len(right)
         return [
             Segment(lead[: max(0, width)], style),
             Segment(fit(name, room), style),
-            Segment(right, self._style("sidebar--count", base)),
+            Segment(right, style if label else self._style("sidebar--count", base)),
         ]
 
     def _headline_segments(self, row: Row, width: int, base: Style) -> list[Segment]:
