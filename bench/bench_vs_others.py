@@ -397,7 +397,7 @@ def report(fetch: dict[str, Any], parse: dict[str, Any], runs: int) -> str:
         ours = kinds["newsreader"]
         for kind, fig in kinds.items():
             lines.append(
-                f"| {label} | {kind} | {fig['cold']:.2f} | {fig['warm']:.2f} |"
+                f"| {label} | {kind} | {fig['cold']:.3f} | {fig['warm']:.3f} |"
                 f" {fig['peak_mb']:.0f} | {int(fig['items']):,} |"
                 f" {_ratio(fig['warm'], ours['warm'])} |"
             )

@@ -263,12 +263,12 @@ def test_an_article_page_is_still_read_as_an_article(server: FeedServer) -> None
 def test_feed_links_are_absolute_and_only_feeds() -> None:
     page = (
         b'<link rel="stylesheet" href="/a.css"><LINK REL="Alternate" TYPE="application/atom+xml"'
-        b" href='atom.xml'><link rel=alternate type=application/feed+json href=/f.json>"
+        b" href='atom.xml'><link rel=alternate type=application/feed+json href=/f.json?a=1&amp;b=2>"
         b'<link rel="alternate" type="application/rss+xml" href="javascript:alert(1)">'
     )
     assert feed_links(page, "http://site.invalid/blog/") == [
         "http://site.invalid/blog/atom.xml",
-        "http://site.invalid/f.json",
+        "http://site.invalid/f.json?a=1&b=2",
     ]
 
 

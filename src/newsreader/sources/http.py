@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import html
 import itertools
 import re
 import socket
@@ -185,14 +186,11 @@ def _causes(exc: BaseException) -> list[BaseException]:
 
 
 def _tls_problem(causes: list[BaseException], text: str) -> str | None:
+    """TLS failures in words: an untrusted certificate says why it was not accepted."""
     for cause in causes:
         if isinstance(cause, ssl.SSLCertVerificationError):
             why = " ".join(str(cause.verify_message or cause.reason or "").split())
-            return (
-                f"TLS error: certificate not accepted ({why})"
-                if why
-                else ("TLS error: certificate not accepted")
-            )
+            return f"TLS error: certificate not accepted ({why or 'verification failed'})"
     for cause in causes:
         if isinstance(cause, ssl.SSLError):
             why = " ".join(str(cause.reason or "").replace("_", " ").lower().split())
@@ -447,7 +445,7 @@ def feed_links(data: bytes, base: str) -> list[str]:
         kind = attrs.get(b"type", b"").lower().strip()
         href = attrs.get(b"href", b"").strip()
         if b"alternate" in rel and kind in _FEED_TYPES and href:
-            link = clean_optional(href[:500].decode("utf-8", "replace"))
+            link = clean_optional(html.unescape(href[:500].decode("utf-8", "replace")))
             if link:
                 absolute = urljoin(base, link)
                 if absolute.startswith(("http://", "https://")) and absolute not in found:
