@@ -112,17 +112,14 @@ def generate(folder: Path, feeds: int, items: int) -> tuple[Path, int]:
     return config, size
 
 
-def _timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+def _timed(cmd: list[str]) -> tuple[float, float]:
     """Wall time of ``cmd`` and the CPU time (user+system) of the process.
 
-    The machine is shared, so CPU time is the steadier figure; it misses the parser
-    worker processes, which are not direct children.
+    The machine is shared, so CPU time is the steadier figure.
     """
     before = os.times()
     started = time.perf_counter()
-    done = subprocess.run(
-        cmd, capture_output=True, text=True, check=False, env={**os.environ, **(env or {})}
-    )
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
     after = os.times()
     if done.returncode != 0:
@@ -131,14 +128,6 @@ def _timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, fl
         after.children_system - before.children_system
     )
     return elapsed, cpu
-
-
-# How ``fetch`` parses: its own choice, one parser thread, two worker processes.
-MODES: dict[str, dict[str, str]] = {
-    "auto": {},
-    "thread": {"NEWSREADER_PARSE_PROCESSES": "0"},
-    "processes": {"NEWSREADER_PARSE_PROCESSES": "2"},
-}
 
 
 def _median(values: list[float], unit: str = "s") -> str:
@@ -157,28 +146,24 @@ def main() -> None:
         folder = Path(tmp)
         config, size = generate(folder, args.feeds, args.items)
         print(f"{args.feeds} feeds x {args.items} items, {size / 1e6:.1f} MB of RSS")
-        wall: dict[str, list[float]] = {mode: [] for mode in MODES}
-        cpu: dict[str, list[float]] = {mode: [] for mode in MODES}
+        first: list[float] = []
+        first_cpu: list[float] = []
         second: list[float] = []
         second_cpu: list[float] = []
         loads: list[float] = []
         for run in range(args.runs):
-            for mode, env in MODES.items():  # interleaved, so load changes hit every mode
-                db = folder / f"{mode}{run}.db"
-                cmd = [exe, "fetch", "--config", str(config), "--db", str(db)]
-                loads.append(os.getloadavg()[0])
-                elapsed, used = _timed(cmd, env)
-                wall[mode].append(elapsed)
-                cpu[mode].append(used)
-                if mode == "auto":
-                    elapsed, used = _timed(cmd)
-                    second.append(elapsed)
-                    second_cpu.append(used)
+            cmd = [exe, "fetch", "--config", str(config), "--db", str(folder / f"run{run}.db")]
+            loads.append(os.getloadavg()[0])
+            elapsed, used = _timed(cmd)
+            first.append(elapsed)
+            first_cpu.append(used)
+            elapsed, used = _timed(cmd)
+            second.append(elapsed)
+            second_cpu.append(used)
         startup = statistics.median(_timed([exe, "--version"])[0] for _ in range(args.runs))
         bench_headlines(folder, args.runs)
-    for mode in MODES:
-        print(f"first fetch, {mode:<9}  wall {_median(wall[mode])}")
-        print(f"{'':<20}  CPU  {_median(cpu[mode])}")
+    print(f"first fetch (empty db)   wall {_median(first)}")
+    print(f"{'':<20}  CPU  {_median(first_cpu)}")
     print(f"second fetch (no change) wall {_median(second)}")
     print(f"{'':<20}  CPU  {_median(second_cpu)}")
     print(f"newsreader --version  wall {startup:.2f} s")

@@ -9,12 +9,10 @@ this module knowing about Textual.
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
-import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
@@ -71,16 +69,15 @@ class FeedOutcome(NamedTuple):
 class RunContext:
     """The shared resources of one refresh run; the HTTP client is made on first use.
 
-    Parsing runs on one thread, or with ``processes`` > 0 in that many worker
-    processes (forkserver: safe beside threads), which uses a second core for big runs.
+    Parsing runs on one thread beside the event loop. Worker processes were measured
+    too (bench/bench_fetch.py, 200 feeds): pickling the parsed feeds back cost more than
+    the second core gave, and they doubled the memory peak.
     """
 
-    def __init__(self, *, processes: int = 0, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, *, clock: Callable[[], float] = time.time) -> None:
         self.clock = clock
         self._client: httpx.AsyncClient | None = None
         self._parser: ThreadPoolExecutor | None = None
-        self._processes = processes
-        self._pool: ProcessPoolExecutor | None = None
 
     @property
     def client(self) -> httpx.AsyncClient:
@@ -91,67 +88,18 @@ class RunContext:
         return self._client
 
     async def run_parser(self, fn: Callable[..., T], *args: object) -> T:
-        """Run ``fn`` on the run's parser thread or processes (see ``sources.local``)."""
-        if self._processes:
-            from concurrent.futures.process import BrokenProcessPool
-
-            try:
-                return await asyncio.get_running_loop().run_in_executor(
-                    self._process_pool(), fn, *args
-                )
-            except BrokenProcessPool:
-                self._processes = 0  # a worker died (e.g. a crashing parser): use the thread
+        """Run ``fn`` on the run's parser thread (see ``sources.local``)."""
         if self._parser is None:
             self._parser = ThreadPoolExecutor(1, thread_name_prefix="newsreader-parse")
         return await asyncio.get_running_loop().run_in_executor(self._parser, fn, *args)
 
-    def _process_pool(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            import multiprocessing
-
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(
-                ["newsreader.formats", "newsreader.formats.feed", "newsreader.sources.local"]
-            )
-            self._pool = ProcessPoolExecutor(
-                self._processes,
-                mp_context=context,
-                initializer=watch_parent,
-                initargs=(os.getpid(),),
-            )
-        return self._pool
-
     async def aclose(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
         if self._parser is not None:
             self._parser.shutdown(wait=False, cancel_futures=True)
             self._parser = None
         if self._client is not None:
             await self._client.aclose()
             self._client = None
-
-
-def watch_parent(pid: int, interval: float = 0.5) -> None:
-    """Parser worker start-up: end the worker once the process that started it is gone.
-
-    Regression: after ``kill -9`` of ``newsreader fetch`` its forkserver, resource
-    tracker and parser workers lived on for good (each worker holds the write end of
-    its own task queue, so it never sees end-of-file).
-    """
-
-    def watch() -> None:
-        while True:
-            time.sleep(interval)
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                os._exit(0)
-            except PermissionError:
-                continue
-
-    threading.Thread(target=watch, name="newsreader-parent-watch", daemon=True).start()
 
 
 def _source(name: str) -> Source:
@@ -257,15 +205,13 @@ async def refresh_feeds(
     store: Store,
     *,
     on_progress: Callable[[FeedOutcome], None] | None = None,
-    processes: int = 0,
     clock: Callable[[], float] = time.time,
 ) -> list[FeedOutcome]:
     """Refresh ``feeds`` concurrently; outcomes come back in the order of ``feeds``.
 
-    ``processes`` > 0 parses in that many worker processes instead of one thread;
     ``clock`` (seconds since the epoch) decides which feeds are due.
     """
-    context = RunContext(processes=processes, clock=clock)
+    context = RunContext(clock=clock)
 
     async def run(feed: FeedConfig) -> FeedOutcome:
         outcome = await refresh_one(feed, store, context)
@@ -317,9 +263,7 @@ def _run_with_progress(feeds: Sequence[FeedConfig], store: Store) -> list[FeedOu
             def advance(outcome: FeedOutcome) -> None:
                 progress.update(task, advance=1, description=outcome.name)
 
-            return asyncio.run(
-                refresh_feeds(feeds, store, on_progress=advance, processes=_processes(feeds))
-            )
+            return asyncio.run(refresh_feeds(feeds, store, on_progress=advance))
 
     done = 0
 
@@ -328,7 +272,7 @@ def _run_with_progress(feeds: Sequence[FeedConfig], store: Store) -> list[FeedOu
         done += 1
         print(f"[{done}/{len(feeds)}] {outcome.name}: {_status_text(outcome)}", flush=True)
 
-    return asyncio.run(refresh_feeds(feeds, store, on_progress=line, processes=_processes(feeds)))
+    return asyncio.run(refresh_feeds(feeds, store, on_progress=line))
 
 
 def _status_text(outcome: FeedOutcome, *, table: bool = False) -> str:
@@ -395,18 +339,3 @@ def _print_plain_summary(outcomes: Sequence[FeedOutcome]) -> None:
     ]
     lines.append(_totals(outcomes))
     sys.stdout.write("\n".join(lines) + "\n")
-
-
-def _processes(feeds: Sequence[FeedConfig]) -> int:
-    """Parser processes for ``fetch``: two for big runs on a machine with two cores or more.
-
-    Measured with 200 feeds on the shared 2-core machine (bench/bench_fetch.py): worker
-    processes beat one parser thread by about 20 % under heavy load and lose a little
-    at moderate load (pickling the parsed feeds back costs about 0.4 s of CPU).
-    ``NEWSREADER_PARSE_PROCESSES`` overrides the choice, for benchmarks.
-    """
-    override = os.environ.get("NEWSREADER_PARSE_PROCESSES")
-    if override is not None and override.isdigit():
-        return int(override)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return 2 if len(feeds) >= 16 and (cores or 1) >= 2 else 0

@@ -13,7 +13,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -63,48 +62,6 @@ def test_random_kill9_of_fetch_loses_no_flag_and_keeps_the_database_sound(repo: 
     assert report["lost"] == []
     assert report["flags_checked"] > 20
     assert report["killed_while_running"] >= 1
-
-
-def _session_members(pgid: int) -> list[int]:
-    members = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rfind(")") + 2 :].split()
-        if int(fields[2]) == pgid and fields[0] != "Z":
-            members.append(int(entry.name))
-    return members
-
-
-def test_parser_workers_end_when_the_fetch_is_killed(tmp_path: Path) -> None:
-    """Regression: after kill -9 of fetch, its forkserver and parser workers lived on for good."""
-    cfg = local_feeds(tmp_path, 24, 400)
-    env = {**os.environ, "NEWSREADER_PARSE_PROCESSES": "2"}
-    proc = subprocess.Popen(
-        [str(NEWSREADER), "fetch", "--config", str(cfg), "--db", str(tmp_path / "news.db")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 30
-        while len(_session_members(proc.pid)) < 3 and time.monotonic() < deadline:
-            assert proc.poll() is None, "fetch ended before its parser processes started"
-            time.sleep(0.02)
-        assert len(_session_members(proc.pid)) >= 3
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=10)
-        deadline = time.monotonic() + 8
-        while _session_members(proc.pid) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert _session_members(proc.pid) == []
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        if _session_members(proc.pid):
-            os.killpg(proc.pid, signal.SIGKILL)
 
 
 # -- files that are not ours ---------------------------------------------------------------

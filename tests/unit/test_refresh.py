@@ -11,7 +11,7 @@ import pytest
 
 from newsreader import refresh
 from newsreader.config import FeedConfig, FeedSettings
-from newsreader.refresh import FeedOutcome, RunContext, refresh_feeds
+from newsreader.refresh import FeedOutcome, refresh_feeds
 from newsreader.sources.base import FetchResult, FetchState
 from newsreader.store import Store
 from tests.support.httpserver import FeedServer, make_rss
@@ -162,40 +162,3 @@ def test_a_partly_readable_folder_is_stored_with_a_warning(tmp_path: Path, store
     assert outcome.failed
     assert len(outcome.warnings) == 1 and str(folder / "b.bin") in outcome.warnings[0]
     assert store.feed_statuses()["Pages"].last_error == outcome.warnings[0]
-
-
-def test_parser_processes_give_the_same_outcomes_and_error_lines(
-    tmp_path: Path, store: Store
-) -> None:
-    for n in range(3):
-        (tmp_path / f"f{n}.xml").write_text(
-            make_rss(f"F{n}", [(f"f{n}-1", f"Story {n}")]), encoding="utf-8"
-        )
-    (tmp_path / "broken.xml").write_bytes(b"\x00\x01\x02" * 50)
-    feeds = [
-        FeedConfig(name=f"F{n}", source="local", target=str(tmp_path / f"f{n}.xml"))
-        for n in range(3)
-    ]
-    feeds.append(FeedConfig(name="Broken", source="local", target=str(tmp_path / "broken.xml")))
-    outcomes = run(feeds, store, processes=2)
-    assert [(o.name, o.status, o.new) for o in outcomes] == [
-        ("F0", "ok", 1),
-        ("F1", "ok", 1),
-        ("F2", "ok", 1),
-        ("Broken", "error", 0),
-    ]
-    assert (outcomes[3].error or "").startswith(f"{tmp_path / 'broken.xml'}: ")
-    assert sorted(h.title for h in store.headlines()) == ["Story 0", "Story 1", "Story 2"]
-
-
-def test_parser_processes_really_run_elsewhere() -> None:
-    import os
-
-    async def main() -> int:
-        context = RunContext(processes=1)
-        try:
-            return await context.run_parser(os.getpid)
-        finally:
-            await context.aclose()
-
-    assert asyncio.run(main()) != os.getpid()
