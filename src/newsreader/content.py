@@ -13,8 +13,10 @@ from urllib.parse import urljoin, urlsplit
 
 # ESC-introduced string sequences (OSC, DCS, SOS, PM, APC) and their 8-bit forms run
 # to BEL or ST; an unterminated one swallows the rest of the string, which is the
-# only safe reading of it.
-_STRING_SEQ = r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c|$)"
+# only safe reading of it, or runs to the next ESC, which starts a sequence of its own.
+_STRING_SEQ = (
+    r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c|(?=\x1b)|$)"
+)
 # CSI: parameters, intermediates and a final byte.
 _CSI_SEQ = r"(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?"
 # Any other ESC + intermediates + final byte (charset switches, keypad modes ...).

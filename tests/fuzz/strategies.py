@@ -6,6 +6,7 @@ import html
 import json
 import re
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from hypothesis import strategies as st
@@ -420,3 +421,12 @@ def check_error(exc: BaseException) -> None:
     message = str(exc)
     assert message.strip(), "an empty error message"
     check_text("error message", message)
+
+
+def strings(feed: Any) -> list[str]:
+    """Every string of a parsed feed, for 'this never shows up anywhere' checks."""
+    out = [feed.title, feed.link or ""]
+    for art in feed.articles:
+        out += [v for v in art.to_json().values() if isinstance(v, str)]
+        out += [*art.breadcrumb, *art.related, art.markdown]
+    return out

@@ -1,5 +1,6 @@
 """Every input that ever failed a fuzz test, replayed: ``regressions/`` is the corpus.
 
+An input holding ``PWNED`` (inside escape sequences) must not show it in any field.
 A file's extension picks the reader: ``.yaml`` the config parser, ``.opml`` the OPML
 reader, anything else ``parse_document`` (with and without a base URL). Inputs whose
 bug is not fixed yet are listed in ``OPEN`` and must still fail (strict xfail).
@@ -11,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.fuzz.strategies import check_error, check_text, parse
+from tests.fuzz.strategies import check_error, check_text, parse, strings
 
 CORPUS = Path(__file__).parent / "regressions"
+# Inputs put this inside escape sequences: it must go with them, never reach a field.
+MARKER = b"PWNED"
 
 # name -> why it still fails; the owner of the module named fixes it and deletes the line.
 OPEN: dict[str, str] = {
@@ -45,7 +48,10 @@ def test_input_that_once_failed_now_reads_safely(path: Path, tmp_path: Path) -> 
         replay_opml(data)
     else:
         for url in (None, "https://fuzz.example/dir/page"):
-            parse(data, strict=True, source=path.name, url=url, filename=path.name)
+            feed = parse(data, strict=True, source=path.name, url=url, filename=path.name)
+            if feed is not None and MARKER in data:
+                leaks = [s for s in strings(feed) if MARKER.decode() in s]
+                assert not leaks, f"an escape sequence's payload survived: {leaks[0]!r:.200}"
 
 
 def replay_config(data: bytes, tmp_path: Path) -> None:

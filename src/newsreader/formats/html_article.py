@@ -133,7 +133,7 @@ def parse_html_article(text: str, *, source: str, url: str | None) -> Feed:
     summary = _first_clean([meta.get(k) for k in _SUMMARY_META] + [_ld_text(ld.get("description"))])
     breadcrumb = _breadcrumb(tree, ld, title)
 
-    body = _extract_body(tree, text, base)
+    body = _extract_body(tree, base)
     if body is not None and title:
         _drop_leading_title(body, title)
     paragraphs = html_paragraphs(body) if body is not None else []
@@ -407,7 +407,7 @@ def _quiet_loggers() -> None:
         _LOGGERS_QUIET = True
 
 
-def _extract_body(tree: HtmlElement, text: str, base: str | None) -> HtmlElement | None:
+def _extract_body(tree: HtmlElement, base: str | None) -> HtmlElement | None:
     """The article body as simple HTML: trafilatura's pick, else the page minus its chrome."""
     import lxml.html
 
@@ -417,8 +417,10 @@ def _extract_body(tree: HtmlElement, text: str, base: str | None) -> HtmlElement
 
     document = None
     try:
+        # The parsed tree, not the text: trafilatura would parse again and drop each
+        # control character alone, leaving the rest of its escape sequence as text.
         document = trafilatura.bare_extraction(
-            text,
+            tree,
             url=base,
             with_metadata=False,
             include_comments=False,
