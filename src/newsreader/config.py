@@ -28,10 +28,10 @@ URL_SCHEMES = ("http", "https", "file")
 MAX_OPTION_VALUES = 100_000
 
 _TOP_KEYS = ("settings", "feeds", "keys")
-_SETTING_KEYS = ("theme", "refresh_minutes", "max_articles", "headers", "timeout")
+_SETTING_KEYS = ("theme", "refresh_minutes", "max_articles", "headers", "timeout", "max_size_mb")
 _FEED_KEYS = ("name", "url", "path", "source", "options", "group")
 # Keys a feed may carry to override ``settings:`` for itself.
-_OVERRIDE_KEYS = ("refresh_minutes", "max_articles", "headers", "timeout")
+_OVERRIDE_KEYS = ("refresh_minutes", "max_articles", "headers", "timeout", "max_size_mb")
 _TARGET_KEYS = ("url", "path", "source")
 
 _MAP_TAG = "tag:yaml.org,2002:map"
@@ -50,6 +50,8 @@ class FeedSettings:
     max_articles: int | None = 1000
     headers: Mapping[str, str] = field(default_factory=dict)
     timeout_seconds: float = 20.0
+    # The largest document read, over HTTP or from disk; anything bigger is refused.
+    max_bytes: int = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,6 +372,7 @@ class _Parser:
         max_articles = base.max_articles
         headers = base.headers
         timeout = base.timeout_seconds
+        max_bytes = base.max_bytes
         if "refresh_minutes" in entries:
             refresh = self.integer(entries["refresh_minutes"][1], "refresh_minutes", minimum=1)
         if "max_articles" in entries:
@@ -381,11 +384,15 @@ class _Parser:
             headers = _merge_headers(base.headers, self.headers(entries["headers"][1]))
         if "timeout" in entries:
             timeout = self.number(entries["timeout"][1], "timeout")
+        if "max_size_mb" in entries:
+            megabytes = self.integer(entries["max_size_mb"][1], "max_size_mb", minimum=1)
+            max_bytes = min(megabytes, 1024) * 1024 * 1024
         return FeedSettings(
             refresh_minutes=refresh,
             max_articles=max_articles,
             headers=headers,
             timeout_seconds=timeout,
+            max_bytes=max_bytes,
         )
 
     def headers(self, node: Node) -> dict[str, str]:

@@ -818,3 +818,19 @@ def test_a_config_without_plugins_never_reads_entry_points(tmp_path: Path) -> No
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "False"
+
+
+def test_max_size_mb_sets_the_byte_cap_and_a_feed_may_override_it(tmp_path: Path) -> None:
+    path = tmp_path / "feeds.yaml"
+    path.write_text(
+        "settings:\n  max_size_mb: 5\nfeeds:\n"
+        "  - {name: A, url: https://example.org/a.xml}\n"
+        "  - {name: B, url: https://example.org/b.xml, max_size_mb: 2}\n",
+        encoding="utf-8",
+    )
+    a, b = load_config(path).feeds
+    assert (a.settings.max_bytes, b.settings.max_bytes) == (5 * 1024 * 1024, 2 * 1024 * 1024)
+    path.write_text("settings:\n  max_size_mb: 0\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.line == 2 and "max_size_mb" in str(caught.value)

@@ -152,15 +152,12 @@ def test_a_dripping_server_is_cut_off_by_the_overall_deadline(server: FeedServer
     assert str(caught.value).startswith(f"{url}: timed out")
 
 
-def test_a_response_over_the_cap_is_refused(
-    server: FeedServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr("newsreader.sources.http.MAX_RESPONSE_BYTES", 2048)
+def test_a_response_over_the_configured_cap_is_refused(server: FeedServer) -> None:
     url = server.add("/big.xml", "x" * 10_000)
     gz = server.add("/big-gzip.xml", "<rss>" + " " * 100_000, encoding="gzip")
     for target in (url, gz):
         with pytest.raises(SourceError) as caught:
-            fetch(target)
+            fetch(target, max_bytes=2048)
         assert str(caught.value) == f"{target}: response larger than 2048 bytes"
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.config import FeedConfig
+from newsreader.config import FeedConfig, FeedSettings
 from newsreader.errors import SourceError
 from newsreader.refresh import RunContext
 from newsreader.sources.base import FetchResult, FetchState
@@ -24,8 +24,15 @@ The lantern festival will be held on the quay this year.
 """
 
 
-def fetch(target: Path, state: FetchState | None = None, name: str = "Local") -> FetchResult:
-    feed = FeedConfig(name=name, source="local", target=str(target))
+def fetch(
+    target: Path,
+    state: FetchState | None = None,
+    name: str = "Local",
+    settings: FeedSettings | None = None,
+) -> FetchResult:
+    feed = FeedConfig(
+        name=name, source="local", target=str(target), settings=settings or FeedSettings()
+    )
 
     async def run() -> FetchResult:
         return await LocalSource().fetch(feed, state or FetchState(), RunContext())
@@ -135,14 +142,12 @@ def test_a_fifo_is_not_read(tmp_path: Path) -> None:
     assert result.feed is not None and len(result.feed.articles) == 1
 
 
-def test_a_file_over_the_size_cap_is_refused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr("newsreader.sources.local.MAX_FILE_BYTES", 1000)
+def test_a_file_over_the_configured_size_cap_is_refused(tmp_path: Path) -> None:
     path = write_rss(tmp_path / "big.xml", *((f"g{n}", f"Item {n}") for n in range(50)))
     with pytest.raises(SourceError) as caught:
-        fetch(path)
+        fetch(path, settings=FeedSettings(max_bytes=1000))
     assert str(caught.value) == f"{path}: larger than 1000 bytes"
+    assert fetch(path).feed is not None
 
 
 def test_documents_in_lists_readable_files_and_reports_the_rest(tmp_path: Path) -> None:

@@ -478,6 +478,7 @@ class HttpSource:
             state=state,
             headers=settings.headers,
             timeout=settings.timeout_seconds,
+            max_bytes=settings.max_bytes,
         )
         if response.data is None:
             kept = FetchState(

@@ -84,23 +84,23 @@ def _walk(root: Path, on_error: Callable[[SourceError], None] | None) -> list[_E
     return found
 
 
-def _too_big() -> str:
+def _too_big(limit: int) -> str:
     mb = 1024 * 1024
-    size = f"{MAX_FILE_BYTES // mb} MB" if MAX_FILE_BYTES % mb == 0 else f"{MAX_FILE_BYTES} bytes"
+    size = f"{limit // mb} MB" if limit % mb == 0 else f"{limit} bytes"
     return f"larger than {size}"
 
 
-def _read(entry: _Entry) -> bytes:
+def _read(entry: _Entry, limit: int = MAX_FILE_BYTES) -> bytes:
     """The file's bytes, refusing anything over the size cap without reading it all."""
-    if entry.size > MAX_FILE_BYTES:
-        raise SourceError(str(entry.path), _too_big())
+    if entry.size > limit:
+        raise SourceError(str(entry.path), _too_big(limit))
     try:
         with open(entry.path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+            data = handle.read(limit + 1)
     except OSError as exc:
         raise SourceError(str(entry.path), _problem(exc)) from None
-    if len(data) > MAX_FILE_BYTES:
-        raise SourceError(str(entry.path), _too_big())
+    if len(data) > limit:
+        raise SourceError(str(entry.path), _too_big(limit))
     return data
 
 
@@ -156,8 +156,13 @@ def fingerprint(entries: list[_Entry]) -> str:
     return digest.hexdigest()
 
 
-def read_local(name: str, target: str, state: FetchState) -> FetchResult:
-    """Read (and parse) a file or folder unless its fingerprint says nothing changed."""
+def read_local(
+    name: str, target: str, state: FetchState, limit: int = MAX_FILE_BYTES
+) -> FetchResult:
+    """Read (and parse) a file or folder unless its fingerprint says nothing changed.
+
+    ``limit`` caps each file's size in bytes.
+    """
     from newsreader.formats import parse_document
 
     root = Path(target)
@@ -168,13 +173,14 @@ def read_local(name: str, target: str, state: FetchState) -> FetchResult:
     new_state = FetchState(fingerprint=print_)
     if not is_folder:
         entry = entries[0]
-        feed = parse_document(_read(entry), source=target, filename=entry.path.name)
+        feed = parse_document(_read(entry, limit), source=target, filename=entry.path.name)
         return FetchResult(feed=feed, state=new_state)
 
     articles: list[Article] = []
     for entry in entries:
         try:
-            doc = parse_document(_read(entry), source=str(entry.path), filename=entry.path.name)
+            data = _read(entry, limit)
+            doc = parse_document(data, source=str(entry.path), filename=entry.path.name)
         except NewsreaderError as exc:
             warnings.append(str(exc))
             continue
@@ -211,4 +217,6 @@ class LocalSource:
     async def fetch(
         self, feed: FeedConfig, state: FetchState, context: FetchContext
     ) -> FetchResult:
-        return await run_parser(context, read_local, feed.name, feed.target, state)
+        return await run_parser(
+            context, read_local, feed.name, feed.target, state, feed.settings.max_bytes
+        )
