@@ -403,11 +403,8 @@ def known_open(exc: BaseException) -> bool:
 
     files = [frame.filename for frame in traceback.extract_tb(exc.__traceback__)]
     raised_in = files[-1] if files else ""
-    # encoding.py _try: punycode/idna/undefined raise UnicodeError
-    codec = any(f.endswith("formats/encoding.py") for f in files) and type(exc) is UnicodeError
     # feed.py _Doc.base_of/_has_scheme: urllib raises on 'http://[x'
-    url = any(f.endswith("formats/feed.py") for f in files) and raised_in.endswith("parse.py")
-    return codec or url
+    return any(f.endswith("formats/feed.py") for f in files) and raised_in.endswith("parse.py")
 
 
 def _is_feed(data: bytes, kwargs: dict[str, object]) -> bool:

@@ -23,8 +23,6 @@ OPEN: dict[str, str] = {
     "atom-xml-base-bad-ipv6.xml": "feed.py _Doc.base_of: urlsplit raises ValueError on xml:base",
     "rss-link-not-a-url.xml": "feed.py _absolute: an http(s) prefix passes without parsing",
     "json-link-not-a-url.json": "feed.py _absolute: an http(s) prefix passes without parsing",
-    "encoding-punycode-meta-charset.html": "encoding.py _try: punycode raises UnicodeError",
-    "encoding-undefined-xml-declaration.xml": "encoding.py _try: 'undefined' raises UnicodeError",
 }
 
 

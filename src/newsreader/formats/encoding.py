@@ -128,7 +128,9 @@ def _try(data: bytes, codec: str) -> str | None:
     for name in (codec, *_ALTERNATIVES.get(codec, ())):
         try:
             return data.decode(name)
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):
+            # UnicodeError too: a declared 'punycode', 'idna' or 'undefined' is a Python
+            # codec that fails with it rather than with UnicodeDecodeError.
             continue
     return None
 
