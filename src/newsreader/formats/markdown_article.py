@@ -190,6 +190,14 @@ def _plain_text(body: str) -> str:
     html = MarkdownIt("commonmark", {"html": True}).enable("table").render(body)
     text = ""
     if html.strip():
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
-        text = clean_block("\n\n".join(html_paragraphs(root)))
+        try:
+            root = lxml.html.fragment_fromstring(html, create_parent="div")
+        except lxml.etree.ParserError:
+            # Raw HTML that libxml2 reads as no document at all ('<!DOCTYPE' left open
+            # swallows the rest): the tag-stripping pass still finds the text.
+            from newsreader.htmltext import html_to_text
+
+            text = html_to_text(html)
+        else:
+            text = clean_block("\n\n".join(html_paragraphs(root)))
     return f"{text}\n\n{rest}" if text and rest else text or rest
