@@ -792,17 +792,19 @@ async def test_r_refreshes_the_highlighted_feed_and_capital_r_every_feed_without
             screen = await ready(pilot)
             await pilot.press("R")
             await wait_until(pilot, lambda: "Refreshing" in screen_text(app))
-            await wait_until(pilot, lambda: "Quick one" in screen_text(app) or
-                             "Refreshing 1/2" in screen_text(app))  # fmt: skip
-            # The slow feed is still being fetched, and the keys still work.
-            assert screen._refreshing and "Refreshing" in screen_text(app)
+            # The quick feed's headline shows (and is selected) while the slow one loads.
+            await wait_until(pilot, lambda: "Quick one" in screen_text(app))
+            assert screen._refreshing and "Refreshing 1/2" in screen_text(app)
+            assert title_at_cursor(screen) == "Quick one"
             before = screen.sidebar.cursor
-            await pilot.press("down")
-            assert screen.sidebar.cursor == before + 1
+            await pilot.press("up")  # the keys still work
+            assert screen.sidebar.cursor == before - 1
             await pilot.press("R")
             assert "A refresh is already running." in notices(app)
             await wait_until(pilot, lambda: not screen._refreshing)
             assert "Slow one" in screen_text(app) and "Quick one" in screen_text(app)
+            row = screen.model.rows[screen.sidebar.cursor]
+            assert (row.kind, row.feed) == (FEED, "Quick")  # the late feed did not move it
             assert "2 new" in screen_text(app)
             asked = [r.path for r in server.requests]
             assert sorted(asked) == ["/quick.xml", "/slow.xml"]

@@ -97,12 +97,25 @@ class HeadlineTree:
             if bucket is not None:
                 bucket.extend(run)
         self.by_feed = by_feed
-        self.statuses = dict(statuses)
-        self.errors = {n: s.last_error for n, s in statuses.items() if s.last_error}
+        self.set_statuses(statuses)
         read = itemgetter(4)
         self.unread = {n: list(map(read, hs)).count(False) for n, hs in by_feed.items()}
         self._folded_titles = None
         self.rebuild()
+
+    def load_feed(self, feed: str, headlines: Iterable[Headline]) -> None:
+        """Replace one feed's headlines (it was just refreshed); call :meth:`rebuild` after."""
+        if feed not in self.feed_group:
+            return
+        self.by_feed[feed] = list(headlines)
+        self.unread[feed] = list(map(itemgetter(4), self.by_feed[feed])).count(False)
+        if self._folded_titles is not None:
+            self._folded_titles.pop(feed, None)
+
+    def set_statuses(self, statuses: Mapping[str, FeedStatus]) -> None:
+        """Fetch times and errors per feed, as the store has them."""
+        self.statuses = dict(statuses)
+        self.errors = {n: s.last_error for n, s in statuses.items() if s.last_error}
 
     def title_of(self, headline: Headline) -> str:
         """The headline's title, or a label made from its text when it has none."""

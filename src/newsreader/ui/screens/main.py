@@ -732,11 +732,17 @@ class MainScreen(Screen[None]):
 
         done = 0
         total = len(feeds)
+        store: Store | None = None
 
-        def progress(*args: Any, **kwargs: Any) -> None:
+        def progress(outcome: FeedOutcome) -> None:
+            """Each feed's new headlines show as soon as that feed is done."""
             nonlocal done
             done += 1
-            self.app.call_from_thread(self._set_status, f"⟳ Refreshing {min(done, total)}/{total}")
+            status = f"⟳ Refreshing {min(done, total)}/{total}"
+            headlines = None
+            if store is not None and (outcome.new or outcome.updated):
+                headlines = store.headlines([outcome.name])
+            self.app.call_from_thread(self._feed_refreshed, outcome.name, headlines, status)
 
         assert self.db_path is not None
         try:
@@ -750,14 +756,13 @@ class MainScreen(Screen[None]):
                         return
                     self.app.call_from_thread(self._set_status, f"⟳ Refreshing 0/{total}")
                 outcomes = asyncio.run(refresh_feeds(feeds, store, on_progress=progress))
-                headlines = store.headlines()
                 statuses = store.feed_statuses()
             finally:
                 store.close()
         except Exception as exc:  # one line in the status bar, never a crash
             self.app.call_from_thread(self._refresh_failed, str(exc) or type(exc).__name__)
             return
-        self.app.call_from_thread(self._refreshed, outcomes, headlines, statuses, chosen)
+        self.app.call_from_thread(self._refreshed, outcomes, statuses, chosen)
 
     def _refresh_idle(self) -> None:
         self._refreshing = False
@@ -767,18 +772,35 @@ class MainScreen(Screen[None]):
         self._set_status("Refresh failed")
         self.notify(f"Refresh failed: {message}", severity="error", timeout=6)
 
+    def _feed_refreshed(self, name: str, headlines: list[Headline] | None, status: str) -> None:
+        self._set_status(status)
+        if headlines is None:
+            return
+        key, feed = self._cursor_key()
+        shown = self.shown
+        first = self._first_headline_row() is None
+        self.model.load_feed(name, headlines)
+        self._rebuild_quiet(key, feed, first=first)
+        if shown is not None and shown[0] != HEADLINE:
+            self.shown = None
+            self._after_move(mark_later=False)
+
     def _refreshed(
         self,
-        outcomes: Sequence[Any],
-        headlines: list[Headline],
+        outcomes: Sequence[FeedOutcome],
         statuses: dict[str, FeedStatus],
         chosen: bool = False,
     ) -> None:
+        """Every feed is done: their new headlines are in; take the errors and times."""
         self._refreshing = False
         key, feed = self._cursor_key()
         shown = self.shown
-        self.model.load(headlines, statuses)
-        self._rebuild_quiet(key, feed)
+        errors_before = self.model.errors
+        self.model.set_statuses(statuses)
+        if self.model.errors.keys() != errors_before.keys():
+            self._rebuild_quiet(key, feed)  # a failed feed stays listed in unread-only
+        else:
+            self.sidebar.refresh()
         if shown is not None and shown[0] != HEADLINE:
             self.shown = None
             self._after_move(mark_later=False)
@@ -789,13 +811,22 @@ class MainScreen(Screen[None]):
             more = f"\n(and {len(errors) - 3} more)" if len(errors) > 3 else ""
             self.notify("\n".join(errors[:3]) + more, severity="error", timeout=8)
 
-    def _rebuild_quiet(self, key: int | None, feed: str | None) -> None:
-        """Rebuild after a refresh without re-showing the article already on screen."""
+    def _rebuild_quiet(self, key: int | None, feed: str | None, *, first: bool = False) -> None:
+        """Rebuild after a refresh without re-showing the article already on screen.
+
+        The cursor stays on its headline, feed or group row; ``first`` (the sidebar had
+        no headline before) moves it to the first headline so an article shows.
+        """
         tree = self.model
+        row = self._row()
         tree.rebuild(keep=key)
         target = tree.find_key(key) if key is not None else None
+        if target is None and first:
+            target = self._first_headline_row()
         if target is None and feed is not None:
             target = tree.find_row(FEED, feed)
+        if target is None and row is not None and row.kind == GROUP:
+            target = tree.find_row(GROUP, row.group)
         self.sidebar.cursor = target if target is not None else (self._first_headline_row() or 0)
         self.sidebar.rows_changed()
         if key is None or target is None or tree.find_key(key) is None:
