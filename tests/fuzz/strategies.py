@@ -296,14 +296,11 @@ def check_text(where: str, value: object, *, multiline: bool = False) -> None:
     value.encode("utf-8")  # strict: a lone surrogate would crash every writer
 
 
-def check_link(where: str, value: object, *, open_feed_bug: bool = False) -> None:
+def check_link(where: str, value: object) -> None:
     if value is None:
         return
     check_text(where, value)
     assert isinstance(value, str)
-    scheme = re.match(r"[A-Za-z][A-Za-z0-9+.-]*(?=:)", value)
-    if open_feed_bug and scheme and scheme.group().lower() in SAFE_SCHEMES:
-        return  # KNOWN_OPEN: feed.py passes a safe scheme without parsing the rest
     try:
         parts = urlsplit(value)
         web = parts.scheme.lower() in ("http", "https")
@@ -321,13 +318,13 @@ def check_date(where: str, value: object) -> None:
     assert isinstance(value, str) and _ISO.fullmatch(value), f"{where}: not ISO 8601: {value!r}"
 
 
-def check_feed(feed: object, *, open_feed_bug: bool = False) -> None:
+def check_feed(feed: object) -> None:
     """Every string field is plain one-line text (text/summary: lines), links absolute."""
     from newsreader.model import Article, Feed
 
     assert isinstance(feed, Feed)
     check_text("feed.title", feed.title)
-    check_link("feed.link", feed.link, open_feed_bug=open_feed_bug)
+    check_link("feed.link", feed.link)
     ids: set[str] = set()
     for n, art in enumerate(feed.articles):
         assert isinstance(art, Article)
@@ -337,7 +334,7 @@ def check_feed(feed: object, *, open_feed_bug: bool = False) -> None:
         assert art.id not in ids, f"{at}.id repeats {art.id!r}"
         ids.add(art.id)
         check_text(f"{at}.title", art.title)
-        check_link(f"{at}.link", art.link, open_feed_bug=open_feed_bug)
+        check_link(f"{at}.link", art.link)
         check_date(f"{at}.published", art.published)
         check_date(f"{at}.updated", art.updated)
         for name in ("author", "source"):
@@ -370,11 +367,8 @@ def check_markdown(where: str, value: object) -> None:
     value.encode("utf-8")
 
 
-def parse(data: bytes, *, strict: bool = False, **kwargs: object) -> object:
-    """``parse_document``, where only the project's own one-line errors may escape.
-
-    Unless ``strict``, the bugs listed under KNOWN_OPEN are let through.
-    """
+def parse(data: bytes, **kwargs: object) -> object:
+    """``parse_document``, where only the project's own one-line errors may escape."""
     from newsreader.errors import NewsreaderError
     from newsreader.formats import parse_document
 
@@ -383,35 +377,8 @@ def parse(data: bytes, *, strict: bool = False, **kwargs: object) -> object:
     except NewsreaderError as exc:
         check_error(exc)
         return None
-    except (UnicodeError, ValueError) as exc:
-        if not strict and known_open(exc):
-            return None
-        raise
-    open_bug = not strict and KNOWN_OPEN_FEED_LINKS and _is_feed(data, kwargs)
-    check_feed(feed, open_feed_bug=open_bug)
+    check_feed(feed)
     return feed
-
-
-# Bugs these tests found in modules whose owners were still changing them: each is pinned
-# by a strict-xfail input in regressions/ (test_regressions.OPEN) and let through here, so
-# that a long run looks for new ones. Delete the entry with the fix.
-KNOWN_OPEN_FEED_LINKS = True  # feed.py _absolute: 'https://h[x]', 'https:>' pass unparsed
-
-
-def known_open(exc: BaseException) -> bool:
-    import traceback
-
-    files = [frame.filename for frame in traceback.extract_tb(exc.__traceback__)]
-    raised_in = files[-1] if files else ""
-    # feed.py _Doc.base_of/_has_scheme: urllib raises on 'http://[x'
-    return any(f.endswith("formats/feed.py") for f in files) and raised_in.endswith("parse.py")
-
-
-def _is_feed(data: bytes, kwargs: dict[str, object]) -> bool:
-    from newsreader.formats import Kind, sniff
-
-    kind = sniff(data, content_type=kwargs.get("content_type"), filename=kwargs.get("filename"))  # type: ignore[arg-type]
-    return kind in (Kind.FEED_XML, Kind.FEED_JSON)
 
 
 def check_error(exc: BaseException) -> None:

@@ -90,6 +90,8 @@ _SEGMENT = re.compile(r"[^<>]+")
 _LOOKS_HTML = re.compile(r"<[a-zA-Z/!][^>]*>|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 _AUTHOR_EMAIL = re.compile(r"^\s*[^\s@()<>]+@[^\s@()<>]+\s*\((.+)\)\s*$")
 _MAIL_PREFIX = re.compile(r"^\s*mailto:", re.IGNORECASE)
+# Most links: a plain host name, no port, no brackets, which urllib cannot refuse later.
+_PLAIN_WEB_LINK = re.compile(r"https?://[A-Za-z0-9.-]+(?:[/?#]|\Z)")
 
 
 # --------------------------------------------------------------------------- XML
@@ -234,12 +236,18 @@ class _Doc:
             return self.base
         found = el.base
         if found and not _has_scheme(found):
-            found = urljoin(self.base, found) if self.base else None
+            try:
+                found = urljoin(self.base, found) if self.base else None
+            except ValueError:  # xml:base="http://[x": no base rather than a crash
+                found = None
         return found or self.base
 
 
 def _has_scheme(href: str) -> bool:
-    return bool(urlsplit(href).scheme)
+    try:
+        return bool(urlsplit(href).scheme)
+    except ValueError:
+        return False
 
 
 def _key(tag: Any, core: frozenset[str] = _RSS_NS) -> str:
@@ -308,15 +316,19 @@ def _absolute(href: str | None, base: str | None) -> str | None:
     href = clean_line(href)
     if not href:
         return None
-    if href.startswith(("https://", "http://")):
+    if _PLAIN_WEB_LINK.match(href):
         return href
     try:
-        scheme = urlsplit(href).scheme.lower()
-        if not scheme:
+        parts = urlsplit(href)
+        if not parts.scheme:
             if not base:
                 return None
             href = urljoin(base, href)
-            scheme = urlsplit(href).scheme.lower()
+            parts = urlsplit(href)
+        scheme = parts.scheme.lower()
+        if scheme in ("http", "https") and not parts.hostname:
+            return None
+        parts.port  # noqa: B018  (raises ValueError for a port that is not one)
     except ValueError:
         return None
     return href if scheme in _LINK_SCHEMES else None
