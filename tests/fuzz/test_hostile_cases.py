@@ -309,6 +309,21 @@ def test_a_100_mb_file_is_refused_by_the_local_source(tmp_path: Path) -> None:
     check_error(caught.value)
 
 
+@pytest.mark.parametrize("encoding", [None, "gzip"])
+def test_a_100_mb_feed_over_http_is_cut_off(encoding: str | None) -> None:
+    """Plain, or gzip (100 KB on the wire that inflate to 100 MB): refused past the cap."""
+    from newsreader.errors import SourceError
+    from newsreader.sources.http import fetch_url_sync
+    from tests.support.httpserver import FeedServer
+
+    with FeedServer() as server:
+        url = server.add("/big.xml", b"<rss><channel>" + b" " * (100 * MB), encoding=encoding)
+        with bounded(seconds=30, megabytes=120), pytest.raises(SourceError) as caught:
+            fetch_url_sync(url, timeout=30)
+    check_error(caught.value)
+    assert "larger than" in str(caught.value)
+
+
 LINE = "x" * MB
 ONE_MB_LINE: dict[str, tuple[bytes, Callable[[Any], str]]] = {
     "rss-title": (f"<rss><channel><item><title>{LINE}</title></item></channel></rss>".encode(),
