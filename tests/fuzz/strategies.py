@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from hypothesis import strategies as st
 
-from tests.fuzz.seeds import DOCUMENTS, Seed
+from tests.fuzz.seeds import DEFAULTS, Seed
 
 # --- hostile pieces ------------------------------------------------------------------
 
@@ -127,6 +127,11 @@ def _numeric_refs(value: str) -> str:
     return "".join(ch if ch.isalnum() and ch.isascii() else f"&#{ord(ch)};" for ch in value)
 
 
+def control_refs(value: str) -> str:
+    """XML/HTML text with its controls as character references (``&#27;]0;...&#7;``)."""
+    return "".join(f"&#{ord(c)};" if not c.isprintable() else c for c in html.escape(value))
+
+
 def _cdata(value: str) -> str:
     return "<![CDATA[" + value.replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
@@ -155,10 +160,10 @@ def _raw(value: str) -> str:
 
 
 ENCODERS = {
-    "xml": (_xml_text, _numeric_refs, _cdata, _raw),
-    "xml-attr": (_xml_attr, _numeric_refs, _raw),
+    "xml": (_xml_text, control_refs, _numeric_refs, _cdata, _raw),
+    "xml-attr": (_xml_attr, control_refs, _numeric_refs, _raw),
     "json": (_json_string, _raw),
-    "html": (_xml_attr, _numeric_refs, _raw),
+    "html": (_xml_attr, control_refs, _numeric_refs, _raw),
     "text": (_raw,),
     "yaml": (_yaml_double, _raw),
     "yaml-md": (_yaml_double, _raw),
@@ -175,14 +180,8 @@ def filled(draw: st.DrawFn, seed: Seed) -> str:
             encode = draw(st.sampled_from(encoders))
             fills.append(encode(draw(hostile_text())))
         else:
-            fills.append(_default(index))
+            fills.append(DEFAULTS[index % len(DEFAULTS)])
     return seed.render(fills)
-
-
-def _default(index: int) -> str:
-    from tests.fuzz.seeds import DEFAULTS
-
-    return DEFAULTS[index % len(DEFAULTS)]
 
 
 # --- byte-level mutation --------------------------------------------------------------
@@ -268,12 +267,6 @@ def mutated(draw: st.DrawFn, seed: Seed, *, max_mutations: int = 4) -> bytes:
     for mutation in draw(st.lists(mutations, max_size=max_mutations)):
         data = mutation.apply(data)
     return data
-
-
-@st.composite
-def documents(draw: st.DrawFn, seeds: tuple[Seed, ...] = DOCUMENTS) -> tuple[Seed, bytes]:
-    seed = draw(st.sampled_from(seeds))
-    return seed, draw(mutated(seed))
 
 
 # --- what every parsed field must satisfy ---------------------------------------------

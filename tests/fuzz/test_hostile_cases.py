@@ -7,7 +7,6 @@ input is big, a bound on time and on the memory Python allocates while parsing.
 
 from __future__ import annotations
 
-import html
 import json
 import time
 import tracemalloc
@@ -19,7 +18,7 @@ from typing import Any
 import pytest
 
 from tests.fuzz.seeds import ATOM10, HTML, JSONFEED, MARKDOWN, RSS20, TEXT_EN, TEXT_ZH, Seed
-from tests.fuzz.strategies import _json_string, check_error, parse, strings
+from tests.fuzz.strategies import _json_string, check_error, control_refs, parse, strings
 
 MB = 1024 * 1024
 
@@ -40,14 +39,9 @@ def bounded(seconds: float, megabytes: float) -> Iterator[None]:
     assert peak < megabytes, f"allocated {peak:.0f} MB at the peak (bound {megabytes} MB)"
 
 
-def _control_refs(value: str) -> str:
-    """XML/HTML text with its controls as character references (``&#27;]0;...&#7;``)."""
-    return "".join(f"&#{ord(c)};" if not c.isprintable() else c for c in html.escape(value))
-
-
 def everywhere(seed: Seed, value: str) -> bytes:
     """``seed`` with ``value`` (escaped for the document's syntax) in every hole."""
-    encode = {"json": _json_string, "xml": _control_refs, "html": _control_refs}.get(seed.context)
+    encode = {"json": _json_string, "xml": control_refs, "html": control_refs}.get(seed.context)
     fill = encode(value) if encode else value
     return seed.render([fill] * seed.holes).encode("utf-8", "surrogatepass")
 
