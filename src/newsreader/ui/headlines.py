@@ -192,11 +192,9 @@ class HeadlineTree:
                 if (FEED, feed) in self.folded:
                     continue
                 if indexes is None:
-                    rows.extend(
-                        Row(HEADLINE, group, feed, i) for i in range(len(self.by_feed[feed]))
-                    )
+                    rows.extend(_headline_rows(group, feed, range(len(self.by_feed[feed]))))
                 else:
-                    rows.extend(Row(HEADLINE, group, feed, i) for i in indexes)
+                    rows.extend(_headline_rows(group, feed, indexes))
             if filtering and not shown:
                 del rows[group_row:]
         if not rows:
