@@ -13,6 +13,7 @@ from datetime import timedelta
 import pytest
 from hypothesis import HealthCheck, settings
 
+CI_EXAMPLES = 100
 _SLOW_DATA = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example]
 
 
@@ -23,7 +24,7 @@ def _examples(default: int) -> int:
 
 settings.register_profile(
     "ci",
-    max_examples=_examples(100),
+    max_examples=_examples(CI_EXAMPLES),
     deadline=timedelta(seconds=3),
     derandomize=True,
     database=None,
