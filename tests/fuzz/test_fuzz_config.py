@@ -54,23 +54,18 @@ def test_mutated_feeds_yaml(data) -> None:
     load(raw.decode("utf-8", "replace"))
 
 
-_SCALARS = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(),
-    st.floats(),
-    hostile_text(),
-    st.sampled_from(("name", "url", "path", "source", "group", "options", "refresh_minutes",
-                     "max_articles", "headers", "timeout", "theme", "http://h.example/f",
-                     "file:///tmp/x", "~", "~root/x", "../../etc", "local", "http")),
-)  # fmt: skip
+_WORDS = st.sampled_from((
+    "name", "url", "path", "source", "group", "options", "refresh_minutes", "max_articles",
+    "headers", "timeout", "theme", "http://h.example/f", "file:///tmp/x", "~", "~root/x",
+    "../../etc", "local", "http", "User-Agent",
+))  # fmt: skip
+_KEYS = st.one_of(_WORDS, st.booleans(), st.integers(), hostile_text(), st.text(max_size=8))
+_SCALARS = st.one_of(st.none(), st.floats(), _KEYS)
 _VALUES = st.recursive(
     _SCALARS,
-    lambda inner: st.lists(inner, max_size=4)
-    | st.dictionaries(st.one_of(_SCALARS.filter(lambda v: v is not None), st.text(max_size=8)),
-                      inner, max_size=4),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_KEYS, inner, max_size=4),
     max_leaves=20,
-)  # fmt: skip
+)
 
 
 @fuzz()
