@@ -4,9 +4,11 @@
   command in tmux 120x40, polling ``capture-pane`` (median of 5 runs);
 - sidebar key: one ``Down`` in the sidebar until the terminal shows the repaint, in
   tmux (median of many presses; the article pane and breadcrumb follow in that time);
-- memory: the reader's peak RSS (VmHWM) after it has painted and settled.
+- memory: the reader's peak RSS (VmHWM) after it has painted and settled;
+- sidebar key during a refresh: ``Down`` presses while ``R`` reads every feed, each
+  with ``--new`` new articles (the UI must not block while feeds arrive).
 
-    .venv/bin/python bench/bench_ui.py [--articles 50000] [--runs 5] [--presses 200]
+    .venv/bin/python bench/bench_ui.py [--articles 50000] [--runs 5] [--presses 200] [--new 200]
 """
 
 from __future__ import annotations
@@ -155,6 +157,66 @@ def key_latency(config: Path, db: Path, presses: int) -> list[float]:
     return samples
 
 
+def write_feeds(folder: Path, items: int) -> None:
+    """RSS files for the FEEDS feeds of :func:`build`, each with ``items`` new articles."""
+    for f in range(FEEDS):
+        entries = "".join(
+            f"<item><guid>new-{f}-{a}</guid><title>Fresh {f}-{a} {WORDS[a % len(WORDS)]}</title>"
+            f"<link>https://bench.example/new/{f}/{a}</link>"
+            f"<pubDate>Mon, 0{1 + a % 9} Dec 2024 08:00:00 +0000</pubDate>"
+            f"<description>A new body {a}.</description></item>"
+            for a in range(items)
+        )
+        (folder / f"feed{f:02d}.rss").write_text(
+            f'<?xml version="1.0"?><rss version="2.0"><channel><title>Feed {f:02d}</title>'
+            f"{entries}</channel></rss>",
+            encoding="utf-8",
+        )
+
+
+def refresh_latency(config: Path, db: Path, items: int) -> tuple[list[float], float]:
+    """Milliseconds per sidebar ``Down`` while ``R`` refreshes every feed, each with
+    ``items`` new articles, and the seconds the refresh took (tmux, as above)."""
+    write_feeds(config.parent, items)
+    exe = Path(sys.executable).parent / "newsreader"
+    socket = f"nr-bench-{uuid.uuid4().hex[:8]}"
+    tmux = ["tmux", "-L", socket]
+    command = f"exec env -u COLUMNS -u LINES '{exe}' --config '{config}' --db '{db}'"
+    subprocess.run([*tmux, "new-session", "-d", "-x", "120", "-y", "40", command], check=True)
+
+    def capture() -> str:
+        return subprocess.run([*tmux, "capture-pane", "-p"], capture_output=True, text=True).stdout
+
+    samples: list[float] = []
+    try:
+        deadline = time.perf_counter() + 20
+        while "●  #" not in capture():
+            if time.perf_counter() > deadline:
+                raise SystemExit("the reader did not start")
+            time.sleep(0.01)
+        time.sleep(2.0)
+        subprocess.run([*tmux, "send-keys", "R"], check=True)
+        started = time.perf_counter()
+        while "Refreshing" not in capture().split("\n", 1)[0]:
+            if time.perf_counter() - started > 5:
+                raise SystemExit("the refresh did not start")
+        while True:
+            before = capture()
+            if "Refreshing" not in before.split("\n", 1)[0]:
+                break
+            start = time.perf_counter()
+            subprocess.run([*tmux, "send-keys", "Down"], check=True)
+            while capture() == before:
+                if time.perf_counter() - start > 10:
+                    raise SystemExit("no repaint after Down")
+            samples.append((time.perf_counter() - start) * 1000)
+            time.sleep(0.02)
+        took = time.perf_counter() - started
+    finally:
+        subprocess.run([*tmux, "kill-server"], capture_output=True)
+    return samples, took
+
+
 def tmux_overhead(rounds: int = 50) -> float:
     """Median ms of one send-keys plus one capture-pane: the floor of the key figure."""
     socket = f"nr-bench-{uuid.uuid4().hex[:8]}"
@@ -177,6 +239,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--presses", type=int, default=200)
+    parser.add_argument("--new", type=int, default=200, help="new articles per feed for R")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="nr-bench-ui-") as tmp:
         folder = Path(tmp)
@@ -186,6 +249,7 @@ def main() -> None:
         times, peak = first_headline(config, db, args.runs)
         keys = key_latency(config, db, args.presses)
         floor = tmux_overhead()
+        during, took = refresh_latency(config, db, args.new)
     print(
         f"first headline on screen: median {statistics.median(times):.3f} s"
         f" (runs: {', '.join(f'{t:.3f}' for t in times)})"
@@ -196,6 +260,14 @@ def main() -> None:
         f" (tmux send+capture alone: {floor:.1f} ms)"
     )
     print(f"peak RSS: {peak / 1024:.0f} MB")
+    if len(during) >= 2:
+        print(
+            f"sidebar Down during R ({FEEDS} feeds x {args.new} new articles, {took:.1f} s):"
+            f" median {statistics.median(during):.1f} ms, max {max(during):.1f} ms"
+            f" over {len(during)} presses"
+        )
+    else:
+        print(f"R finished in {took:.1f} s, too fast to press Down during it")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ and cheap with 50,000 headlines (rows are tuples, never objects per headline).""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import groupby, repeat
 from operator import itemgetter
@@ -171,7 +172,21 @@ class HeadlineTree:
             yield i
 
     def rebuild(self, keep: int | None = None) -> list[Row]:
-        """Recompute the rows; ``keep`` (a headline key) stays visible in unread-only."""
+        """Recompute the rows; ``keep`` (a headline key) stays visible in unread-only.
+
+        The collector is paused while tens of thousands of rows are made (its passes
+        were three quarters of the time), then one young pass untracks them at once.
+        """
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._rebuild(keep)
+        finally:
+            if enabled:
+                gc.enable()
+                gc.collect(0)
+
+    def _rebuild(self, keep: int | None) -> list[Row]:
         self._kept = {keep} if keep is not None else set()
         rows: list[Row] = []
         append = rows.append
