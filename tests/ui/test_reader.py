@@ -868,3 +868,39 @@ def test_the_breadcrumb_shortens_sections_from_the_middle_and_never_overflows():
         assert cell_len(text) <= width, (width, text)
         if width >= 30:
             assert text.startswith("Local") and "Riverside" in text, (width, text)
+
+
+def test_the_status_after_a_refresh_names_failed_and_waiting_feeds():
+    from newsreader.refresh import FeedOutcome
+    from newsreader.ui.screens.main import _refresh_summary
+
+    assert _refresh_summary([FeedOutcome("A", "ok", new=3)]) == "A: 3 new"
+    assert _refresh_summary([FeedOutcome("A", "not modified")]) == "A: up to date"
+    assert _refresh_summary([FeedOutcome("A", "error", error="x")]) == "A: failed"
+    assert _refresh_summary([FeedOutcome("A", "waiting", error="x")]) == "A: waiting to retry"
+    mixed = [
+        FeedOutcome("A", "ok", new=1200),
+        FeedOutcome("B", "error", error="x"),
+        FeedOutcome("C", "waiting", error="y"),
+        FeedOutcome("D", "ok"),
+    ]
+    assert _refresh_summary(mixed) == "1,200 new, 1 failed, 1 waiting to retry"
+    assert _refresh_summary([FeedOutcome("A", "ok"), FeedOutcome("B", "ok")]) == "Up to date"
+
+
+async def test_r_on_a_failing_feed_says_why_in_one_line_and_marks_it(make_app, tmp_path):
+    from tests.support.httpserver import FeedServer
+
+    with FeedServer() as server:
+        url = server.add("/down.xml", "oops", status=500)
+        config = f"feeds:\n  - {{name: Down, url: '{url}', group: Web}}\n"
+        app = make_app(config_text=config, db=tmp_path / "down.db")
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(pilot)
+            screen._select(screen.model.find_row(FEED, "Down"))
+            await pilot.press("r")
+            await wait_until(pilot, lambda: not screen._refreshing)
+            assert any(n.startswith(f"{url}: HTTP 500") for n in notices(app)), notices(app)
+            text = screen_text(app)
+            assert "Down: failed" in text
+            assert "! Down" in text and "The last refresh failed:" in text

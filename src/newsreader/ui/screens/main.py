@@ -824,7 +824,7 @@ class MainScreen(Screen[None]):
             self._after_move(mark_later=False)
         self.last_refresh = _refresh_summary(outcomes)
         self._update_status()
-        errors = [o.error for o in outcomes if o.status == "error" and o.error]
+        errors = [o.error for o in outcomes if o.status in ("error", "waiting") and o.error]
         if chosen and errors:
             more = f"\n(and {len(errors) - 3} more)" if len(errors) > 3 else ""
             self.notify("\n".join(errors[:3]) + more, severity="error", timeout=8)
@@ -903,14 +903,19 @@ def _refresh_summary(outcomes: Sequence[FeedOutcome]) -> str:
     """The status bar after a refresh: one feed by name, several as totals."""
     new = sum(o.new for o in outcomes)
     failed = [o for o in outcomes if o.status == "error"]
+    waiting = [o for o in outcomes if o.status == "waiting"]
     if len(outcomes) == 1:
         outcome = outcomes[0]
         if failed:
             return f"{outcome.name}: failed"
+        if waiting:
+            return f"{outcome.name}: waiting to retry"
         return f"{outcome.name}: {new:,} new" if new else f"{outcome.name}: up to date"
     parts = [f"{new:,} new" if new else "Up to date"]
     if failed:
         parts.append(f"{len(failed)} failed")
+    if waiting:
+        parts.append(f"{len(waiting)} waiting to retry")
     return ", ".join(parts)
 
 
