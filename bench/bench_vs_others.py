@@ -37,41 +37,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench_fetch import WORDS  # one vocabulary for every generated benchmark feed
+
 NEWSREADER = Path(sys.executable).parent / "newsreader"
-WORDS = (
-    "harbour",
-    "council",
-    "market",
-    "bridge",
-    "river",
-    "school",
-    "festival",
-    "rain",
-    "lantern",
-    "ferry",
-    "budget",
-    "museum",
-    "library",
-    "station",
-    "tram",
-    "garden",
-    "orchard",
-    "volunteer",
-    "clinic",
-    "archive",
-    "storm",
-    "quay",
-    "bakery",
-    "workshop",
-    "island",
-    "hillside",
-    "county",
-    "mayor",
-    "ticket",
-    "season",
-    "repairs",
-    "opening",
-)
 
 
 # -- inputs ------------------------------------------------------------------------------
