@@ -632,9 +632,12 @@ def _parse_with_feedparser(raw: bytes, *, source: str, url: str | None) -> Feed:
     headers = {"content-type": "application/xml; charset=utf-8"}
     if url:
         headers["content-location"] = url
-    parsed = feedparser.parse(
-        raw, response_headers=headers, resolve_relative_uris=False, sanitize_html=False
-    )
+    try:
+        parsed = feedparser.parse(
+            raw, response_headers=headers, resolve_relative_uris=False, sanitize_html=False
+        )
+    except Exception as exc:  # its SAX handler fails on some input (a namespace with NBSP)
+        raise ParseError(source, f"not a feed ({_one_line(exc)})") from None
     entries = parsed.get("entries") or []
     meta = parsed.get("feed") or {}
     if not entries and not meta.get("title"):
