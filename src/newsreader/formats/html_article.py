@@ -140,7 +140,7 @@ def parse_html_article(text: str, *, source: str, url: str | None) -> Feed:
     if not title and not paragraphs:
         raise ParseError(source, "no article found in the HTML page")
     if not title:
-        title = paragraphs[0][:80]
+        title = clean_line(paragraphs[0][:80])
     body_text = clean_block("\n\n".join(paragraphs))
     markdown = _markdown(body, base) if body is not None else ""
 
