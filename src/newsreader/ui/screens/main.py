@@ -4,11 +4,9 @@ handler as the key that changed them: no message hop, no extra frame."""
 
 from __future__ import annotations
 
-import json
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +26,23 @@ from newsreader.ui.headlines import (
     Row,
     untitled_label,
 )
+from newsreader.ui.position import (
+    POSITION_SETTING,
+    SIDEBAR_STEP,
+    WIDTH_SETTING,
+    clamp_width,
+    restored_row,
+    saved_position,
+    saved_width,
+)
+from newsreader.ui.refresher import (
+    Refresher,
+    due_feeds,
+    failure_notice,
+    progress_text,
+    refresh_summary,
+)
+from newsreader.ui.summaries import empty_state, feed_summary, group_summary, status_line
 from newsreader.ui.widgets.breadcrumb import Breadcrumb
 from newsreader.ui.widgets.sidebar import Sidebar
 
@@ -43,13 +58,11 @@ if TYPE_CHECKING:
 
 # An article shown this long (moving through headlines) counts as read; Enter marks at once.
 READ_AFTER_SECONDS = 1.0
-SIDEBAR_MIN = 24
-SIDEBAR_STEP = 4
-POSITION_SETTING = "position"
-WIDTH_SETTING = "sidebar_width"
-# A tick a few seconds early still counts as due, or each interval would run a tick late.
-DUE_SLACK_SECONDS = 5
 ARRIVAL_SECONDS = 0.25
+
+# Importable from here as before; they live with the refresh logic.
+__all__ = ["MainScreen", "_refresh_summary", "due_feeds"]
+_refresh_summary = refresh_summary
 
 
 def _bindings() -> list[Binding]:
@@ -83,7 +96,6 @@ class MainScreen(Screen[None]):
         clock: Callable[[], float] = time.time,
     ) -> None:
         super().__init__(id="main")
-        self._clock = clock
         self.config = config
         self.store = store
         self.db_path = db_path
@@ -93,10 +105,10 @@ class MainScreen(Screen[None]):
         self.current: StoredArticle | None = None
         self._read_timer: Timer | None = None
         self._article: ArticleView | None = None
-        self._refreshing = False
-        self._arrived: dict[str, list[Headline]] = {}
+        self._refresher = Refresher(db_path, config.feeds, clock)
         self._arrival_timer: Timer | None = None
         self._sidebar_width: int | None = None
+        self.last_refresh = ""
         tree.untitled = self._untitled
 
     # -- layout ------------------------------------------------------------------------
@@ -123,6 +135,10 @@ class MainScreen(Screen[None]):
     def article(self) -> ArticleView | None:
         return self._article
 
+    @property
+    def _refreshing(self) -> bool:
+        return self._refresher.running
+
     def on_mount(self) -> None:
         self._restore_width()
         self._restore_position()
@@ -144,45 +160,26 @@ class MainScreen(Screen[None]):
     # -- state restored and saved ------------------------------------------------------
 
     def _restore_width(self) -> None:
-        saved = self.store.get_setting(WIDTH_SETTING)
-        if saved and saved.isdigit():
-            self._set_sidebar_width(int(saved))
+        width = saved_width(self.store.get_setting(WIDTH_SETTING))
+        if width is not None:
+            self._set_sidebar_width(width)
 
     def _set_sidebar_width(self, width: int) -> None:
-        total = self.app.size.width
-        width = max(SIDEBAR_MIN, min(width, max(SIDEBAR_MIN, total - 30)))
+        width = clamp_width(width, self.app.size.width)
         self._sidebar_width = width
         self.query_one("#side").styles.width = width
 
     def _restore_position(self) -> None:
-        tree = self.model
-        raw = self.store.get_setting(POSITION_SETTING)
-        target: int | None = None
-        if raw:
-            try:
-                saved = json.loads(raw)
-            except ValueError:
-                saved = {}
-            key = saved.get("key") if isinstance(saved, dict) else None
-            feed = saved.get("feed") if isinstance(saved, dict) else None
-            if isinstance(key, int) and (where := tree.locate(key)) is not None:
-                if tree.unfold_for(where[0]):
-                    tree.rebuild()
-                target = tree.find_key(key)
-            if target is None and isinstance(feed, str):
-                target = tree.find_row(FEED, feed)
+        target = restored_row(self.model, self.store.get_setting(POSITION_SETTING))
         if target is None:
-            target = self._first_headline_row()
+            target = self.model.first_headline()
         self.sidebar.cursor = target or 0
 
     def save_state(self) -> None:
         """Remember the feed and article under the cursor for the next start."""
-        row = self._row()
-        if row is None or row.kind not in (FEED, HEADLINE):
-            return
-        headline = self.model.headline(row)
-        value = {"feed": row.feed, "key": headline.key if headline else None}
-        self.store.set_setting(POSITION_SETTING, json.dumps(value))
+        value = saved_position(self.model, self._row())
+        if value is not None:
+            self.store.set_setting(POSITION_SETTING, value)
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -190,12 +187,6 @@ class MainScreen(Screen[None]):
         rows = self.model.rows
         cursor = self.sidebar.cursor
         return rows[cursor] if 0 <= cursor < len(rows) else None
-
-    def _first_headline_row(self) -> int | None:
-        for i, row in enumerate(self.model.rows):
-            if row.kind == HEADLINE:
-                return i
-        return None
 
     def _article_focused(self) -> bool:
         focused = self.focused
@@ -234,15 +225,15 @@ class MainScreen(Screen[None]):
         if row.kind == FEED:
             self.shown = (FEED, row.feed, "")
             self.breadcrumb.set_path(row.group, row.feed)
-            self._message(*self._feed_summary(row.feed))
+            self._message(*feed_summary(self.model, self.config, row.feed))
         elif row.kind == GROUP:
             self.shown = (GROUP, row.group, "")
             self.breadcrumb.set_path(row.group)
-            self._message(*self._group_summary(row.group))
+            self._message(*group_summary(self.model, row.group))
         else:
             self.shown = None
             self.breadcrumb.set_path(None)
-            self._message(*self._empty_state())
+            self._message(*empty_state(self.model, self.config))
 
     def _show_path_only(self) -> None:
         """The breadcrumb for the cursor before the article pane exists (first paint)."""
@@ -278,68 +269,6 @@ class MainScreen(Screen[None]):
     def _message(self, title: str, body: str) -> None:
         if self._article is not None:
             self._article.show_message(title, body)
-
-    def _empty_state(self) -> tuple[str, str]:
-        """What the article pane says when the sidebar has nothing to show, and why."""
-        tree = self.model
-        if not tree.feed_group:
-            return "No feeds configured", (
-                f"Add feeds to {self.config.path}, for example:\n\n"
-                "feeds:\n  - name: Python Insider\n    url: https://example.org/feed.xml\n"
-                "    group: Tech\n\n"
-                "then start newsreader again. To read files or folders without a config:"
-                " newsreader open PATH"
-            )
-        if tree.filter:
-            return f"No headline matches “{tree.filter}”", (
-                "Escape clears the filter; / changes it."
-            )
-        if tree.unread_only:
-            return "All read", "Press u to show every headline, or R to look for new articles."
-        return "No headlines yet", "Press R to refresh every feed."
-
-    def _feed_summary(self, feed: str) -> tuple[str, str]:
-        status = self.model.statuses.get(feed)
-        headlines = self.model.by_feed.get(feed, [])
-        unread = self.model.unread.get(feed, 0)
-        lines = []
-        error = self.model.errors.get(feed)
-        if error:
-            lines.append(f"The last refresh failed: {error}")
-            lines.append("")
-        if not headlines:
-            lines.append("No articles stored yet." if not error else "No articles stored.")
-        else:
-            lines.append(f"{_count(len(headlines), 'article')}, {unread:,} unread.")
-        if status is not None:
-            if status.title and status.title != feed:
-                lines.append(f"Title: {status.title}")
-            if status.link:
-                lines.append(f"Link: {status.link}")
-            lines.append(f"Last updated: {_when(status.last_success)}")
-        source = self._feed_config(feed)
-        if source is not None:
-            lines.append(f"Source: {source.target}")
-        lines.append("")
-        lines.append("Enter folds the feed, A marks it read, r refreshes it.")
-        return feed, "\n".join(lines)
-
-    def _group_summary(self, group: str) -> tuple[str, str]:
-        feeds = self.model.group_feeds.get(group, [])
-        total = sum(len(self.model.by_feed.get(f, ())) for f in feeds)
-        unread = self.model.group_unread(group)
-        failed = [f for f in feeds if f in self.model.errors]
-        lines = [f"{_count(len(feeds), 'feed')}, {_count(total, 'article')}, {unread:,} unread."]
-        if failed:
-            lines.append("Failed at the last refresh: " + ", ".join(failed))
-        lines += ["", "Enter folds the group, J/K move between feeds."]
-        return group, "\n".join(lines)
-
-    def _feed_config(self, name: str) -> FeedConfig | None:
-        for feed in self.config.feeds:
-            if feed.name == name:
-                return feed
-        return None
 
     def _mark_read_key(self, key: int) -> None:
         self._read_timer = None
@@ -701,19 +630,16 @@ class MainScreen(Screen[None]):
         ``due_only`` (the timer) keeps only the feeds whose own ``refresh_minutes``
         have passed since their last attempt, and stays silent when one is running.
         """
-        if self.db_path is None:
-            return
-        if self._refreshing:
+        if self._refresher.running:
             if not due_only:
                 self.notify("A refresh is already running.", timeout=2)
             return
-        feeds = [f for f in self.config.feeds if names is None or f.name in names]
-        if not feeds:
+        feeds = self._refresher.start(names)
+        if feeds is None:
             return
-        self._refreshing = True
         if not due_only:
-            self._set_status(f"⟳ Refreshing 0/{len(feeds)}")
-        self._refresh_worker(feeds, due_only, names is not None)
+            self._set_status(progress_text(0, len(feeds)))
+        self._refresh_worker(feeds, due_only)
 
     def refresh_due(self) -> None:
         """The timer's tick: refresh the feeds that are due, if no refresh is running."""
@@ -727,87 +653,52 @@ class MainScreen(Screen[None]):
             self.sidebar.refresh()
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
-    def _refresh_worker(self, feeds: list[FeedConfig], due_only: bool, chosen: bool) -> None:
-        import asyncio
+    def _refresh_worker(self, feeds: list[FeedConfig], due_only: bool) -> None:
+        self._refresher.run(feeds, self, due_only=due_only, call=self.app.call_from_thread)
 
-        from newsreader.refresh import refresh_feeds
-        from newsreader.store import Store
+    # RefreshEvents: the refresher's reports, on the UI thread.
 
-        done = 0
-        total = len(feeds)
-        store: Store | None = None
+    def refresh_progress(self, status: str) -> None:
+        self._set_status(status)
 
-        def progress(outcome: FeedOutcome) -> None:
-            """Each feed's new headlines show as soon as that feed is done."""
-            nonlocal done
-            done += 1
-            status = f"⟳ Refreshing {min(done, total)}/{total}"
-            headlines = None
-            if store is not None and (outcome.new or outcome.updated):
-                headlines = store.headlines([outcome.name])
-            self.app.call_from_thread(self._feed_refreshed, outcome.name, headlines, status)
+    def refresh_idle(self) -> None:
+        self._refresher.finish()
 
-        assert self.db_path is not None
-        try:
-            store = Store.open(self.db_path)
-            try:
-                if due_only:
-                    feeds = due_feeds(feeds, store.feed_statuses(), self._clock())
-                    total = len(feeds)
-                    if not feeds:
-                        self.app.call_from_thread(self._refresh_idle)
-                        return
-                    self.app.call_from_thread(self._set_status, f"⟳ Refreshing 0/{total}")
-                outcomes = asyncio.run(refresh_feeds(feeds, store, on_progress=progress))
-                statuses = store.feed_statuses()
-            finally:
-                store.close()
-        except Exception as exc:  # one line in the status bar, never a crash
-            self.app.call_from_thread(self._refresh_failed, str(exc) or type(exc).__name__)
-            return
-        self.app.call_from_thread(self._refreshed, outcomes, statuses, chosen)
-
-    def _refresh_idle(self) -> None:
-        self._refreshing = False
-
-    def _refresh_failed(self, message: str) -> None:
-        self._refreshing = False
+    def refresh_failed(self, message: str) -> None:
+        self._refresher.finish()
         self._set_status("Refresh failed")
         self.notify(f"Refresh failed: {message}", severity="error", timeout=6)
 
-    def _feed_refreshed(self, name: str, headlines: list[Headline] | None, status: str) -> None:
+    def feed_arrived(self, name: str, headlines: list[Headline] | None, status: str) -> None:
         """A feed is done: its headlines join the sidebar within a quarter second (at
         most four rebuilds a second, however many feeds finish)."""
         self._set_status(status)
         if headlines is None:
             return
-        self._arrived[name] = headlines
+        self._refresher.arrived[name] = headlines
         if self._arrival_timer is None:
             self._arrival_timer = self.set_timer(ARRIVAL_SECONDS, self._show_arrived)
 
     def _show_arrived(self) -> None:
         self._arrival_timer = None
-        if not self._arrived:
+        arrived = self._refresher.take_arrived()
+        if not arrived:
             return
         key, feed = self._cursor_key()
         shown = self.shown
-        first = self._first_headline_row() is None
-        for name, headlines in self._arrived.items():
+        first = self.model.first_headline() is None
+        for name, headlines in arrived.items():
             self.model.load_feed(name, headlines)
-        self._arrived.clear()
         self._rebuild_quiet(key, feed, first=first)
         if shown is not None and shown[0] != HEADLINE:
             self.shown = None
             self._after_move(mark_later=False)
 
-    def _refreshed(
-        self,
-        outcomes: Sequence[FeedOutcome],
-        statuses: dict[str, FeedStatus],
-        chosen: bool = False,
+    def refresh_done(
+        self, outcomes: Sequence[FeedOutcome], statuses: dict[str, FeedStatus]
     ) -> None:
         """Every feed is done: their new headlines are in; take the errors and times."""
-        self._refreshing = False
+        self._refresher.finish()
         if self._arrival_timer is not None:
             self._arrival_timer.stop()
         self._show_arrived()
@@ -822,12 +713,11 @@ class MainScreen(Screen[None]):
         if shown is not None and shown[0] != HEADLINE:
             self.shown = None
             self._after_move(mark_later=False)
-        self.last_refresh = _refresh_summary(outcomes)
+        self.last_refresh = refresh_summary(outcomes)
         self._update_status()
-        errors = [o.error for o in outcomes if o.status in ("error", "waiting") and o.error]
-        if chosen and errors:
-            more = f"\n(and {len(errors) - 3} more)" if len(errors) > 3 else ""
-            self.notify("\n".join(errors[:3]) + more, severity="error", timeout=8)
+        notice = failure_notice(outcomes) if self._refresher.chosen else None
+        if notice:
+            self.notify(notice, severity="error", timeout=8)
 
     def _rebuild_quiet(self, key: int | None, feed: str | None, *, first: bool = False) -> None:
         """Rebuild after a refresh without re-showing the article already on screen.
@@ -840,95 +730,22 @@ class MainScreen(Screen[None]):
         tree.rebuild(keep=key)
         found = target = tree.find_key(key) if key is not None else None
         if target is None and first:
-            target = self._first_headline_row()
+            target = self.model.first_headline()
         if target is None and feed is not None:
             target = tree.find_row(FEED, feed)
         if target is None and row is not None and row.kind == GROUP:
             target = tree.find_row(GROUP, row.group)
-        self.sidebar.cursor = target if target is not None else (self._first_headline_row() or 0)
+        self.sidebar.cursor = target if target is not None else (self.model.first_headline() or 0)
         self.sidebar.rows_changed()
         if found is None:
             self._after_move(mark_later=False)
-
-    last_refresh = ""
 
     def _set_status(self, text: str) -> None:
         self.query_one("#status", Static).update(text)
 
     def _update_status(self) -> None:
-        parts = []
-        if self.model.unread_only:
-            parts.append("unread only")
-        if self.model.filter:
-            parts.append(f"filter: {self.model.filter}")
-        if not self._refreshing:
-            if self.last_refresh:
-                parts.append(self.last_refresh)
-            self._set_status(" · ".join(parts))
-
-
-def due_feeds(
-    feeds: Sequence[FeedConfig], statuses: Mapping[str, FeedStatus], now: float
-) -> list[FeedConfig]:
-    """The feeds whose own ``refresh_minutes`` have passed since their last attempt
-    (never tried: due), leaving out those a server or backoff told to wait."""
-    due = []
-    for feed in feeds:
-        status = statuses.get(feed.name)
-        if status is not None:
-            wait = _timestamp(status.next_attempt)
-            if wait is not None and wait > now:
-                continue
-            last = _timestamp(status.last_attempt or status.last_success)
-            interval = feed.settings.refresh_minutes * 60 - DUE_SLACK_SECONDS
-            if last is not None and now - last < interval:
-                continue
-        due.append(feed)
-    return due
-
-
-def _timestamp(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
-
-
-def _refresh_summary(outcomes: Sequence[FeedOutcome]) -> str:
-    """The status bar after a refresh: one feed by name, several as totals."""
-    new = sum(o.new for o in outcomes)
-    failed = [o for o in outcomes if o.status == "error"]
-    waiting = [o for o in outcomes if o.status == "waiting"]
-    if len(outcomes) == 1:
-        outcome = outcomes[0]
-        if failed:
-            return f"{outcome.name}: failed"
-        if waiting:
-            return f"{outcome.name}: waiting to retry"
-        return f"{outcome.name}: {new:,} new" if new else f"{outcome.name}: up to date"
-    parts = [f"{new:,} new" if new else "Up to date"]
-    if failed:
-        parts.append(f"{len(failed)} failed")
-    if waiting:
-        parts.append(f"{len(waiting)} waiting to retry")
-    return ", ".join(parts)
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")
-
-
-def _when(value: str | None) -> str:
-    """A stored UTC time in local time, with the zone's name."""
-    stamp = _timestamp(value)
-    if stamp is None:
-        return "never"
-    return datetime.fromtimestamp(stamp).astimezone().strftime("%Y-%m-%d %H:%M %Z")
+        if not self._refresher.running:
+            self._set_status(status_line(self.model, self.last_refresh))
 
 
 def _open_in_browser(link: str) -> None:
