@@ -137,6 +137,7 @@ class MainScreen(Screen[None]):
 
     @property
     def _refreshing(self) -> bool:
+        """Whether a refresh is under way; callers wait on it to see the outcome."""
         return self._refresher.running
 
     def on_mount(self) -> None:
