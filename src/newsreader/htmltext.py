@@ -258,6 +258,9 @@ def _img_alt(match: re.Match[str]) -> str:
     return " " + escape(unescape(value), quote=False) + " "
 
 
+_BANG_BEFORE_LINK = re.compile(r"!((?:\s*</?(?!img\b)[a-zA-Z][^<>]*>)*\s*<a\b)", re.I)
+
+
 def _convert_markdown(html: str, base_url: str | None) -> str:
     """html-to-markdown, then controls stripped and renderer-irrelevant escapes dropped."""
     import html_to_markdown
@@ -265,9 +268,10 @@ def _convert_markdown(html: str, base_url: str | None) -> str:
     html = strip_controls(html)
     if any(end in html for end in _SCHEME_ENDS):
         html = _BAD_HREF.sub("", html)
-    if "!<a" in html or "!<A" in html:
-        # '!' then a link would read as an image: mark it to be escaped afterwards.
-        html = html.replace("!<a", _BANG + "<a").replace("!<A", _BANG + "<A")
+    if "!" in html:
+        # '!' then a link (even across closing tags) would read as an image: mark it to
+        # be escaped afterwards.
+        html = _BANG_BEFORE_LINK.sub(_BANG + r"\1", html)
     try:
         result = _native_convert(html, base_url)
     except Exception:

@@ -313,3 +313,9 @@ def test_markdown_renders_every_word_of_the_text_in_order(html: str) -> None:
     for char in re.sub(r"[\s*]", "", text):
         assert char in seen, f"{char!r} of {text!r} missing or out of order in {markdown!r}"
     assert "data:" not in rendered(markdown)
+
+
+def test_a_bang_before_a_link_across_closing_tags_stays_a_bang() -> None:
+    """Regression: '!</p><a ...>' came out as '![](...)', an image, losing the '!'."""
+    assert html_to_markdown("!</p><a href='/x y'>", "https://news.example/").startswith("\\![")
+    assert html_to_markdown("Hi!</b><a href='/a'>more</a>").startswith("Hi\\![more]")
