@@ -38,5 +38,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_ui.py
 	$(BIN)/python bench/bench_parse.py $(CORPUS)
 
+# The soak run of the fuzz tests: thousands of examples per test, random each time.
+# NEWSREADER_FUZZ_EXAMPLES=N sets the examples per test.
+fuzz: $(STAMP)
+	NEWSREADER_FUZZ_PROFILE=long $(BIN)/python -m pytest -q tests/fuzz $(PYTEST_ARGS)
+
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache
