@@ -41,7 +41,7 @@ bench: $(STAMP)
 # The soak run of the fuzz tests: thousands of examples per test, random each time.
 # NEWSREADER_FUZZ_EXAMPLES=N sets the examples per test.
 fuzz: $(STAMP)
-	NEWSREADER_FUZZ_PROFILE=long $(BIN)/python -m pytest -q tests/fuzz $(PYTEST_ARGS)
+	NEWSREADER_FUZZ_PROFILE=long $(BIN)/python -m pytest -q -p no:cacheprovider --hypothesis-show-statistics tests/fuzz $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache
