@@ -12,6 +12,7 @@ import gc
 import hashlib
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
@@ -271,7 +272,7 @@ class Store:
             raise StoreError(where, _problem(exc)) from None
         store = cls(db, where)
         try:
-            store._check_and_migrate(memory)
+            store._check_and_migrate_patiently(memory)
         except StoreError:
             db.close()
             raise
@@ -280,13 +281,37 @@ class Store:
             raise StoreError(where, _problem(exc)) from None
         return store
 
+    def _check_and_migrate_patiently(self, memory: bool) -> None:
+        """Open-time checks, retried while another process holds the file.
+
+        Regression: five processes creating one new database at once sometimes got
+        "database is locked" here: switching to WAL and WAL recovery can answer busy
+        without waiting on the busy timeout.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                return self._check_and_migrate(memory)
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+
     def _check_and_migrate(self, memory: bool) -> None:
         db = self._db
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         # These reads fail with "file is not a database" before anything is written.
-        app_id = db.execute("PRAGMA application_id").fetchone()[0]
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        # One read transaction, so a migration committed by another process meanwhile
+        # cannot give a mixed picture (an old application id with a new schema).
+        db.execute("BEGIN")
+        try:
+            app_id = db.execute("PRAGMA application_id").fetchone()[0]
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        finally:
+            db.execute("COMMIT")
         if app_id != APPLICATION_ID and (app_id != 0 or version != 0 or tables != 0):
             raise StoreError(self.path, "not a newsreader database (left untouched)")
         if version > SCHEMA_VERSION:
