@@ -123,37 +123,60 @@ def first_headline(config: Path, db: Path, runs: int) -> tuple[list[float], int]
     return times, peak
 
 
-def key_latency(config: Path, db: Path, presses: int) -> list[float]:
-    """Milliseconds from sending ``Down`` to the sidebar until the terminal shows the
-    change, in tmux (includes one ``send-keys`` and the capture polling, ~2-4 ms)."""
-    exe = Path(sys.executable).parent / "newsreader"
-    socket = f"nr-bench-{uuid.uuid4().hex[:8]}"
-    tmux = ["tmux", "-L", socket]
-    command = f"exec env -u COLUMNS -u LINES '{exe}' --config '{config}' --db '{db}'"
-    subprocess.run([*tmux, "new-session", "-d", "-x", "120", "-y", "40", command], check=True)
+class ReaderInTmux:
+    """The real ``newsreader`` in a private tmux server, started and waited for."""
 
-    def capture() -> str:
-        return subprocess.run([*tmux, "capture-pane", "-p"], capture_output=True, text=True).stdout
+    def __init__(self, config: Path, db: Path) -> None:
+        exe = Path(sys.executable).parent / "newsreader"
+        self.tmux = ["tmux", "-L", f"nr-bench-{uuid.uuid4().hex[:8]}"]
+        command = f"exec env -u COLUMNS -u LINES '{exe}' --config '{config}' --db '{db}'"
+        subprocess.run(
+            [*self.tmux, "new-session", "-d", "-x", "120", "-y", "40", command], check=True
+        )
 
-    samples: list[float] = []
-    try:
+    def __enter__(self) -> ReaderInTmux:
         deadline = time.perf_counter() + 20
-        while "●  #" not in capture():
+        while "●  #" not in self.capture():
             if time.perf_counter() > deadline:
+                self.close()
                 raise SystemExit("the reader did not start")
             time.sleep(0.01)
         time.sleep(2.0)  # past the start-up refresh
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        subprocess.run([*self.tmux, "kill-server"], capture_output=True)
+
+    def capture(self) -> str:
+        return subprocess.run(
+            [*self.tmux, "capture-pane", "-p"], capture_output=True, text=True
+        ).stdout
+
+    def send(self, key: str) -> None:
+        subprocess.run([*self.tmux, "send-keys", key], check=True)
+
+    def press_down(self, patience: float) -> float:
+        """Milliseconds from sending ``Down`` until the screen changes."""
+        before = self.capture()
+        start = time.perf_counter()
+        self.send("Down")
+        while self.capture() == before:
+            if time.perf_counter() - start > patience:
+                raise SystemExit("no repaint after Down")
+        return (time.perf_counter() - start) * 1000
+
+
+def key_latency(config: Path, db: Path, presses: int) -> list[float]:
+    """Milliseconds from sending ``Down`` to the sidebar until the terminal shows the
+    change, in tmux (includes one ``send-keys`` and the capture polling, ~2-4 ms)."""
+    samples: list[float] = []
+    with ReaderInTmux(config, db) as reader:
         for _ in range(presses):
-            before = capture()
-            start = time.perf_counter()
-            subprocess.run([*tmux, "send-keys", "Down"], check=True)
-            while capture() == before:
-                if time.perf_counter() - start > 5:
-                    raise SystemExit("no repaint after Down")
-            samples.append((time.perf_counter() - start) * 1000)
+            samples.append(reader.press_down(patience=5))
             time.sleep(0.02)
-    finally:
-        subprocess.run([*tmux, "kill-server"], capture_output=True)
     return samples
 
 
@@ -178,42 +201,17 @@ def refresh_latency(config: Path, db: Path, items: int) -> tuple[list[float], fl
     """Milliseconds per sidebar ``Down`` while ``R`` refreshes every feed, each with
     ``items`` new articles, and the seconds the refresh took (tmux, as above)."""
     write_feeds(config.parent, items)
-    exe = Path(sys.executable).parent / "newsreader"
-    socket = f"nr-bench-{uuid.uuid4().hex[:8]}"
-    tmux = ["tmux", "-L", socket]
-    command = f"exec env -u COLUMNS -u LINES '{exe}' --config '{config}' --db '{db}'"
-    subprocess.run([*tmux, "new-session", "-d", "-x", "120", "-y", "40", command], check=True)
-
-    def capture() -> str:
-        return subprocess.run([*tmux, "capture-pane", "-p"], capture_output=True, text=True).stdout
-
     samples: list[float] = []
-    try:
-        deadline = time.perf_counter() + 20
-        while "●  #" not in capture():
-            if time.perf_counter() > deadline:
-                raise SystemExit("the reader did not start")
-            time.sleep(0.01)
-        time.sleep(2.0)
-        subprocess.run([*tmux, "send-keys", "R"], check=True)
+    with ReaderInTmux(config, db) as reader:
+        reader.send("R")
         started = time.perf_counter()
-        while "Refreshing" not in capture().split("\n", 1)[0]:
+        while "Refreshing" not in reader.capture().split("\n", 1)[0]:
             if time.perf_counter() - started > 5:
                 raise SystemExit("the refresh did not start")
-        while True:
-            before = capture()
-            if "Refreshing" not in before.split("\n", 1)[0]:
-                break
-            start = time.perf_counter()
-            subprocess.run([*tmux, "send-keys", "Down"], check=True)
-            while capture() == before:
-                if time.perf_counter() - start > 10:
-                    raise SystemExit("no repaint after Down")
-            samples.append((time.perf_counter() - start) * 1000)
+        while "Refreshing" in reader.capture().split("\n", 1)[0]:
+            samples.append(reader.press_down(patience=10))
             time.sleep(0.02)
         took = time.perf_counter() - started
-    finally:
-        subprocess.run([*tmux, "kill-server"], capture_output=True)
     return samples, took
 
 
