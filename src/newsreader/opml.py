@@ -64,16 +64,10 @@ def parse_opml(data: bytes, where: str, skipped: list[str] | None = None) -> lis
     """
     from lxml import etree
 
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    from newsreader.xmlsafe import safe_xml_parser
+
     try:
-        root = etree.fromstring(data, parser)
+        root = etree.fromstring(data, safe_xml_parser())
     except etree.XMLSyntaxError as exc:
         message = _XML_POSITION.sub("", " ".join(str(exc.msg or exc).split()))
         raise ConfigError(where, f"not valid XML: {message}", exc.lineno or None) from None

@@ -33,6 +33,7 @@ from newsreader.errors import ParseError
 from newsreader.formats.encoding import decode_bytes, decode_xml
 from newsreader.htmltext import html_to_markdown, html_to_text
 from newsreader.model import Article, Feed, article_id, dedupe_articles
+from newsreader.xmlsafe import safe_xml_parser
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
@@ -122,18 +123,7 @@ def parse_xml_feed(data: bytes, *, source: str, url: str | None, content_type: s
 
 
 def _xml_parser(recover: bool = False) -> Any:
-    from lxml import etree
-
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        huge_tree=False,
-        load_dtd=False,
-        remove_comments=True,
-        remove_pis=True,
-        recover=recover,
-        encoding="utf-8",
-    )
+    return safe_xml_parser(recover=recover, encoding="utf-8")
 
 
 _PARSERS: dict[bool, Any] = {}
