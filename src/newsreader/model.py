@@ -3,28 +3,122 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
-@dataclass(frozen=True, slots=True)
+class Body:
+    """An article's body: plain text, plus Markdown when the source had structure.
+
+    Converting a feed's HTML is most of what reading the feed costs, and most bodies are
+    never looked at: a refresh stores only new or changed items, the reader shows one
+    article at a time. So a parser may hand over a subclass that converts on first use;
+    this base holds strings that are already clean.
+    """
+
+    __slots__ = ("_markdown", "_text")
+
+    def __init__(self, text: str = "", markdown: str = "") -> None:
+        self._text = text
+        self._markdown = markdown
+
+    @property
+    def text(self) -> str:
+        """The whole body as plain text, paragraphs joined by a blank line."""
+        return self._text
+
+    @property
+    def markdown(self) -> str:
+        """The body with its structure as Markdown; empty when ``text`` says it all."""
+        return self._markdown
+
+    @property
+    def fingerprint(self) -> str:
+        """What the body is made from: equal fingerprints mean equal bodies."""
+        return f"{self._text}\x00{self._markdown}"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Body):
+            return NotImplemented
+        return self.text == other.text and self.markdown == other.markdown
+
+    def __hash__(self) -> int:
+        return hash((self.text, self.markdown))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.text[:40]!r})"
+
+
+_NO_BODY = Body()
+
+
+@dataclass(frozen=True, slots=True, init=False)
 class Article:
-    """One article, every string already sanitised (plain text, no controls)."""
+    """One article, every string already sanitised (plain text, no controls).
+
+    ``summary``, ``text`` and ``markdown`` may be given as strings, or as :class:`Body`
+    objects (``body``, ``summary_body``) that produce them when first read.
+    """
 
     id: str
     title: str
-    link: str | None = None
-    published: str | None = None
-    updated: str | None = None
-    author: str | None = None
-    source: str | None = None
-    breadcrumb: tuple[str, ...] = ()
-    summary: str | None = None
-    text: str = ""
-    related: tuple[str, ...] = ()
-    # The body with its structure (headings, lists, links ...) as Markdown, for the reader.
-    # Not part of the dump JSON; empty means "render ``text``".
-    markdown: str = field(default="", compare=False)
+    link: str | None
+    published: str | None
+    updated: str | None
+    author: str | None
+    source: str | None
+    breadcrumb: tuple[str, ...]
+    related: tuple[str, ...]
+    body: Body
+    summary_body: Body | None
+
+    def __init__(
+        self,
+        id: str,  # noqa: A002  (SPEC's name for it)
+        title: str,
+        link: str | None = None,
+        published: str | None = None,
+        updated: str | None = None,
+        author: str | None = None,
+        source: str | None = None,
+        breadcrumb: tuple[str, ...] = (),
+        summary: str | None = None,
+        text: str = "",
+        related: tuple[str, ...] = (),
+        markdown: str = "",
+        *,
+        body: Body | None = None,
+        summary_body: Body | None = None,
+    ) -> None:
+        if body is None:
+            body = Body(text, markdown) if text or markdown else _NO_BODY
+        if summary_body is None and summary is not None:
+            summary_body = Body(summary)
+        setter = object.__setattr__
+        setter(self, "id", id)
+        setter(self, "title", title)
+        setter(self, "link", link)
+        setter(self, "published", published)
+        setter(self, "updated", updated)
+        setter(self, "author", author)
+        setter(self, "source", source)
+        setter(self, "breadcrumb", breadcrumb)
+        setter(self, "related", related)
+        setter(self, "body", body)
+        setter(self, "summary_body", summary_body)
+
+    @property
+    def text(self) -> str:
+        return self.body.text
+
+    @property
+    def markdown(self) -> str:
+        """The body as Markdown, for the reader; not part of the dump JSON."""
+        return self.body.markdown
+
+    @property
+    def summary(self) -> str | None:
+        return None if self.summary_body is None else self.summary_body.text or None
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -212,6 +212,16 @@ def _body(article: Article) -> tuple[object, ...]:
     )
 
 
+def _body_source(article: Article) -> tuple[object, ...]:
+    """What the body columns are made from, cheap to get before any HTML is converted."""
+    summary = article.summary_body
+    return (
+        None if summary is None else summary.fingerprint,
+        article.body.fingerprint,
+        article.related,
+    )
+
+
 _encode_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
@@ -219,9 +229,10 @@ def _json_list(values: tuple[str, ...]) -> str:
     return _encode_json(list(values)) if values else "[]"
 
 
-def _digest(head: tuple[object, ...], body: tuple[object, ...]) -> str:
-    """A fingerprint of an article's stored content; repr() keeps None apart from "None"."""
-    return hashlib.blake2b(repr((head, body)).encode(), digest_size=16).hexdigest()
+def _digest(article: Article) -> str:
+    """A fingerprint of an article's content; repr() keeps None apart from "None"."""
+    source = repr((_head(article), _body_source(article)))
+    return hashlib.blake2b(source.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def _article_from(row: Sequence[object]) -> StoredArticle:
@@ -451,6 +462,7 @@ class Store:
         """
         now = _now()
         feed = result.feed
+        digests = self._prepare_bodies(name, feed.articles) if feed is not None else {}
         with self._write() as db:
             feed_id = self._ensure_feed(db, name)
             state = result.state
@@ -490,8 +502,7 @@ class Store:
                     continue
                 current.add(article.id)
                 head = _head(article)
-                body = _body(article)
-                digest = _digest(head, body)
+                digest = digests[article.id]
                 old = known.get(article.id)
                 if old is None:
                     key = next_key
@@ -500,10 +511,10 @@ class Store:
                         (key, feed_id, article.id, *head, position, _sort_key(article), now,
                          digest)
                     )  # fmt: skip
-                    bodies.append((key, *body))
+                    bodies.append((key, *_body(article)))
                 elif old[1] != digest:
                     updates.append((*head, position, _sort_key(article), digest, old[0]))
-                    bodies.append((old[0], *body))
+                    bodies.append((old[0], *_body(article)))
                 elif old[2] != position:
                     moves.append((position, old[0]))
             db.executemany(
@@ -528,6 +539,28 @@ class Store:
             if max_articles is not None and total > max_articles:
                 total -= self._trim(db, feed_id, known, current, total - max_articles)
             return SaveStats(len(inserts), len(updates), total)
+
+    def _prepare_bodies(self, name: str, articles: tuple[Article, ...]) -> dict[str, str]:
+        """Each article's digest; the bodies of new or changed ones converted now.
+
+        Converting HTML takes a while, and doing it here keeps it outside the write
+        transaction, where it would hold up the reader marking an article read.
+        """
+        stored = dict(
+            self._read(
+                "SELECT a.article_id, a.content_hash FROM articles a"
+                " JOIN feeds f ON f.id = a.feed_id WHERE f.name = ?",
+                (name,),
+            )
+        )
+        digests: dict[str, str] = {}
+        for article in articles:
+            if article.id in digests:
+                continue
+            digest = digests[article.id] = _digest(article)
+            if stored.get(article.id) != digest:
+                _body(article)
+        return digests
 
     def _trim(
         self,

@@ -32,7 +32,7 @@ from newsreader.dates import normalize_date
 from newsreader.errors import ParseError
 from newsreader.formats.encoding import decode_bytes, decode_xml
 from newsreader.htmltext import html_to_markdown, html_to_text
-from newsreader.model import Article, Feed, article_id, dedupe_articles
+from newsreader.model import Article, Body, Feed, article_id, dedupe_articles
 from newsreader.xmlsafe import safe_xml_parser
 
 if TYPE_CHECKING:
@@ -337,32 +337,57 @@ def _title(raw: str | None, kind: str = "guess", base: str | None = None) -> str
     return clean_line(html_to_text(raw, base))
 
 
-class _Bodies:
-    """Plain text and Markdown of item bodies, converting each distinct body once."""
+class _FeedBody(Body):
+    """An item's body as the feed gave it; text and Markdown are made on first use."""
 
-    __slots__ = ("_markdown", "_text")
+    __slots__ = ("_base", "_is_html", "_raw")
+
+    def __init__(self, raw: str, is_html: bool, base: str | None) -> None:
+        self._raw = raw[:MAX_BODY_CHARS]
+        self._is_html = is_html and ("<" in raw or "&" in raw)
+        self._base = base
+        self._text: str | None = None  # type: ignore[assignment]
+        self._markdown: str | None = None  # type: ignore[assignment]
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            raw = self._raw
+            if not self._is_html:
+                self._text = clean_block(raw)
+            elif "<" not in raw:
+                self._text = clean_block(html.unescape(raw))
+            else:
+                self._text = html_to_text(raw, self._base)
+        return self._text
+
+    @property
+    def markdown(self) -> str:
+        if self._markdown is None:
+            raw = self._raw
+            tagged = self._is_html and "<" in raw
+            self._markdown = html_to_markdown(raw, self._base) if tagged else ""
+        return self._markdown
+
+    @property
+    def fingerprint(self) -> str:
+        return f"{self._is_html:d}{self._base}\x00{self._raw}"
+
+
+class _Bodies:
+    """One body object per distinct item body of a document, so each converts once."""
+
+    __slots__ = ("_seen",)
 
     def __init__(self) -> None:
-        self._text: dict[str, str] = {}
-        self._markdown: dict[str, str] = {}
+        self._seen: dict[tuple[str, bool, str | None], _FeedBody] = {}
 
-    def convert(self, raw: str, is_html: bool, base: str | None, markdown: bool) -> tuple[str, str]:
-        """(text, markdown); markdown stays empty when the text says it all."""
-        if len(raw) > MAX_BODY_CHARS:
-            raw = raw[:MAX_BODY_CHARS]
-        if not is_html or ("<" not in raw and "&" not in raw):
-            return clean_block(raw), ""
-        if "<" not in raw:
-            return clean_block(html.unescape(raw)), ""
-        text = self._text.get(raw)
-        if text is None:
-            text = self._text[raw] = html_to_text(raw, base)
-        if not markdown:
-            return text, ""
-        md = self._markdown.get(raw)
-        if md is None:
-            md = self._markdown[raw] = html_to_markdown(raw, base)
-        return text, md
+    def get(self, raw: str, is_html: bool, base: str | None) -> _FeedBody:
+        key = (raw, is_html, base)
+        body = self._seen.get(key)
+        if body is None:
+            body = self._seen[key] = _FeedBody(raw, is_html, base)
+        return body
 
 
 @dataclass(slots=True)
@@ -385,29 +410,29 @@ class _Item:
 
 def _article(item: _Item, base: str | None, bodies: _Bodies) -> Article:
     link = _absolute(item.link, base)
-    summary_text: str | None = None
+    summary = None
     if item.summary is not None:
-        summary_text = bodies.convert(item.summary, item.summary_html, base, False)[0] or None
+        summary = bodies.get(item.summary, item.summary_html, base)
     if item.body is not None and item.body.strip():
-        text, markdown = bodies.convert(item.body, item.body_html, base, True)
-    elif item.summary is not None:
-        text, markdown = bodies.convert(item.summary, item.summary_html, base, True)
+        body = bodies.get(item.body, item.body_html, base)
     else:
-        text, markdown = "", ""
+        body = summary
     title = _title(item.title, item.title_kind, base)
     published = normalize_date(item.published) if item.published else None
     updated = normalize_date(item.updated) if item.updated else None
+    guid = clean_line(item.guid)
+    # Only an item with neither guid nor link needs its text now: its id is a hash of it.
+    text = body.text if body is not None and not guid and not link else ""
     return Article(
-        id=article_id(clean_line(item.guid), link, title, published, text),
+        id=article_id(guid, link, title, published, text),
         title=title,
         link=link,
         published=published or updated,
         updated=updated,
         author=clean_optional(item.author),
         source=clean_optional(item.source),
-        summary=summary_text,
-        text=text,
-        markdown=markdown,
+        body=body,
+        summary_body=summary,
     )
 
 
