@@ -74,7 +74,7 @@ class Article:
 
     def __init__(
         self,
-        id: str,  # noqa: A002  (SPEC's name for it)
+        id: str,
         title: str,
         link: str | None = None,
         published: str | None = None,
