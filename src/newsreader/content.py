@@ -57,6 +57,9 @@ def clean_line(text: str | None) -> str:
     """One line of plain text (titles, names): controls gone, whitespace folded."""
     if not text:
         return ""
+    # Printable means no control, no bidi override and no space but U+0020: the common case.
+    if text.isprintable() and "  " not in text:
+        return text.strip(" ")
     return _SPACES.sub(" ", strip_controls(text)).strip()
 
 

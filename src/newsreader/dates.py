@@ -48,6 +48,13 @@ _MONTH_FIRST = re.compile(
     rf"(?:(\d{{4}})(?:(?:\s*,\s*|\s+|[Tt]){_TIME}(?:\s*([AaPp][Mm]))?)?\s*{_ZONE}"
     rf"|{_TIME}\s+(?:{_ZONE}\s+)?(\d{{4}}))",
 )
+# The two shapes most feeds use, with every part present: matched first, rendered
+# without the general path's optional groups.
+_COMMON_RFC = re.compile(
+    r"(?:[A-Z][a-z]{2}, )?(\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) "
+    r"([+-]\d{4}|GMT|UTC|Z)"
+)
+_COMMON_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(Z|[+-]\d{2}:\d{2})")
 # 2020年10月15日 13:30 (Chinese, Japanese pages).
 _CJK = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*" + rf"(?:{_TIME})?")
 
@@ -87,11 +94,37 @@ def normalize_date(value: str | None) -> str | None:
     if not value or len(value) > 80:
         return None
     try:
+        common = _common(value)
+        if common is not None:
+            return common
         if value[:4].isdigit():
             return _from_iso(value)
         return _from_names(value)
     except (ValueError, OverflowError):
         return None
+
+
+def _common(value: str) -> str | None:
+    """The usual RFC 822 and RFC 3339 dates; None sends anything else the general way."""
+    match = _COMMON_ISO.fullmatch(value)
+    if match:
+        year, month, day, hour, minute, second, zone = match.groups()
+        month_number = int(month)
+    else:
+        match = _COMMON_RFC.fullmatch(value)
+        if match is None:
+            return None
+        day, month_name, year, hour, minute, second, zone = match.groups()
+        month_number = _MONTHS.get(month_name.lower(), 0)
+    h, m, s = int(hour), int(minute), int(second)
+    if not month_number or h > 23 or s > 59 or year == "0000":
+        return None
+    # datetime() refuses impossible days (31 June) with a ValueError, as the general path.
+    text = datetime(int(year), month_number, int(day), h, m, s).isoformat()
+    offset = _offset(zone)
+    if offset is False:
+        return None
+    return text if offset is None else text + offset
 
 
 def to_datetime(normalized: str | None) -> datetime | None:

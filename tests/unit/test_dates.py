@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
 
@@ -9,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from newsreader import dates
 from newsreader.dates import normalize_date, to_datetime
 
 
@@ -185,3 +187,40 @@ def test_to_datetime_reads_every_precision() -> None:
     )
     assert to_datetime(None) is None
     assert to_datetime("not a date") is None
+
+
+_COMMON_SHAPES = st.builds(
+    "{}{:02d} {} {:04d} {:02d}:{:02d}:{:02d} {}".format,
+    st.sampled_from(["", "Tue, "]),
+    st.integers(0, 32),
+    st.sampled_from(["Jan", "Jun", "Sep", "Dec", "Foo"]),
+    st.integers(0, 9999),
+    st.integers(0, 25),
+    st.integers(0, 61),
+    st.integers(0, 61),
+    st.sampled_from(["GMT", "UTC", "Z", "+0000", "-0530", "+2400", "+1260"]),
+) | st.builds(
+    "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}{}".format,
+    st.integers(0, 9999),
+    st.integers(0, 13),
+    st.integers(0, 32),
+    st.integers(0, 25),
+    st.integers(0, 61),
+    st.integers(0, 61),
+    st.sampled_from(["Z", "+00:00", "-05:30", "+24:00", "+12:60"]),
+)
+
+
+def _or_none(read: Callable[[str], str | None], raw: str) -> str | None:
+    try:
+        return read(raw)
+    except (ValueError, OverflowError):
+        return None
+
+
+@given(_COMMON_SHAPES)
+def test_the_common_shapes_read_as_the_general_path_reads_them(raw: str) -> None:
+    fast = _or_none(dates._common, raw)
+    if fast is not None:
+        general = dates._from_iso if raw[:4].isdigit() else dates._from_names
+        assert fast == _or_none(general, raw)

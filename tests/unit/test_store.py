@@ -293,3 +293,41 @@ def test_a_reader_and_a_writer_work_side_by_side(tmp_path: Path) -> None:
             reader.get_setting("x")
     thread.join()
     assert failures == []
+
+
+def test_only_new_or_changed_feed_bodies_are_converted(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A refresh converts the HTML of what it writes, nothing it already holds."""
+    from newsreader.formats import feed as feedmod
+
+    converted: list[str] = []
+    real = feedmod.html_to_text
+
+    def counting(html: str, base: str | None = None) -> str:
+        converted.append(html)
+        return real(html, base)
+
+    monkeypatch.setattr(feedmod, "html_to_text", counting)
+
+    def parsed(*bodies: str) -> FetchResult:
+        items = "".join(
+            f"<item><guid>{n}</guid><title>T{n}</title><description>{body}</description></item>"
+            for n, body in enumerate(bodies)
+        )
+        data = f"<rss><channel><title>F</title>{items}</channel></rss>".encode()
+        feed = feedmod.parse_xml_feed(data, source="f.xml", url=None, content_type=None)
+        return FetchResult(feed=feed)
+
+    first = parsed("&lt;p&gt;one&lt;/p&gt;", "&lt;p&gt;two&lt;/p&gt;")
+    assert converted == []  # parsing alone converts nothing
+    store.save_result("A", first)
+    assert sorted(converted) == ["<p>one</p>", "<p>two</p>"]
+    converted.clear()
+    store.save_result("A", parsed("&lt;p&gt;one&lt;/p&gt;", "&lt;p&gt;two&lt;/p&gt;"))
+    assert converted == []
+    stats = store.save_result("A", parsed("&lt;p&gt;one&lt;/p&gt;", "&lt;p&gt;2&lt;/p&gt;"))
+    assert converted == ["<p>2</p>"]
+    assert (stats.new, stats.updated) == (0, 1)
+    texts = [store.article(h.key).article.text for h in store.headlines()]
+    assert sorted(texts) == ["2", "one"]

@@ -30,7 +30,13 @@ from urllib.parse import urljoin, urlsplit
 from newsreader.content import clean_block, clean_line, clean_optional, strip_controls
 from newsreader.dates import normalize_date
 from newsreader.errors import ParseError
-from newsreader.formats.encoding import decode_bytes, decode_xml
+from newsreader.formats.encoding import (
+    codec_name,
+    declared_xml_encoding,
+    decode_bytes,
+    decode_xml,
+    http_charset,
+)
 from newsreader.htmltext import html_to_markdown, html_to_text
 from newsreader.model import Article, Body, Feed, article_id, dedupe_articles
 from newsreader.xmlsafe import safe_xml_parser
@@ -44,6 +50,9 @@ MAX_BODY_CHARS = 2 * 1024 * 1024
 # Above this size a document that even the repaired strict parse rejects is read by
 # libxml2's recovery instead of feedparser (about 1 MB/s), to bound the time spent.
 MAX_FALLBACK_BYTES = 4 * 1024 * 1024
+# How far into a document a DOCTYPE is looked for (characters).
+_DOCTYPE_REACH = 65536
+_PLAIN_START = frozenset({b"<", b" ", b"\t", b"\r", b"\n"})
 
 ATOM10 = "http://www.w3.org/2005/Atom"
 ATOM03 = "http://purl.org/atom/ns#"
@@ -78,8 +87,11 @@ _LINK_SCHEMES = frozenset({"http", "https", "ftp", "mailto", "gemini", "gopher",
 _DOCTYPE = re.compile(
     r"<!DOCTYPE\s[^\[>]*(?:\[(?:[^\]\"']|\"[^\"]*\"|'[^']*')*\]\s*)?>", re.IGNORECASE
 )
+# References that need a look; the lookahead passes over the XML entities and decimal
+# references 100-9999 (always characters XML allows), most of a feed's references.
 _REFERENCE = re.compile(
-    r"&(?:#([0-9]{1,10})|#[xX]([0-9a-fA-F]{1,8})|([A-Za-z_][A-Za-z0-9._-]{0,40}));|&"
+    r"&(?!(?:amp|lt|gt|quot|apos|#[1-9][0-9]{2,3});)"
+    r"(?:#([0-9]{1,10});|#[xX]([0-9a-fA-F]{1,8});|([A-Za-z_][A-Za-z0-9._-]{0,40});)?"
 )
 _XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
 _PROLOG_DECL = re.compile(r"<\?xml[^<>]*\?>")
@@ -102,10 +114,16 @@ def parse_xml_feed(data: bytes, *, source: str, url: str | None, content_type: s
     """Parse an RSS, RDF or Atom document; ParseError when it is not a feed."""
     if len(data) > MAX_DOCUMENT_BYTES:
         raise ParseError(source, f"feed too large ({len(data) // 1_000_000} MB)")
+    tried_as_is = _plain_utf8(data, content_type)
+    root = _strict(data, url) if tried_as_is else None
+    if root is not None:
+        return _map_tree(root, source=source, url=url, xml_base=b"xml:base" in data)
     text, codec = decode_xml(data, content_type=content_type)
     text, stripped = _strip_doctype(text, source)
-    raw = data if codec == "utf-8" and not stripped else text.encode("utf-8")
-    root = _strict(raw, url)
+    as_is = codec == "utf-8" and not stripped
+    raw = data if as_is else text.encode("utf-8")
+    if not (as_is and tried_as_is):
+        root = _strict(raw, url)
     if root is None:
         text = _repair(text)
         raw = text.encode("utf-8")
@@ -120,6 +138,19 @@ def parse_xml_feed(data: bytes, *, source: str, url: str | None, content_type: s
     if root is None:
         raise ParseError(source, "not well-formed XML")
     return _map_tree(root, source=source, url=url, xml_base=b"xml:base" in raw)
+
+
+def _plain_utf8(data: bytes, content_type: str | None) -> bool:
+    """Whether lxml may read the bytes as they are: UTF-8 by every declaration, no BOM,
+    no DOCTYPE. Most feeds are; the others are decoded first, which costs a copy."""
+    if data[:1] not in _PLAIN_START or data[1:2] == b"\x00":
+        return False
+    for label in (http_charset(content_type), declared_xml_encoding(data)):
+        if label is not None and codec_name(label) != "utf-8":
+            return False
+    # Bytes, not characters: four bytes at most per character of _strip_doctype's reach.
+    reach = 4 * _DOCTYPE_REACH
+    return data.find(b"<!DOCTYPE", 0, reach) == -1 and data.find(b"<!doctype", 0, reach) == -1
 
 
 def _xml_parser(recover: bool = False) -> Any:
@@ -150,13 +181,13 @@ def _recover(raw: bytes, url: str | None) -> _Element | None:
 
 def _strip_doctype(text: str, source: str) -> tuple[str, bool]:
     """Remove the DOCTYPE (and every entity it declares) from the prolog."""
-    start = text.find("<!", 0, 65536)
+    start = text.find("<!", 0, _DOCTYPE_REACH)
     pos = -1
     while start != -1:
         if text.startswith(("<!DOCTYPE", "<!doctype"), start):
             pos = start
             break
-        start = text.find("<!", start + 2, 65536)
+        start = text.find("<!", start + 2, _DOCTYPE_REACH)
     if pos == -1:
         return text, False
     match = _DOCTYPE.match(text, pos)
@@ -240,7 +271,7 @@ def _has_scheme(href: str) -> bool:
         return False
 
 
-def _key(tag: Any, core: frozenset[str] = _RSS_NS) -> str:
+def _local_name(tag: Any, core: frozenset[str]) -> str:
     """Namespace-free name for the format's core elements; Clark name for extensions."""
     if not isinstance(tag, str):
         return ""
@@ -251,8 +282,29 @@ def _key(tag: Any, core: frozenset[str] = _RSS_NS) -> str:
     return local if ns in core else tag
 
 
+# Tag -> name, per format: a feed repeats a handful of tags thousands of times. Bounded,
+# as a hostile document may bring any number of distinct tags.
+_RSS_KEYS: dict[Any, str] = {}
+_ATOM_KEYS: dict[Any, str] = {}
+_MAX_KEYS = 2048
+
+
+def _key(tag: Any) -> str:
+    key = _RSS_KEYS.get(tag)
+    if key is None:
+        key = _local_name(tag, _RSS_NS)
+        if len(_RSS_KEYS) < _MAX_KEYS and isinstance(tag, str):
+            _RSS_KEYS[tag] = key
+    return key
+
+
 def _akey(tag: Any) -> str:
-    return _key(tag, _ATOM_NS)
+    key = _ATOM_KEYS.get(tag)
+    if key is None:
+        key = _local_name(tag, _ATOM_NS)
+        if len(_ATOM_KEYS) < _MAX_KEYS and isinstance(tag, str):
+            _ATOM_KEYS[tag] = key
+    return key
 
 
 def _map_tree(root: _Element, *, source: str, url: str | None, xml_base: bool) -> Feed:
