@@ -21,6 +21,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.entities import html5 as _HTML5
@@ -30,6 +31,7 @@ from urllib.parse import urljoin, urlsplit
 from newsreader.content import clean_block, clean_line, clean_optional, strip_controls
 from newsreader.dates import normalize_date
 from newsreader.errors import ParseError
+from newsreader.formats.cdata import NO_SECTIONS, Sections, lift
 from newsreader.formats.encoding import (
     codec_name,
     declared_xml_encoding,
@@ -52,7 +54,10 @@ MAX_BODY_CHARS = 2 * 1024 * 1024
 MAX_FALLBACK_BYTES = 4 * 1024 * 1024
 # How far into a document a DOCTYPE is looked for (characters).
 _DOCTYPE_REACH = 65536
-_PLAIN_START = frozenset({b"<", b" ", b"\t", b"\r", b"\n"})
+# Whitespace and processing instructions (the XML declaration), then the root element.
+_PLAIN_PROLOG = re.compile(
+    rb"(?:[ \t\r\n]|<\?[^?]{0,1000}(?:\?(?!>)[^?]{0,1000}){0,20}\?>)*<[A-Za-z_]"
+)
 
 ATOM10 = "http://www.w3.org/2005/Atom"
 ATOM03 = "http://purl.org/atom/ns#"
@@ -114,10 +119,14 @@ def parse_xml_feed(data: bytes, *, source: str, url: str | None, content_type: s
     """Parse an RSS, RDF or Atom document; ParseError when it is not a feed."""
     if len(data) > MAX_DOCUMENT_BYTES:
         raise ParseError(source, f"feed too large ({len(data) // 1_000_000} MB)")
-    tried_as_is = _plain_utf8(data, content_type)
-    root = _strict(data, url) if tried_as_is else None
-    if root is not None:
-        return _map_tree(root, source=source, url=url, xml_base=b"xml:base" in data)
+    tried_as_is = False
+    if _plain_utf8(data, content_type):
+        lifted, sections = lift(data)
+        root = _strict(lifted, url)
+        if root is not None:
+            return _map_tree(root, source=source, url=url, xml_base=b"xml:base" in data,
+                             sections=sections)  # fmt: skip
+        tried_as_is = lifted is data
     text, codec = decode_xml(data, content_type=content_type)
     text, stripped = _strip_doctype(text, source)
     as_is = codec == "utf-8" and not stripped
@@ -142,15 +151,14 @@ def parse_xml_feed(data: bytes, *, source: str, url: str | None, content_type: s
 
 def _plain_utf8(data: bytes, content_type: str | None) -> bool:
     """Whether lxml may read the bytes as they are: UTF-8 by every declaration, no BOM,
-    no DOCTYPE. Most feeds are; the others are decoded first, which costs a copy."""
-    if data[:1] not in _PLAIN_START or data[1:2] == b"\x00":
+    nothing but processing instructions before the root element, so no DOCTYPE. Most
+    feeds are; the others are decoded and cleaned first, which costs a copy."""
+    if _PLAIN_PROLOG.match(data) is None:
         return False
     for label in (http_charset(content_type), declared_xml_encoding(data)):
         if label is not None and codec_name(label) != "utf-8":
             return False
-    # Bytes, not characters: four bytes at most per character of _strip_doctype's reach.
-    reach = 4 * _DOCTYPE_REACH
-    return data.find(b"<!DOCTYPE", 0, reach) == -1 and data.find(b"<!doctype", 0, reach) == -1
+    return True
 
 
 def _xml_parser(recover: bool = False) -> Any:
@@ -307,7 +315,31 @@ def _akey(tag: Any) -> str:
     return key
 
 
-def _map_tree(root: _Element, *, source: str, url: str | None, xml_base: bool) -> Feed:
+class _Reading(threading.local):
+    """The CDATA sections lifted from the document this thread is mapping."""
+
+    sections: Sections = NO_SECTIONS
+
+
+_READING = _Reading()
+
+
+def _map_tree(
+    root: _Element,
+    *,
+    source: str,
+    url: str | None,
+    xml_base: bool,
+    sections: Sections = NO_SECTIONS,
+) -> Feed:
+    _READING.sections = sections
+    try:
+        return _map_root(root, source=source, url=url, xml_base=xml_base)
+    finally:
+        _READING.sections = NO_SECTIONS
+
+
+def _map_root(root: _Element, *, source: str, url: str | None, xml_base: bool) -> Feed:
     tag = root.tag if isinstance(root.tag, str) else ""
     ns = tag[1:].partition("}")[0] if tag.startswith("{") else ""
     local = tag.rsplit("}", 1)[-1]
@@ -322,15 +354,14 @@ def _text(el: _Element | None) -> str:
     """All character data of an element (children's too)."""
     if el is None:
         return ""
-    if len(el) == 0:
-        return el.text or ""
-    return "".join(el.itertext())
+    text = (el.text or "") if len(el) == 0 else "".join(el.itertext())
+    return _READING.sections.restore(text)
 
 
 def _inner_html(el: _Element) -> str:
     """An element's content as an HTML string: its text when it has no children."""
     if len(el) == 0:
-        return el.text or ""
+        return _READING.sections.restore(el.text or "")
     from lxml import etree
 
     parts = [html.escape(el.text or "", quote=False)]
@@ -339,7 +370,7 @@ def _inner_html(el: _Element) -> str:
             continue
         _drop_namespaces(child)
         parts.append(etree.tostring(child, method="html", encoding="unicode", with_tail=True))
-    return "".join(parts)
+    return _READING.sections.restore("".join(parts), escape=True)
 
 
 def _drop_namespaces(el: _Element) -> None:
@@ -532,11 +563,22 @@ def _is_alternate(el: _Element) -> bool:
     return el.get("rel", "alternate") == "alternate"
 
 
+_RSS_ITEM_KEYS = frozenset(
+    {
+        "title", "link", "description", CONTENT_ENCODED, "guid", "pubDate", DC_DATE,
+        DCTERMS_ISSUED, ATOM_PUBLISHED, ATOM_UPDATED, DCTERMS_MODIFIED, "author", DC_CREATOR,
+        "source", ATOM_LINK, DC_TITLE, DC_DESCRIPTION, XHTML_BODY,
+    }
+)  # fmt: skip
+
+
 def _rss_item(el: _Element) -> _Item:
     item = _Item()
     guid_permalink = False
     for child in el:
         key = _key(child.tag)
+        if key not in _RSS_ITEM_KEYS:
+            continue  # category, comments, enclosure ...: many per item, none read
         if key == "title":
             item.title = item.title or _text(child)
         elif key == "link":

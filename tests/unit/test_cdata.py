@@ -1,0 +1,71 @@
+"""Large CDATA sections are lifted out before lxml parses and read back unchanged."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsreader.formats import cdata
+from newsreader.formats import feed as feedmod
+
+BIG = "<p>" + "Harbour lights, ferry news & tide tables. " * 40 + "</p>"
+
+
+def rss(description: str, extra: str = "") -> bytes:
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss><channel><title>T</title>{extra}'
+        f"<item><guid>1</guid><title>One</title><description>{description}</description>"
+        "</item></channel></rss>"
+    ).encode()
+
+
+def parse(data: bytes) -> feedmod.Feed:
+    return feedmod.parse_xml_feed(data, source="f.xml", url=None, content_type=None)
+
+
+def test_large_sections_are_lifted_and_small_ones_stay() -> None:
+    data = f"<a><![CDATA[{BIG}]]><b><![CDATA[small]]></b><![CDATA[{BIG}x]]></a>".encode()
+    lifted, sections = cdata.lift(data)
+    assert len(lifted) < 200
+    assert b"<![CDATA[small]]>" in lifted
+    restored = sections.restore(lifted.decode())
+    assert restored == f"<a>{BIG}<b><![CDATA[small]]></b>{BIG}x</a>"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        f"<a>\ue000<![CDATA[{BIG}]]></a>".encode(),  # the marker is the document's own
+        f"<a><!-- <![CDATA[ --><![CDATA[{BIG}]]></a>".encode(),  # a comment comes first
+        f"<a><![CDATA[{BIG}é]]></a>".encode("latin-1"),  # not UTF-8
+        f"<a><![CDATA[{BIG}</a>".encode(),  # never closed
+    ],
+    ids=["marker", "comment", "latin-1", "unclosed"],
+)
+def test_nothing_is_lifted_where_it_could_change_the_reading(data: bytes) -> None:
+    lifted, sections = cdata.lift(data)
+    assert lifted == data
+    assert not sections
+
+
+def test_line_ends_are_normalised_as_xml_does() -> None:
+    _, sections = cdata.lift(f"<a><![CDATA[{BIG}\r\nend\r]]></a>".encode())
+    assert sections.restore("\ue0000\ue001") == f"{BIG}\nend\n"
+
+
+def test_a_lifted_body_reads_as_the_parser_would_read_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    documents = [
+        rss(f"<![CDATA[{BIG}]]>"),
+        rss(f"before <![CDATA[{BIG}]]> after"),
+        rss(f"<![CDATA[{BIG}]]><b>bold</b><![CDATA[{BIG}]]>"),
+        rss("<![CDATA[x]]>", extra=f"<description><![CDATA[{BIG}]]></description>"),
+    ]
+    lifted = [parse(d) for d in documents]
+    monkeypatch.setattr(feedmod, "lift", lambda data: (data, cdata.NO_SECTIONS))
+    whole = [parse(d) for d in documents]
+    for mine, theirs in zip(lifted, whole, strict=True):
+        assert mine.to_json() == theirs.to_json()
+        assert [a.markdown for a in mine.articles] == [a.markdown for a in theirs.articles]
+    assert "Harbour lights" in lifted[0].articles[0].text
+    assert "<b>" not in lifted[2].articles[0].text
