@@ -54,6 +54,7 @@ _COMMON_RFC = re.compile(
     r"(?:[A-Z][a-z]{2}, )?(\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) "
     r"([+-]\d{4}|GMT|UTC|Z)"
 )
+_UTC_NAMES = frozenset({"Z", "GMT", "UTC"})
 _COMMON_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(Z|[+-]\d{2}:\d{2})")
 # 2020年10月15日 13:30 (Chinese, Japanese pages).
 _CJK = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*" + rf"(?:{_TIME})?")
@@ -105,7 +106,10 @@ def normalize_date(value: str | None) -> str | None:
 
 
 def _common(value: str) -> str | None:
-    """The usual RFC 822 and RFC 3339 dates; None sends anything else the general way."""
+    """The usual RFC 822 and RFC 3339 dates; None sends anything else the general way.
+
+    The parts are checked and joined as the strings they are: no datetime is built.
+    """
     match = _COMMON_ISO.fullmatch(value)
     if match:
         year, month, day, hour, minute, second, zone = match.groups()
@@ -116,15 +120,25 @@ def _common(value: str) -> str | None:
             return None
         day, month_name, year, hour, minute, second, zone = match.groups()
         month_number = _MONTHS.get(month_name.lower(), 0)
-    h, m, s = int(hour), int(minute), int(second)
-    if not month_number or h > 23 or s > 59 or year == "0000":
+    day_number = int(day)
+    if not 1 <= month_number <= 12 or not 1 <= day_number <= _days_in(int(year), month_number):
         return None
-    # datetime() refuses impossible days (31 June) with a ValueError, as the general path.
-    text = datetime(int(year), month_number, int(day), h, m, s).isoformat()
-    offset = _offset(zone)
-    if offset is False:
+    if year == "0000" or hour > "23" or minute > "59" or second > "59":
         return None
-    return text if offset is None else text + offset
+    if zone in _UTC_NAMES:
+        offset = "+00:00"
+    else:
+        hours, minutes = zone[1:3], zone[-2:]
+        if hours > "23" or minutes > "59":
+            return None
+        offset = "+00:00" if hours == minutes == "00" else f"{zone[0]}{hours}:{minutes}"
+    return f"{year}-{month_number:02d}-{day_number:02d}T{hour}:{minute}:{second}{offset}"
+
+
+def _days_in(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def to_datetime(normalized: str | None) -> datetime | None:

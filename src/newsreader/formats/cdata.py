@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import html
 import re
+import secrets
 
 MIN_BYTES = 1024
-_OPEN = "\ue000"
-_OPEN_BYTES = _OPEN.encode()
-_CLOSE_BYTES = "\ue001".encode()
-_MARKER = re.compile("\ue000([0-9]{1,9})\ue001")
+# Every marker starts with it: a string without it needs no restoring.
+MARK = "\ue000"
+# A random part makes the marker one no document can write on purpose, so documents
+# need no scan for it; one that holds look-alikes keeps them as they are.
+_NONCE = secrets.token_hex(4)
+_MARKER_BYTES = f"{MARK}{_NONCE}%d\ue001".encode()
+_MARKER = re.compile(f"{MARK}{_NONCE}([0-9]{{1,9}})\ue001")
 
 
 class Sections:
@@ -36,7 +40,7 @@ class Sections:
     def restore(self, value: str, *, escape: bool = False) -> str:
         """``value`` with its markers replaced by their sections (HTML-escaped if asked:
         a section is character data, and inside serialised HTML it must stay that)."""
-        if _OPEN not in value:
+        if MARK not in value:
             return value
         texts = self._texts
 
@@ -54,34 +58,40 @@ NO_SECTIONS = Sections([])
 def lift(data: bytes) -> tuple[bytes, Sections]:
     """The UTF-8 document with its large CDATA sections replaced by markers, and them.
 
-    Nothing is lifted from a document that holds the marker characters itself. Lifting
-    stops at a comment (it could hold a ``<![CDATA[`` that opens nothing) and at a
-    section that is not UTF-8 (the careful path decides what the document is).
+    One pass over the ``<!`` of the document: a comment is skipped whole (a
+    ``<![CDATA[`` inside it opens nothing), a CDATA section is lifted when it is large.
+    Lifting stops at a section that is not UTF-8 (the careful path decides what such a
+    document is) or that is never closed.
     """
-    start = data.find(b"<![CDATA[")
-    if start == -1 or _OPEN_BYTES in data:
-        return data, NO_SECTIONS
     pieces: list[bytes] = []
     texts: list[str] = []
-    pos = after = 0  # copied up to; end of the section before
-    while start != -1:
-        end = data.find(b"]]>", start + 9)
-        if end == -1 or data.find(b"<!--", after, start) != -1:
-            break
-        if end - start - 9 >= MIN_BYTES:
-            try:
-                text = data[start + 9 : end].decode("utf-8")
-            except UnicodeDecodeError:
+    copied = 0
+    pos = data.find(b"<!")
+    while pos != -1:
+        if data.startswith(b"[CDATA[", pos + 2):
+            end = data.find(b"]]>", pos + 9)
+            if end == -1:
                 break
-            if "\r" in text:
-                text = text.replace("\r\n", "\n").replace("\r", "\n")
-            pieces.append(data[pos:start])
-            pieces.append(b"%b%d%b" % (_OPEN_BYTES, len(texts), _CLOSE_BYTES))
-            texts.append(text)
-            pos = end + 3
-        after = end + 3
-        start = data.find(b"<![CDATA[", after)
+            if end - pos - 9 >= MIN_BYTES:
+                try:
+                    text = data[pos + 9 : end].decode("utf-8")
+                except UnicodeDecodeError:
+                    break
+                if "\r" in text:
+                    text = text.replace("\r\n", "\n").replace("\r", "\n")
+                pieces.append(data[copied:pos])
+                pieces.append(_MARKER_BYTES % len(texts))
+                texts.append(text)
+                copied = end + 3
+            pos = data.find(b"<!", end + 3)
+        elif data.startswith(b"--", pos + 2):
+            end = data.find(b"-->", pos + 4)
+            if end == -1:
+                break
+            pos = data.find(b"<!", end + 3)
+        else:
+            pos = data.find(b"<!", pos + 2)
     if not texts:
         return data, NO_SECTIONS
-    pieces.append(data[pos:])
+    pieces.append(data[copied:])
     return b"".join(pieces), Sections(texts)

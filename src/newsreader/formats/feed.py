@@ -31,6 +31,7 @@ from urllib.parse import urljoin, urlsplit
 from newsreader.content import clean_block, clean_line, clean_optional, strip_controls
 from newsreader.dates import normalize_date
 from newsreader.errors import ParseError
+from newsreader.formats.cdata import MARK as _MARK
 from newsreader.formats.cdata import NO_SECTIONS, Sections, lift
 from newsreader.formats.encoding import (
     codec_name,
@@ -119,31 +120,30 @@ def parse_xml_feed(data: bytes, *, source: str, url: str | None, content_type: s
     """Parse an RSS, RDF or Atom document; ParseError when it is not a feed."""
     if len(data) > MAX_DOCUMENT_BYTES:
         raise ParseError(source, f"feed too large ({len(data) // 1_000_000} MB)")
-    tried_as_is = False
+    tried: bytes | None = None  # bytes the strict parser has already refused
     if _plain_utf8(data, content_type):
-        lifted, sections = lift(data)
-        root = _strict(lifted, url)
+        root, sections, xml_base = _strict_lifting(data, url)
         if root is not None:
-            return _map_tree(root, source=source, url=url, xml_base=b"xml:base" in data,
-                             sections=sections)  # fmt: skip
-        tried_as_is = lifted is data
+            return _map_tree(root, source=source, url=url, xml_base=xml_base, sections=sections)
+        tried = data
     text, codec = decode_xml(data, content_type=content_type)
     text, stripped = _strip_doctype(text, source)
-    as_is = codec == "utf-8" and not stripped
-    raw = data if as_is else text.encode("utf-8")
-    if not (as_is and tried_as_is):
-        root = _strict(raw, url)
+    raw = data if codec == "utf-8" and not stripped else text.encode("utf-8")
+    root, sections, xml_base = (
+        (None, NO_SECTIONS, False) if raw is tried else _strict_lifting(raw, url)
+    )
     if root is None:
         text = _repair(text)
         raw = text.encode("utf-8")
-        root = _strict(raw, url)
-    if root is None and len(raw) <= MAX_FALLBACK_BYTES:
+        root, sections, xml_base = _strict_lifting(raw, url)
+    if root is not None:
+        return _map_tree(root, source=source, url=url, xml_base=xml_base, sections=sections)
+    if len(raw) <= MAX_FALLBACK_BYTES:
         try:
             return _parse_with_feedparser(raw, source=source, url=url)
         except ParseError:
             pass
-    if root is None:
-        root = _recover(raw, url)
+    root = _recover(raw, url)
     if root is None:
         raise ParseError(source, "not well-formed XML")
     return _map_tree(root, source=source, url=url, xml_base=b"xml:base" in raw)
@@ -176,6 +176,16 @@ def _strict(raw: bytes, url: str | None) -> _Element | None:
         return etree.fromstring(raw, parser, base_url=url)
     except etree.XMLSyntaxError:
         return None
+
+
+def _strict_lifting(raw: bytes, url: str | None) -> tuple[_Element | None, Sections, bool]:
+    """The strict parse of UTF-8 bytes, with their large CDATA sections lifted out, and
+    whether any element may carry xml:base (looked for outside the sections)."""
+    lifted, sections = lift(raw)
+    root = _strict(lifted, url)
+    if root is None:
+        return None, NO_SECTIONS, False
+    return root, sections, b"xml:base" in lifted
 
 
 def _recover(raw: bytes, url: str | None) -> _Element | None:
@@ -354,14 +364,19 @@ def _text(el: _Element | None) -> str:
     """All character data of an element (children's too)."""
     if el is None:
         return ""
-    text = (el.text or "") if len(el) == 0 else "".join(el.itertext())
-    return _READING.sections.restore(text)
+    text = el.text if len(el) == 0 else "".join(el.itertext())
+    if not text:
+        return ""
+    return _READING.sections.restore(text) if _MARK in text else text
 
 
 def _inner_html(el: _Element) -> str:
     """An element's content as an HTML string: its text when it has no children."""
     if len(el) == 0:
-        return _READING.sections.restore(el.text or "")
+        text = el.text
+        if not text:
+            return ""
+        return _READING.sections.restore(text) if _MARK in text else text
     from lxml import etree
 
     parts = [html.escape(el.text or "", quote=False)]
@@ -457,22 +472,6 @@ class _FeedBody(Body):
         return f"{self._is_html:d}{self._base}\x00{self._raw}"
 
 
-class _Bodies:
-    """One body object per distinct item body of a document, so each converts once."""
-
-    __slots__ = ("_seen",)
-
-    def __init__(self) -> None:
-        self._seen: dict[tuple[str, bool, str | None], _FeedBody] = {}
-
-    def get(self, raw: str, is_html: bool, base: str | None) -> _FeedBody:
-        key = (raw, is_html, base)
-        body = self._seen.get(key)
-        if body is None:
-            body = self._seen[key] = _FeedBody(raw, is_html, base)
-        return body
-
-
 @dataclass(slots=True)
 class _Item:
     """Raw strings gathered from one item/entry before they are cleaned."""
@@ -491,15 +490,15 @@ class _Item:
     body_html: bool = True
 
 
-def _article(item: _Item, base: str | None, bodies: _Bodies) -> Article:
+def _article(item: _Item, base: str | None) -> Article:
     link = _absolute(item.link, base)
-    summary = None
-    if item.summary is not None:
-        summary = bodies.get(item.summary, item.summary_html, base)
-    if item.body is not None and item.body.strip():
-        body = bodies.get(item.body, item.body_html, base)
-    else:
+    summary = None if item.summary is None else _FeedBody(item.summary, item.summary_html, base)
+    if item.body is None or not item.body.strip():
         body = summary
+    elif item.body == item.summary and item.body_html == item.summary_html:
+        body = summary  # one object, so the text is made once
+    else:
+        body = _FeedBody(item.body, item.body_html, base)
     title = _title(item.title, item.title_kind, base)
     published = normalize_date(item.published) if item.published else None
     updated = normalize_date(item.updated) if item.updated else None
@@ -551,11 +550,10 @@ def _map_rss(root: _Element, *, source: str, url: str | None, xml_base: bool) ->
                 feed_link = child.get("href")
     feed_link = _absolute(feed_link, url)
     doc = _Doc(url=url, base=url or feed_link, xml_base=xml_base)
-    bodies = _Bodies()
     articles = []
     for el in items[:MAX_ITEMS]:
         item = _rss_item(el)
-        articles.append(_article(item, doc.base_of(el), bodies))
+        articles.append(_article(item, doc.base_of(el)))
     return Feed(title=feed_title, link=feed_link, source=source, articles=dedupe_articles(articles))
 
 
@@ -575,8 +573,10 @@ _RSS_ITEM_KEYS = frozenset(
 def _rss_item(el: _Element) -> _Item:
     item = _Item()
     guid_permalink = False
+    keys = _RSS_KEYS
     for child in el:
-        key = _key(child.tag)
+        tag = child.tag
+        key = keys.get(tag) or _key(tag)
         if key not in _RSS_ITEM_KEYS:
             continue  # category, comments, enclosure ...: many per item, none read
         if key == "title":
@@ -678,7 +678,6 @@ def _map_atom(root: _Element, *, source: str, url: str | None, xml_base: bool) -
                 feed_author = _atom_author(child)
     if doc.base is None:
         doc.base = feed_link
-    bodies = _Bodies()
     articles = []
     for el in entries[:MAX_ITEMS]:
         item, link_el = _atom_entry(el)
@@ -688,7 +687,7 @@ def _map_atom(root: _Element, *, source: str, url: str | None, xml_base: bool) -
         elif item.guid and item.guid.startswith(("https://", "http://")):
             item.link = item.guid
         item.author = item.author or feed_author
-        articles.append(_article(item, base, bodies))
+        articles.append(_article(item, base))
     return Feed(title=feed_title, link=feed_link, source=source, articles=dedupe_articles(articles))
 
 
@@ -754,7 +753,6 @@ def _parse_with_feedparser(raw: bytes, *, source: str, url: str | None) -> Feed:
         raise ParseError(source, f"not a feed ({_one_line(problem)})" if problem else "not a feed")
     feed_link = _absolute(meta.get("link"), url)
     base_default = url or feed_link
-    bodies = _Bodies()
     articles = []
     for entry in entries[:MAX_ITEMS]:
         item = _Item(
@@ -780,7 +778,7 @@ def _parse_with_feedparser(raw: bytes, *, source: str, url: str | None) -> Feed:
             base = content[0].get("base") or base
         if item.summary is not None and item.summary == item.body and not entry.get("description"):
             item.summary = None
-        articles.append(_article(item, base, bodies))
+        articles.append(_article(item, base))
     title = _title(meta.get("title"), _fp_kind(meta.get("title_detail")))
     return Feed(title=title, link=feed_link, source=source, articles=dedupe_articles(articles))
 
@@ -817,7 +815,6 @@ def parse_json_feed(data: bytes, *, source: str, url: str | None) -> Feed:
     feed_link = _absolute(_str(doc.get("home_page_url")), url)
     base = url or _str(doc.get("feed_url")) or feed_link
     feed_author = _json_author(doc)
-    bodies = _Bodies()
     articles = []
     for entry in _json_items(items):
         item = _Item(
@@ -837,7 +834,7 @@ def parse_json_feed(data: bytes, *, source: str, url: str | None) -> Feed:
             item.body = content_html
         elif content_text is not None:
             item.body, item.body_html = content_text, False
-        articles.append(_article(item, base, bodies))
+        articles.append(_article(item, base))
     title = _title(_str(doc.get("title")), "text")
     return Feed(title=title, link=feed_link, source=source, articles=dedupe_articles(articles))
 
