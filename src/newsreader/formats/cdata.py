@@ -66,10 +66,10 @@ def lift(data: bytes) -> tuple[bytes, Sections]:
     pieces: list[bytes] = []
     texts: list[str] = []
     copied = 0
-    pos = data.find(b"<!")
+    pos = _next_opener(data, 0)
     while pos != -1:
         if data.startswith(b"[CDATA[", pos + 2):
-            end = data.find(b"]]>", pos + 9)
+            end = _section_end(data, pos + 9)
             if end == -1:
                 break
             if end - pos - 9 >= MIN_BYTES:
@@ -83,15 +83,35 @@ def lift(data: bytes) -> tuple[bytes, Sections]:
                 pieces.append(_MARKER_BYTES % len(texts))
                 texts.append(text)
                 copied = end + 3
-            pos = data.find(b"<!", end + 3)
+            pos = _next_opener(data, end + 3)
         elif data.startswith(b"--", pos + 2):
             end = data.find(b"-->", pos + 4)
             if end == -1:
                 break
-            pos = data.find(b"<!", end + 3)
+            pos = _next_opener(data, end + 3)
         else:
-            pos = data.find(b"<!", pos + 2)
+            pos = _next_opener(data, pos + 2)
     if not texts:
         return data, NO_SECTIONS
     pieces.append(data[copied:])
     return b"".join(pieces), Sections(texts)
+
+
+# Both searches look for their rarest byte: a one-byte find is a memchr, several times
+# faster than a find of the whole string in a document full of "<".
+
+
+def _next_opener(data: bytes, start: int) -> int:
+    """Where the next ``<!`` begins, from ``start`` on; -1 if none."""
+    bang = data.find(b"!", start + 1)
+    while bang != -1 and data[bang - 1] != 0x3C:  # "<"
+        bang = data.find(b"!", bang + 1)
+    return bang - 1 if bang != -1 else -1
+
+
+def _section_end(data: bytes, start: int) -> int:
+    """Where the next ``]]>`` begins, from ``start`` on; -1 if none."""
+    end = data.find(b"]", start)
+    while end != -1 and not data.startswith(b"]]>", end):
+        end = data.find(b"]", end + 1)
+    return end

@@ -442,7 +442,7 @@ class _FeedBody(Body):
 
     def __init__(self, raw: str, is_html: bool, base: str | None) -> None:
         self._raw = raw[:MAX_BODY_CHARS]
-        self._is_html = is_html and ("<" in raw or "&" in raw)
+        self._is_html = is_html
         self._base = base
         self._text: str | None = None  # type: ignore[assignment]
         self._markdown: str | None = None  # type: ignore[assignment]
@@ -451,7 +451,7 @@ class _FeedBody(Body):
     def text(self) -> str:
         if self._text is None:
             raw = self._raw
-            if not self._is_html:
+            if not self._is_html or ("<" not in raw and "&" not in raw):
                 self._text = clean_block(raw)
             elif "<" not in raw:
                 self._text = clean_block(html.unescape(raw))
@@ -493,7 +493,7 @@ class _Item:
 def _article(item: _Item, base: str | None) -> Article:
     link = _absolute(item.link, base)
     summary = None if item.summary is None else _FeedBody(item.summary, item.summary_html, base)
-    if item.body is None or not item.body.strip():
+    if not item.body or item.body.isspace():
         body = summary
     elif item.body == item.summary and item.body_html == item.summary_html:
         body = summary  # one object, so the text is made once
