@@ -122,22 +122,20 @@ def parse_xml_feed(data: bytes, *, source: str, url: str | None, content_type: s
         raise ParseError(source, f"feed too large ({len(data) // 1_000_000} MB)")
     tried: bytes | None = None  # bytes the strict parser has already refused
     if _plain_utf8(data, content_type):
-        root, sections, xml_base = _strict_lifting(data, url)
+        root, sections = _strict_lifting(data, url)
         if root is not None:
-            return _map_tree(root, source=source, url=url, xml_base=xml_base, sections=sections)
+            return _map_tree(root, source=source, url=url, sections=sections)
         tried = data
     text, codec = decode_xml(data, content_type=content_type)
     text, stripped = _strip_doctype(text, source)
     raw = data if codec == "utf-8" and not stripped else text.encode("utf-8")
-    root, sections, xml_base = (
-        (None, NO_SECTIONS, False) if raw is tried else _strict_lifting(raw, url)
-    )
+    root, sections = (None, NO_SECTIONS) if raw is tried else _strict_lifting(raw, url)
     if root is None:
         text = _repair(text)
         raw = text.encode("utf-8")
-        root, sections, xml_base = _strict_lifting(raw, url)
+        root, sections = _strict_lifting(raw, url)
     if root is not None:
-        return _map_tree(root, source=source, url=url, xml_base=xml_base, sections=sections)
+        return _map_tree(root, source=source, url=url, sections=sections)
     if len(raw) <= MAX_FALLBACK_BYTES:
         try:
             return _parse_with_feedparser(raw, source=source, url=url)
@@ -146,7 +144,7 @@ def parse_xml_feed(data: bytes, *, source: str, url: str | None, content_type: s
     root = _recover(raw, url)
     if root is None:
         raise ParseError(source, "not well-formed XML")
-    return _map_tree(root, source=source, url=url, xml_base=b"xml:base" in raw)
+    return _map_tree(root, source=source, url=url)
 
 
 def _plain_utf8(data: bytes, content_type: str | None) -> bool:
@@ -178,14 +176,11 @@ def _strict(raw: bytes, url: str | None) -> _Element | None:
         return None
 
 
-def _strict_lifting(raw: bytes, url: str | None) -> tuple[_Element | None, Sections, bool]:
-    """The strict parse of UTF-8 bytes, with their large CDATA sections lifted out, and
-    whether any element may carry xml:base (looked for outside the sections)."""
+def _strict_lifting(raw: bytes, url: str | None) -> tuple[_Element | None, Sections]:
+    """The strict parse of UTF-8 bytes, with their large CDATA sections lifted out."""
     lifted, sections = lift(raw)
     root = _strict(lifted, url)
-    if root is None:
-        return None, NO_SECTIONS, False
-    return root, sections, b"xml:base" in lifted
+    return (root, sections) if root is not None else (None, NO_SECTIONS)
 
 
 def _recover(raw: bytes, url: str | None) -> _Element | None:
@@ -268,13 +263,13 @@ class _Doc:
 
     url: str | None
     base: str | None
-    xml_base: bool
 
     def base_of(self, el: _Element) -> str | None:
-        if not self.xml_base:
+        """The element's xml:base, resolved, or the document's base."""
+        found = el.base  # libxml2 walks the ancestors; the document URL when none says
+        if not found or found == self.url:
             return self.base
-        found = el.base
-        if found and not _has_scheme(found):
+        if not _has_scheme(found):
             try:
                 found = urljoin(self.base, found) if self.base else None
             except ValueError:  # xml:base="http://[x": no base rather than a crash
@@ -339,24 +334,23 @@ def _map_tree(
     *,
     source: str,
     url: str | None,
-    xml_base: bool,
     sections: Sections = NO_SECTIONS,
 ) -> Feed:
     _READING.sections = sections
     try:
-        return _map_root(root, source=source, url=url, xml_base=xml_base)
+        return _map_root(root, source=source, url=url)
     finally:
         _READING.sections = NO_SECTIONS
 
 
-def _map_root(root: _Element, *, source: str, url: str | None, xml_base: bool) -> Feed:
+def _map_root(root: _Element, *, source: str, url: str | None) -> Feed:
     tag = root.tag if isinstance(root.tag, str) else ""
     ns = tag[1:].partition("}")[0] if tag.startswith("{") else ""
     local = tag.rsplit("}", 1)[-1]
     if local in ("feed", "entry") and ns in ("", ATOM10, ATOM03):
-        return _map_atom(root, source=source, url=url, xml_base=xml_base)
+        return _map_atom(root, source=source, url=url)
     if local.lower() in ("rss", "rdf", "channel"):
-        return _map_rss(root, source=source, url=url, xml_base=xml_base)
+        return _map_rss(root, source=source, url=url)
     raise ParseError(source, f"not a feed (root element <{local or '?'}>)")
 
 
@@ -524,7 +518,7 @@ def _rss_author(value: str) -> str:
     return match.group(1) if match else _MAIL_PREFIX.sub("", value)
 
 
-def _map_rss(root: _Element, *, source: str, url: str | None, xml_base: bool) -> Feed:
+def _map_rss(root: _Element, *, source: str, url: str | None) -> Feed:
     channel: _Element | None = None
     items: list[_Element] = []
     for child in root:
@@ -549,7 +543,7 @@ def _map_rss(root: _Element, *, source: str, url: str | None, xml_base: bool) ->
             elif key == ATOM_LINK and feed_link is None and _is_alternate(child):
                 feed_link = child.get("href")
     feed_link = _absolute(feed_link, url)
-    doc = _Doc(url=url, base=url or feed_link, xml_base=xml_base)
+    doc = _Doc(url=url, base=url or feed_link)
     articles = []
     for el in items[:MAX_ITEMS]:
         item = _rss_item(el)
@@ -656,12 +650,12 @@ def _atom_link(el: _Element, doc: _Doc) -> str | None:
     return _absolute(href, doc.base_of(el))
 
 
-def _map_atom(root: _Element, *, source: str, url: str | None, xml_base: bool) -> Feed:
+def _map_atom(root: _Element, *, source: str, url: str | None) -> Feed:
     entries: list[_Element] = []
     feed_title = ""
     feed_link: str | None = None
     feed_author: str | None = None
-    doc = _Doc(url=url, base=url, xml_base=xml_base)
+    doc = _Doc(url=url, base=url)
     if _akey(root.tag) == "entry":
         entries.append(root)
     else:
