@@ -220,3 +220,16 @@ def test_a_mangled_feed_raises_nothing_but_parse_error(cut: int, span: int, junk
         return
     for article in feed.articles:
         assert article.title.isprintable()
+
+
+def test_undeclared_namespace_prefixes_are_read_as_the_names_they_carry() -> None:
+    data = (
+        b'<?xml version="1.0"?><rss:rss rss:version="2.0"><rss:channel><rss:title>Log'
+        b"</rss:title><rss:item><rss:title>First &amp; last</rss:title><rss:guid>a1"
+        b"</rss:guid><rss:description>&lt;p&gt;Body&lt;/p&gt;</rss:description></rss:item>"
+        b"</rss:channel></rss:rss>"
+    )
+    feed = xml_feed(data)
+    assert feed.title == "Log"
+    [article] = feed.articles
+    assert (article.id, article.title, article.text) == ("a1", "First & last", "Body")

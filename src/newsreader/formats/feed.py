@@ -136,7 +136,7 @@ def parse_xml_feed(data: bytes, *, source: str, url: str | None, content_type: s
         root, sections = _strict_lifting(raw, url)
     if root is not None:
         return _map_tree(root, source=source, url=url, sections=sections)
-    if len(raw) <= MAX_FALLBACK_BYTES:
+    if len(raw) <= MAX_FALLBACK_BYTES and not _only_undeclared_prefixes(raw):
         try:
             return _parse_with_feedparser(raw, source=source, url=url)
         except ParseError:
@@ -181,6 +181,19 @@ def _strict_lifting(raw: bytes, url: str | None) -> tuple[_Element | None, Secti
     lifted, sections = lift(raw)
     root = _strict(lifted, url)
     return (root, sections) if root is not None else (None, NO_SECTIONS)
+
+
+def _only_undeclared_prefixes(raw: bytes) -> bool:
+    """Whether the document's only faults are undeclared namespace prefixes, which
+    libxml2's recovery reads without loss (and feedparser reads as no feed at all)."""
+    from lxml import etree
+
+    try:
+        etree.fromstring(raw, _xml_parser())
+    except etree.XMLSyntaxError as exc:
+        faults = {error.type for error in exc.error_log}
+        return faults == {etree.ErrorTypes.NS_ERR_UNDEFINED_NAMESPACE}
+    return False
 
 
 def _recover(raw: bytes, url: str | None) -> _Element | None:
@@ -346,7 +359,7 @@ def _map_tree(
 def _map_root(root: _Element, *, source: str, url: str | None) -> Feed:
     tag = root.tag if isinstance(root.tag, str) else ""
     ns = tag[1:].partition("}")[0] if tag.startswith("{") else ""
-    local = tag.rsplit("}", 1)[-1]
+    local = tag.rsplit("}", 1)[-1].rpartition(":")[2]  # an undeclared prefix stays in the name
     if local in ("feed", "entry") and ns in ("", ATOM10, ATOM03):
         return _map_atom(root, source=source, url=url)
     if local.lower() in ("rss", "rdf", "channel"):
