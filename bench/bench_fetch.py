@@ -2,8 +2,8 @@
 
 Generates FEEDS RSS files of ITEMS items each (HTML descriptions of about 50 to
 500 bytes) in a temporary folder, then runs the installed ``newsreader``:
-a first fetch into an empty database and a second one with nothing changed. Prints
-medians over RUNS runs.
+a first fetch into an empty database, a second one with nothing changed and a third
+after one new item was added to every feed. Prints medians over RUNS runs.
 
     .venv/bin/python bench/bench_fetch.py [--feeds 200] [--items 200] [--runs 5]
 """
@@ -112,6 +112,24 @@ def generate(folder: Path, feeds: int, items: int) -> tuple[Path, int]:
     return config, size
 
 
+def add_one_item(folder: Path, feeds: int) -> dict[Path, str]:
+    """Put one new item at the top of every feed; returns the texts as they were."""
+    before = {}
+    for index in range(feeds):
+        path = folder / "feeds" / f"feed{index:03d}.xml"
+        text = before[path] = path.read_text(encoding="utf-8")
+        guid = f"https://news.invalid/{index}/late-edition"
+        item = (
+            f"<item><title>Late edition {index}</title><link>{guid}</link><guid>{guid}</guid>"
+            "<pubDate>29 Mar 2026 23:45:00 +0100</pubDate>"
+            "<description>&lt;p&gt;One more story before the presses stop.&lt;/p&gt;"
+            "</description></item>\n"
+        )
+        marker = f"<description>Feed {index}</description>\n"
+        path.write_text(text.replace(marker, marker + item, 1), encoding="utf-8")
+    return before
+
+
 def _timed(cmd: list[str]) -> tuple[float, float]:
     """Wall time of ``cmd`` and the CPU time (user+system) of the process.
 
@@ -150,6 +168,8 @@ def main() -> None:
         first_cpu: list[float] = []
         second: list[float] = []
         second_cpu: list[float] = []
+        third: list[float] = []
+        third_cpu: list[float] = []
         loads: list[float] = []
         for run in range(args.runs):
             cmd = [exe, "fetch", "--config", str(config), "--db", str(folder / f"run{run}.db")]
@@ -160,12 +180,20 @@ def main() -> None:
             elapsed, used = _timed(cmd)
             second.append(elapsed)
             second_cpu.append(used)
+            originals = add_one_item(folder, args.feeds)
+            elapsed, used = _timed(cmd)
+            third.append(elapsed)
+            third_cpu.append(used)
+            for path, text in originals.items():
+                path.write_text(text, encoding="utf-8")
         startup = statistics.median(_timed([exe, "--version"])[0] for _ in range(args.runs))
         bench_headlines(folder, args.runs)
     print(f"first fetch (empty db)   wall {_median(first)}")
     print(f"{'':<20}  CPU  {_median(first_cpu)}")
     print(f"second fetch (no change) wall {_median(second)}")
     print(f"{'':<20}  CPU  {_median(second_cpu)}")
+    print(f"third fetch (+1 item each) wall {_median(third)}")
+    print(f"{'':<20}  CPU  {_median(third_cpu)}")
     print(f"newsreader --version  wall {startup:.2f} s")
     print(f"load average before the runs: median {statistics.median(loads):.2f}")
 

@@ -59,3 +59,49 @@ def test_arbitrary_bytes_are_a_feed_an_article_or_one_error_line(data, ctype) ->
 @given(body=st.binary(max_size=512), root=st.sampled_from((b"rss", b"feed", b"rdf:RDF")))
 def test_arbitrary_bytes_inside_a_feed_root(body, root) -> None:
     parse(b"<" + root + b">" + body, source="feed.xml", url=None, content_type=None, filename=None)
+
+
+_PIECES = st.sampled_from(
+    (
+        "<![CDATA[" + "<p>lifted body &amp; more</p> " * 40 + "]]>",
+        "<![CDATA[short]]>",
+        "<!-- <![CDATA[ -->",
+        "<!-- ]]> -->",
+        "]]>",
+        "<![CDATA[",
+        "<!--",
+        "-->",
+        "\ue0000\ue001",
+        "</description><description>",
+        "<b>bold</b>",
+        "&lt;p&gt;escaped&lt;/p&gt;",
+        "\r\n",
+        "\x00",
+        "é",
+    )
+)
+
+
+@fuzz()
+@given(parts=st.lists(_PIECES, max_size=8), junk=st.binary(max_size=8))
+def test_lifting_cdata_never_changes_the_reading(parts, junk) -> None:
+    """Whatever surrounds large CDATA sections, lifted and whole parses read the same."""
+    from newsreader.formats import cdata
+    from newsreader.formats import feed as feedmod
+
+    body = "".join(parts).encode("utf-8", "surrogatepass") + junk
+    data = (
+        b"<?xml version='1.0'?><rss><channel><title>T</title><item><guid>1</guid>"
+        b"<description>" + body + b"</description></item></channel></rss>"
+    )
+    lifted = parse(data, source="f.xml", url=None, content_type=None, filename=None)
+    saved = feedmod.lift
+    feedmod.lift = lambda raw: (raw, cdata.NO_SECTIONS)
+    try:
+        whole = parse(data, source="f.xml", url=None, content_type=None, filename=None)
+    finally:
+        feedmod.lift = saved
+    assert (lifted is None) == (whole is None)
+    if lifted is not None:
+        assert lifted.to_json() == whole.to_json()
+        assert [a.markdown for a in lifted.articles] == [a.markdown for a in whole.articles]
