@@ -26,6 +26,8 @@ def _parse(data: bytes, *, where: str, source: str, **hints: str | None) -> Feed
 
     try:
         feed = parse_document(data, source=where, **hints)
+        for article in feed.articles:  # bodies convert on first read: read them here
+            article.text, article.summary  # noqa: B018
     except NewsreaderError:
         raise
     except Exception as exc:  # a parser bug on hostile input is still one line

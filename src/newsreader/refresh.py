@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from newsreader.content import clean_line
-from newsreader.errors import NewsreaderError
+from newsreader.errors import NewsreaderError, StoreError
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from newsreader.config import FeedConfig
     from newsreader.sources.base import FetchResult, Source
-    from newsreader.store import Store
+    from newsreader.store import Schedule, Store
 
 T = TypeVar("T")
 
@@ -174,17 +174,13 @@ async def refresh_one(feed: FeedConfig, store: Store, context: RunContext) -> Fe
     except asyncio.CancelledError:
         raise
     except Exception as exc:
-        message = _one_line(feed, exc)
-        delay = 0.0
-        if feed.source not in _NO_BACKOFF_SOURCES:
-            delay = backoff_seconds(schedule.failures + 1)
-        retry_after = getattr(exc, "retry_after", None)
-        if isinstance(retry_after, int | float) and retry_after > 0:
-            delay = max(delay, float(retry_after))
-        after = datetime.fromtimestamp(context.clock(), UTC) + timedelta(seconds=delay)
-        store.save_error(feed.name, message, next_attempt=after if delay > 0 else None)
-        return FeedOutcome(feed.name, ERROR, total=store.article_count(feed.name), error=message)
-    stats = store.save_result(feed.name, result, feed.settings.max_articles)
+        return _failed(feed, store, context, schedule, exc)
+    try:
+        stats = store.save_result(feed.name, result, feed.settings.max_articles)
+    except StoreError:
+        raise
+    except Exception as exc:  # converting a body (on first read, here) failed
+        return _failed(feed, store, context, schedule, exc)
     warnings = tuple(clean_line(w) for w in result.warnings)
     if warnings:
         store.set_warning(feed.name, "; ".join(warnings))
@@ -198,6 +194,22 @@ async def refresh_one(feed: FeedConfig, store: Store, context: RunContext) -> Fe
         warnings=warnings,
         moved_to=result.moved_to,
     )
+
+
+def _failed(
+    feed: FeedConfig, store: Store, context: RunContext, schedule: Schedule, exc: Exception
+) -> FeedOutcome:
+    """Record one feed's failure, with its backoff, as an ``error`` outcome."""
+    message = _one_line(feed, exc)
+    delay = 0.0
+    if feed.source not in _NO_BACKOFF_SOURCES:
+        delay = backoff_seconds(schedule.failures + 1)
+    retry_after = getattr(exc, "retry_after", None)
+    if isinstance(retry_after, int | float) and retry_after > 0:
+        delay = max(delay, float(retry_after))
+    after = datetime.fromtimestamp(context.clock(), UTC) + timedelta(seconds=delay)
+    store.save_error(feed.name, message, next_attempt=after if delay > 0 else None)
+    return FeedOutcome(feed.name, ERROR, total=store.article_count(feed.name), error=message)
 
 
 async def refresh_feeds(

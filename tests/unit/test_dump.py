@@ -72,3 +72,27 @@ def test_a_file_url_and_a_clean_run(tmp_path: Path, capsys: pytest.CaptureFixtur
     code, out, err = run(capsys, f"file://{local}")
     assert (code, err) == (0, [])
     assert out["feeds"][0]["articles"][0]["id"] == "l1"
+
+
+def test_a_body_that_cannot_be_converted_is_that_documents_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Bodies convert when first read; dump reads them per document, so a fault stays one line."""
+    from newsreader.formats import feed as feedmod
+
+    def broken(html: str, base: str | None = None) -> str:
+        raise RuntimeError("converter fault")
+
+    monkeypatch.setattr(feedmod, "html_to_text", broken)
+    bad = tmp_path / "bad.xml"
+    bad.write_text(
+        "<rss><channel><title>T</title><item><guid>1</guid>"
+        "<description>&lt;p&gt;x&lt;/p&gt;</description></item></channel></rss>",
+        encoding="utf-8",
+    )
+    good = tmp_path / "good.md"
+    good.write_text("# Fine\n\nPlain words.\n", encoding="utf-8")
+    assert dump_targets([str(bad), str(good)]) == 1
+    out, err = capsys.readouterr()
+    assert err.count("\n") == 1 and str(bad) in err and "converter fault" in err
+    assert [f["title"] for f in json.loads(out)["feeds"]] == ["Fine"]

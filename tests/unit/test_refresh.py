@@ -162,3 +162,34 @@ def test_a_partly_readable_folder_is_stored_with_a_warning(tmp_path: Path, store
     assert outcome.failed
     assert len(outcome.warnings) == 1 and str(folder / "b.bin") in outcome.warnings[0]
     assert store.feed_statuses()["Pages"].last_error == outcome.warnings[0]
+
+
+def test_a_body_that_cannot_be_converted_fails_its_feed_only(
+    tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bodies become text when stored: a converter fault there is still one feed's line."""
+    from newsreader.formats import feed as feedmod
+
+    real = feedmod.html_to_text
+
+    def picky(html: str, base: str | None = None) -> str:
+        if "Cursed" in html:
+            raise RuntimeError("converter fault")
+        return real(html, base)
+
+    monkeypatch.setattr(feedmod, "html_to_text", picky)
+    cursed, fine = tmp_path / "cursed.xml", tmp_path / "fine.xml"
+    cursed.write_text(make_rss("Cursed", [("c1", "Cursed")]), encoding="utf-8")
+    fine.write_text(make_rss("Fine", [("f1", "Fine")]), encoding="utf-8")
+    feeds = [
+        FeedConfig(name="Cursed", source="local", target=str(cursed)),
+        FeedConfig(name="Fine", source="local", target=str(fine)),
+    ]
+    outcomes = run(feeds, store)
+    assert [(o.name, o.status, o.total) for o in outcomes] == [
+        ("Cursed", "error", 0),
+        ("Fine", "ok", 1),
+    ]
+    error = outcomes[0].error or ""
+    assert error.startswith(f"{cursed}: ") and "converter fault" in error
+    assert "\n" not in error
