@@ -55,6 +55,18 @@ _COMMON_RFC = re.compile(
     r"([+-]\d{4}|GMT|UTC|Z)"
 )
 _UTC_NAMES = frozenset({"Z", "GMT", "UTC"})
+_MONTH_DIGITS = {
+    name: f"{number:02d}"
+    for number, name in enumerate(
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+        start=1,
+    )
+}
+# Two-digit strings compare as their numbers do; February's 29 is checked apart.
+_LAST_DAY = {
+    "01": "31", "02": "29", "03": "31", "04": "30", "05": "31", "06": "30",
+    "07": "31", "08": "31", "09": "30", "10": "31", "11": "30", "12": "31",
+}  # fmt: skip
 _COMMON_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(Z|[+-]\d{2}:\d{2})")
 # 2020年10月15日 13:30 (Chinese, Japanese pages).
 _CJK = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*" + rf"(?:{_TIME})?")
@@ -110,20 +122,25 @@ def _common(value: str) -> str | None:
 
     The parts are checked and joined as the strings they are: no datetime is built.
     """
-    match = _COMMON_ISO.fullmatch(value)
+    match = _COMMON_RFC.fullmatch(value)
     if match:
-        year, month, day, hour, minute, second, zone = match.groups()
-        month_number = int(month)
+        day, month_name, year, hour, minute, second, zone = match.groups()
+        month = _MONTH_DIGITS.get(month_name)
+        if month is None:
+            return None
+        if len(day) == 1:
+            day = "0" + day
     else:
-        match = _COMMON_RFC.fullmatch(value)
+        match = _COMMON_ISO.fullmatch(value)
         if match is None:
             return None
-        day, month_name, year, hour, minute, second, zone = match.groups()
-        month_number = _MONTHS.get(month_name.lower(), 0)
-    day_number = int(day)
-    if not 1 <= month_number <= 12 or not 1 <= day_number <= _days_in(int(year), month_number):
+        year, month, day, hour, minute, second, zone = match.groups()
+    last = _LAST_DAY.get(month)
+    if last is None or not "01" <= day <= last or year == "0000":
         return None
-    if year == "0000" or hour > "23" or minute > "59" or second > "59":
+    if day == "29" and month == "02" and not _leap(int(year)):
+        return None
+    if hour > "23" or minute > "59" or second > "59":
         return None
     if zone in _UTC_NAMES:
         offset = "+00:00"
@@ -132,13 +149,11 @@ def _common(value: str) -> str | None:
         if hours > "23" or minutes > "59":
             return None
         offset = "+00:00" if hours == minutes == "00" else f"{zone[0]}{hours}:{minutes}"
-    return f"{year}-{month_number:02d}-{day_number:02d}T{hour}:{minute}:{second}{offset}"
+    return f"{year}-{month}-{day}T{hour}:{minute}:{second}{offset}"
 
 
-def _days_in(year: int, month: int) -> int:
-    if month == 2:
-        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
-    return 30 if month in (4, 6, 9, 11) else 31
+def _leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
 def to_datetime(normalized: str | None) -> datetime | None:

@@ -512,17 +512,17 @@ def _article(item: _Item, base: str | None) -> Article:
     title = _title(item.title, item.title_kind, base)
     published = normalize_date(item.published) if item.published else None
     updated = normalize_date(item.updated) if item.updated else None
-    guid = clean_line(item.guid)
+    guid = clean_line(item.guid) if item.guid else ""
     # Only an item with neither guid nor link needs its text now: its id is a hash of it.
-    text = body.text if body is not None and not guid and not link else ""
+    text = "" if guid or link or body is None else body.text
     return Article(
-        id=article_id(guid, link, title, published, text),
+        id=guid or link or article_id(None, None, title, published, text),
         title=title,
         link=link,
         published=published or updated,
         updated=updated,
-        author=clean_optional(item.author),
-        source=clean_optional(item.source),
+        author=clean_optional(item.author) if item.author else None,
+        source=clean_optional(item.source) if item.source else None,
         body=body,
         summary_body=summary,
     )
