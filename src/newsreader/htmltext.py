@@ -70,6 +70,10 @@ _LINE_TAG = re.compile(r"</?(?:li|tr|dt|dd|ul|ol|dl|option)\b[^>]*>")
 _BR_TAG = re.compile(r"<br\b[^>]*>")
 _CELL_TAG = re.compile(r"</?t[dh]\b[^>]*>")
 _ANY_TAG = re.compile(r"</?[a-zA-Z][^>]*>|<[!?][^>]*>")
+# An attribute value holding '<' or '>' (alt="1 > 0"): rare, and found by one search.
+_ANGLE_IN_VALUE = re.compile(r"""=\s*(?:"[^"<>]*[<>]|'[^'<>]*[<>])""")
+_TAG_OPEN = re.compile(r"<[a-zA-Z]")
+_TAG_STOP = re.compile(r"""[>"']""")
 
 # A link that a reader must never follow from a terminal, dropped with its href.
 _BAD_HREF = re.compile(
@@ -181,6 +185,8 @@ def _text_from_markup(html: str) -> str:
         if _DROPPED_OPEN.search(html):
             html = _drop_elements(html)
         html = _PRE.sub(_pre_lines, html)
+    if _ANGLE_IN_VALUE.search(html):
+        html = _escape_angles_in_values(html)
     if "<img" in html:
         html = _IMG.sub(_img_alt, html)
     html = _BLOCK_TAG.sub(_PARA, html)
@@ -207,6 +213,42 @@ def _text_from_markup(html: str) -> str:
     if "\n\n\n" in text:
         text = _MANY_NEWLINES.sub("\n\n", text)
     return text.strip()
+
+
+def _escape_angles_in_values(html: str) -> str:
+    """``<`` and ``>`` inside quoted attribute values become entities, so the tag passes,
+    which read a tag up to its first ``>``, end it where a browser does. One scan. A
+    quote that never closes, or whose value would hold markup, is taken for a typo
+    (``id="x&#8221;>``): the tag ends at its first ``>`` and the text after it stays."""
+    parts: list[str] = []
+    pos = 0
+    for tag in _TAG_OPEN.finditer(html):
+        at = tag.start()
+        if at < pos:
+            continue  # inside a value escaped already
+        parts.append(html[pos:at])
+        pos = at
+        while True:
+            stop = _TAG_STOP.search(html, pos + 1)
+            if stop is None or stop.group() == ">":
+                break
+            quote = stop.group()
+            close = html.find(quote, stop.end())
+            if close == -1:
+                break
+            value = html[stop.end() : close]
+            if _TAG_START.search(value):
+                break  # a "value" holding markup is a quote left open: keep the text
+            parts.append(html[pos : stop.end()])
+            parts.append(value.replace("<", "&lt;").replace(">", "&gt;"))
+            pos = close
+        end = html.find(">", pos)
+        if end == -1:
+            break
+        parts.append(html[pos : end + 1])
+        pos = end + 1
+    parts.append(html[pos:])
+    return "".join(parts)
 
 
 def _lower_tag(match: re.Match[str]) -> str:

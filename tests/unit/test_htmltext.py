@@ -319,3 +319,18 @@ def test_a_bang_before_a_link_across_closing_tags_stays_a_bang() -> None:
     """Regression: '!</p><a ...>' came out as '![](...)', an image, losing the '!'."""
     assert html_to_markdown("!</p><a href='/x y'>", "https://news.example/").startswith("\\![")
     assert html_to_markdown("Hi!</b><a href='/a'>more</a>").startswith("Hi\\![more]")
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        ('<p title="a>b">Hello</p><p>x</p>', "Hello\n\nx"),
+        ('<p><img alt="1 > 0" src="x.png"> after</p>', "1 > 0 after"),
+        ('<a title="x > y" data-q=\'it"s\'>link</a> tail', "link tail"),
+        ('<h2 id="typo&#8221;>Heading</h2><p>Body "quoted"</p>', 'Heading\n\nBody "quoted"'),
+        ('<p data-b="x<y">c</p><p title="z">d</p>', "c\n\nd"),
+        ('x = "a > b" <b>bold</b>', 'x = "a > b" bold'),
+    ],
+)
+def test_angle_brackets_inside_attribute_values_stay_inside_the_tag(html: str, text: str) -> None:
+    assert html_to_text(html) == text
