@@ -27,7 +27,10 @@ _LINE = "\ue001"
 _BR = "\ue002"
 
 _BANG = "\ue004"
-_SENTINELS = re.compile("[\ue000-\ue004]")
+# One space of a code line's indentation, kept through the whitespace folding.
+_INDENT = "\ue005"
+_PRE_INDENT = re.compile(r"\n([ \t]+)")
+_SENTINELS = re.compile("[\ue000-\ue005]")
 _IDEOGRAPHIC_SPACE = "\ue003"
 _SENTINEL_CHARS = (_PARA, _LINE, _BR)
 _LINE_RUN = re.compile("\ue001+")
@@ -149,9 +152,7 @@ def _prepare(html: str) -> str:
         html = _decode_control_refs(html)
     if "<![CDATA[" in html:
         html = _CDATA.sub(_cdata_text, html)
-    if not html.isascii() and (
-        "\ue000" in html or "\ue001" in html or "\ue002" in html or "\ue003" in html
-    ):
+    if not html.isascii() and _SENTINELS.search(html):
         html = _SENTINELS.sub("", html)
     return html
 
@@ -209,9 +210,11 @@ def _text_from_markup(html: str) -> str:
         text = _LINE_RUN.sub("\n", text)
     text = text.replace(_PARA, "\n\n").replace(_BR, "\n")
     if _IDEOGRAPHIC_SPACE in text:
-        return clean_block(text.replace(_IDEOGRAPHIC_SPACE, "\u3000"))
+        return clean_block(text.replace(_IDEOGRAPHIC_SPACE, "\u3000").replace(_INDENT, " "))
     if "\n\n\n" in text:
         text = _MANY_NEWLINES.sub("\n\n", text)
+    if _INDENT in text:
+        text = text.replace(_INDENT, " ")
     return text.strip()
 
 
@@ -289,7 +292,15 @@ def _cdata_text(match: re.Match[str]) -> str:
 
 
 def _pre_lines(match: re.Match[str]) -> str:
-    return match.group(0).replace("\n", _BR)
+    """Preformatted text keeps its line breaks and each line's indentation."""
+    block = match.group(0)
+    if "\n " in block or "\n\t" in block:
+        block = _PRE_INDENT.sub(_indent, block)
+    return block.replace("\n", _BR)
+
+
+def _indent(match: re.Match[str]) -> str:
+    return "\n" + match.group(1).replace("\t", "    ").replace(" ", _INDENT)
 
 
 def _img_alt(match: re.Match[str]) -> str:

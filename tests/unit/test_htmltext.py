@@ -334,3 +334,13 @@ def test_a_bang_before_a_link_across_closing_tags_stays_a_bang() -> None:
 )
 def test_angle_brackets_inside_attribute_values_stay_inside_the_tag(html: str, text: str) -> None:
     assert html_to_text(html) == text
+
+
+def test_code_lines_keep_their_indentation_in_plain_text() -> None:
+    html = (
+        "<p>Run:</p><pre><code>def tide(h):\n    if h &gt; 2:\n\treturn 'high'\n</code></pre>"
+        "<p>Done.</p>"
+    )
+    assert html_to_text(html) == "Run:\n\ndef tide(h):\n    if h > 2:\n    return 'high'\n\nDone."
+    # Outside <pre>, HTML whitespace still folds.
+    assert html_to_text("<p>one\n    two</p>") == "one two"
