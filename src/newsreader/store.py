@@ -235,6 +235,30 @@ def _digest(article: Article) -> str:
     return hashlib.blake2b(source.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
+def _position_offset(ids: list[str], known: dict[str, tuple[int, str, int]]) -> int:
+    """What to add to each index of the document to get its stored position.
+
+    When the document only gained items at the top, the stored articles keep their
+    positions and the new ones go before them, so an ordinary refresh moves no row
+    (rewriting every position cost a quarter of such a refresh). Otherwise the whole
+    document goes before every stored position, ahead of articles it no longer lists.
+    """
+    if not known:
+        return 0
+    fresh = 0
+    while fresh < len(ids) and ids[fresh] not in known:
+        fresh += 1
+    if fresh < len(ids):
+        offset = known[ids[fresh]][2] - fresh
+        for index in range(fresh, len(ids)):
+            old = known.get(ids[index])
+            if old is None or old[2] != index + offset:
+                break
+        else:
+            return offset
+    return min(old[2] for old in known.values()) - len(ids)
+
+
 def _article_from(row: Sequence[object]) -> StoredArticle:
     (key, feed, aid, title, link, published, updated, author, source, crumbs, summary, text,
      related, markdown, read, starred) = row  # fmt: skip
@@ -497,10 +521,14 @@ class Store:
             bodies: list[tuple[object, ...]] = []
             moves: list[tuple[int, int]] = []
             current: set[str] = set()
-            for position, article in enumerate(feed.articles):
-                if article.id in current:
-                    continue
-                current.add(article.id)
+            document: list[Article] = []
+            for article in feed.articles:
+                if article.id not in current:
+                    current.add(article.id)
+                    document.append(article)
+            offset = _position_offset([a.id for a in document], known)
+            for index, article in enumerate(document):
+                position = index + offset
                 head = _head(article)
                 digest = digests[article.id]
                 old = known.get(article.id)

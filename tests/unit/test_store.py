@@ -331,3 +331,17 @@ def test_only_new_or_changed_feed_bodies_are_converted(
     assert (stats.new, stats.updated) == (0, 1)
     texts = [store.article(h.key).article.text for h in store.headlines()]
     assert sorted(texts) == ["2", "one"]
+
+
+def test_undated_articles_follow_the_document_order_through_refreshes(store: Store) -> None:
+    def titles() -> list[str]:
+        return [h.title for h in store.headlines(["A"])]
+
+    store.save_result("A", result(art(1), art(2), art(3)))
+    assert titles() == ["Story 1", "Story 2", "Story 3"]
+    store.save_result("A", result(art(5), art(4), art(1), art(2), art(3)))  # new at the top
+    assert titles() == ["Story 5", "Story 4", "Story 1", "Story 2", "Story 3"]
+    store.save_result("A", result(art(6), art(5), art(4), art(1), art(2)))  # one dropped
+    assert titles() == ["Story 6", "Story 5", "Story 4", "Story 1", "Story 2", "Story 3"]
+    store.save_result("A", result(art(2), art(6), art(1)))  # reordered
+    assert titles()[:3] == ["Story 2", "Story 6", "Story 1"]
