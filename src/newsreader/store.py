@@ -212,16 +212,6 @@ def _body(article: Article) -> tuple[object, ...]:
     )
 
 
-def _body_source(article: Article) -> tuple[object, ...]:
-    """What the body columns are made from, cheap to get before any HTML is converted."""
-    summary = article.summary_body
-    return (
-        None if summary is None else summary.fingerprint,
-        article.body.fingerprint,
-        article.related,
-    )
-
-
 _encode_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
@@ -230,9 +220,20 @@ def _json_list(values: tuple[str, ...]) -> str:
 
 
 def _digest(article: Article) -> str:
-    """A fingerprint of an article's content; repr() keeps None apart from "None"."""
-    source = repr((_head(article), _body_source(article)))
-    return hashlib.blake2b(source.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    """A fingerprint of an article's content, from what its body is made of: known before
+    any HTML is converted. repr() keeps None apart from "None"; the bodies, the bulk of
+    it, go to the hash as they are, each after its length."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(repr((_head(article), article.related)).encode("utf-8", "surrogatepass"))
+    summary = article.summary_body
+    for body in (article.body, summary):
+        if body is None:
+            digest.update(b"-")
+        else:
+            source = body.fingerprint.encode("utf-8", "surrogatepass")
+            digest.update(b"%d:" % len(source))
+            digest.update(source)
+    return digest.hexdigest()
 
 
 def _position_offset(ids: list[str], known: dict[str, tuple[int, str, int]]) -> int:
