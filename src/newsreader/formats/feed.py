@@ -311,29 +311,23 @@ def _local_name(tag: Any, core: frozenset[str]) -> str:
     return local if ns in core else tag
 
 
-# Tag -> name, per format: a feed repeats a handful of tags thousands of times. Bounded,
-# as a hostile document may bring any number of distinct tags.
-_RSS_KEYS: dict[Any, str] = {}
-_ATOM_KEYS: dict[Any, str] = {}
-_MAX_KEYS = 2048
+class _Names(dict[Any, str]):
+    """Tag -> name for one format, filled on first sight: a feed repeats a handful of
+    tags thousands of times. Bounded, as a hostile document may bring any number."""
+
+    def __init__(self, core: frozenset[str]) -> None:
+        super().__init__()
+        self.core = core
+
+    def __missing__(self, tag: Any) -> str:
+        name = _local_name(tag, self.core)
+        if len(self) < 2048 and isinstance(tag, str):
+            self[tag] = name
+        return name
 
 
-def _key(tag: Any) -> str:
-    key = _RSS_KEYS.get(tag)
-    if key is None:
-        key = _local_name(tag, _RSS_NS)
-        if len(_RSS_KEYS) < _MAX_KEYS and isinstance(tag, str):
-            _RSS_KEYS[tag] = key
-    return key
-
-
-def _akey(tag: Any) -> str:
-    key = _ATOM_KEYS.get(tag)
-    if key is None:
-        key = _local_name(tag, _ATOM_NS)
-        if len(_ATOM_KEYS) < _MAX_KEYS and isinstance(tag, str):
-            _ATOM_KEYS[tag] = key
-    return key
+_key = _Names(_RSS_NS).__getitem__
+_akey = _Names(_ATOM_NS).__getitem__
 
 
 class _Reading(threading.local):
@@ -583,10 +577,8 @@ _RSS_ITEM_KEYS = frozenset(
 def _rss_item(el: _Element) -> _Item:
     item = _Item()
     guid_permalink = False
-    keys = _RSS_KEYS
     for child in el:
-        tag = child.tag
-        key = keys.get(tag) or _key(tag)
+        key = _key(child.tag)
         if key not in _RSS_ITEM_KEYS:
             continue  # category, comments, enclosure ...: many per item, none read
         if key == "title":
