@@ -678,6 +678,9 @@ async def test_untitled_articles_get_a_name_in_the_sidebar_breadcrumb_and_filter
         await pilot.press("slash", *"gauge", "enter")
         assert title_at_cursor(screen).strip() == ""
         assert screen.breadcrumb.crumbs[-1].text == "Rain gauge filled twice in one night"
+        await pilot.pause()
+        pane = [line.split("▕")[-1].strip() for line in screen_text(app).splitlines()]
+        assert "Rain gauge filled twice in one night" in pane  # the article's heading too
 
 
 def _status(name: str, **times: str | None) -> Any:

@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from newsreader.ui.headlines import untitled_label
 from newsreader.ui.widgets.article_layout import Document, Layout, StyleKey, local_date
 from newsreader.ui.widgets.article_markdown import BOLD, CODE, ITALIC, STRIKE
 
@@ -149,7 +150,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._link = article.link
         self._set_document(
             Document.build(
-                title=article.title or "(untitled)",
+                title=article.title.strip() or untitled_label(article.summary, article.text),
                 meta=meta,
                 url=article.link,
                 markdown=article.markdown,
