@@ -159,15 +159,19 @@ def _waiting_line(feed: FeedConfig, until: datetime, failures: int, error: str |
     return f"{where}: not asked again before {when} ({why})"
 
 
-async def refresh_one(feed: FeedConfig, store: Store, context: RunContext) -> FeedOutcome:
+async def refresh_one(
+    feed: FeedConfig, store: Store, context: RunContext, *, force: bool = False
+) -> FeedOutcome:
     """Fetch and store one feed; every failure becomes an ``error`` outcome.
 
-    A feed not yet due (Retry-After, backoff) is not asked and comes back ``waiting``.
+    A feed not yet due (Retry-After, backoff) is not asked and comes back ``waiting``,
+    unless ``force``: a person asked for this refresh.
     """
     schedule = store.schedule(feed.name)
     now = datetime.fromtimestamp(context.clock(), UTC)
-    if schedule.next_attempt is not None and schedule.next_attempt > now:
-        line = _waiting_line(feed, schedule.next_attempt, schedule.failures, schedule.last_error)
+    until = schedule.next_attempt
+    if until is not None and until > now and not force:
+        line = _waiting_line(feed, until, schedule.failures, schedule.last_error)
         return FeedOutcome(feed.name, WAITING, total=store.article_count(feed.name), error=line)
     try:
         result = await _fetch(feed, store, context)
@@ -218,15 +222,17 @@ async def refresh_feeds(
     *,
     on_progress: Callable[[FeedOutcome], None] | None = None,
     clock: Callable[[], float] = time.time,
+    force: bool = False,
 ) -> list[FeedOutcome]:
     """Refresh ``feeds`` concurrently; outcomes come back in the order of ``feeds``.
 
-    ``clock`` (seconds since the epoch) decides which feeds are due.
+    ``clock`` (seconds since the epoch) decides which feeds are due; ``force`` asks
+    feeds that wait too (the reader's r and R).
     """
     context = RunContext(clock=clock)
 
     async def run(feed: FeedConfig) -> FeedOutcome:
-        outcome = await refresh_one(feed, store, context)
+        outcome = await refresh_one(feed, store, context, force=force)
         if on_progress is not None:
             on_progress(outcome)
         return outcome

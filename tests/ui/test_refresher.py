@@ -135,3 +135,21 @@ def test_the_failure_notice_names_three_reasons_at_most():
         "f0.xml: HTTP 500\nf1.xml: HTTP 500\nf2.xml: HTTP 500\n(and 2 more)"
     )
     assert progress_text(3, 2) == "⟳ Refreshing 2/2"
+
+
+def test_pressing_refresh_asks_a_feed_told_to_wait(tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from newsreader.store import Store
+
+    feeds = _feeds(tmp_path, "feeds:\n  - {name: Harbour, path: harbour.rss}\n")
+    later = datetime.now(UTC) + timedelta(hours=1)
+    with Store.open(tmp_path / "news.db") as store:
+        store.save_error("Harbour", "harbour.rss: asked to wait", next_attempt=later)
+    refresher = Refresher(tmp_path / "news.db", feeds, clock=lambda: 0.0)
+    timer = Recorder()
+    refresher.run(feeds, timer, due_only=True)
+    assert timer.events == [("idle",)]
+    pressed = Recorder()
+    refresher.run(feeds, pressed, due_only=False)
+    assert pressed.events[-1][:2] == ("done", [("Harbour", "ok")])

@@ -467,3 +467,18 @@ def test_fetch_over_every_fault_and_five_good_feeds(
         assert stored[name]["last_error"] is None
     for name in faults:
         assert stored[name]["articles"] == [] and stored[name]["last_error"]
+
+
+def test_a_forced_refresh_asks_a_feed_that_waits(server: FeedServer, store: Store) -> None:
+    """The reader's r and R: a person asked, so backoff and Retry-After give way."""
+    url = server.add("/feed.xml", "", status=429, headers={"Retry-After": "3600"})
+    feeds = [feed_config(url)]
+    now = time.time()
+    refresh(feeds, store, clock=now)
+    server.add("/feed.xml", RSS)
+    [waiting] = refresh(feeds, store, clock=now + 60)
+    assert waiting.status == "waiting" and len(server.seen("/feed.xml")) == 1
+    [forced] = asyncio.run(refresh_feeds(feeds, store, clock=lambda: now + 61, force=True))
+    assert forced.status == "ok" and forced.new == 2
+    assert len(server.seen("/feed.xml")) == 2
+    assert store.schedule("Harbour").next_attempt is None

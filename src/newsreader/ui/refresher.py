@@ -114,7 +114,9 @@ class Refresher:
                         call(events.refresh_idle)
                         return
                     call(events.refresh_progress, progress_text(0, total))
-                outcomes = asyncio.run(refresh_feeds(feeds, store, on_progress=progress))
+                # Pressing r or R asks even feeds that back off or were told to wait.
+                run = refresh_feeds(feeds, store, on_progress=progress, force=not due_only)
+                outcomes = asyncio.run(run)
                 statuses = store.feed_statuses()
             finally:
                 store.close()
