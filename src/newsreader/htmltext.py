@@ -70,6 +70,8 @@ _BLOCK_TAG = re.compile(
     r"|nav|m(?:ain|enu)|c(?:enter|aption)|l(?:egend|isting)|plaintext|xmp)\b[^>]*>"
 )
 _LINE_TAG = re.compile(r"</?(?:li|tr|dt|dd|ul|ol|dl|option)\b[^>]*>")
+_LIST_TAG = re.compile(r"<(/?)(ol|ul|li)\b[^>]*>")
+_OL_START = re.compile(r"""\sstart\s*=\s*["']?(-?[0-9]{1,9})""")
 _BR_TAG = re.compile(r"<br\b[^>]*>")
 _CELL_TAG = re.compile(r"</?t[dh]\b[^>]*>")
 _ANY_TAG = re.compile(r"</?[a-zA-Z][^>]*>|<[!?][^>]*>")
@@ -190,6 +192,8 @@ def _text_from_markup(html: str) -> str:
         html = _escape_angles_in_values(html)
     if "<img" in html:
         html = _IMG.sub(_img_alt, html)
+    if "<ol" in html:
+        html = _number_items(html)
     html = _BLOCK_TAG.sub(_PARA, html)
     html = _LINE_TAG.sub(_LINE, html)
     html = _BR_TAG.sub(_BR, html)
@@ -252,6 +256,32 @@ def _escape_angles_in_values(html: str) -> str:
         pos = end + 1
     parts.append(html[pos:])
     return "".join(parts)
+
+
+def _number_items(html: str) -> str:
+    """Items of ordered lists get their numbers (``start`` respected), nested lists
+    their own count; items of other lists stay as they are."""
+    counters: list[int | None] = []  # one per open list; None for an unordered one
+
+    def visit(match: re.Match[str]) -> str:
+        tag = match.group(0)
+        closing, name = match.group(1), match.group(2)
+        if name == "li":
+            if closing or not counters or counters[-1] is None:
+                return tag
+            counters[-1] += 1
+            return f"{tag}{counters[-1]}. "
+        if closing:
+            if counters:
+                counters.pop()
+        elif name == "ol":
+            start = _OL_START.search(tag)
+            counters.append(int(start.group(1)) - 1 if start else 0)
+        else:
+            counters.append(None)
+        return tag
+
+    return _LIST_TAG.sub(visit, html)
 
 
 def _lower_tag(match: re.Match[str]) -> str:

@@ -43,7 +43,7 @@ def test_paragraphs_are_joined_by_exactly_one_blank_line() -> None:
 
 def test_line_breaks_and_list_items_each_get_their_own_line() -> None:
     html = "<p>one<br>two<br/>three</p><ul><li>apple</li><li>pear<ol><li>inner</li></ol></li></ul>"
-    assert html_to_text(html) == "one\ntwo\nthree\n\napple\npear\ninner"
+    assert html_to_text(html) == "one\ntwo\nthree\n\napple\npear\n1. inner"
 
 
 def test_table_rows_become_lines_and_cells_words() -> None:
@@ -344,3 +344,13 @@ def test_code_lines_keep_their_indentation_in_plain_text() -> None:
     assert html_to_text(html) == "Run:\n\ndef tide(h):\n    if h > 2:\n    return 'high'\n\nDone."
     # Outside <pre>, HTML whitespace still folds.
     assert html_to_text("<p>one\n    two</p>") == "one two"
+
+
+def test_ordered_list_items_are_numbered_in_plain_text() -> None:
+    html = (
+        "<ol><li>Clean the tip</li><li>Heat the pad<ol><li>lead</li><li>solder</li></ol></li>"
+        '<li>Wait</li></ol><ul><li>brass wool</li></ul><ol start="5"><li>fifth</li></ol>'
+    )
+    assert html_to_text(html) == (
+        "1. Clean the tip\n2. Heat the pad\n1. lead\n2. solder\n3. Wait\nbrass wool\n5. fifth"
+    )
