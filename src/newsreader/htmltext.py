@@ -31,6 +31,7 @@ _BANG = "\ue004"
 _INDENT = "\ue005"
 _PRE_INDENT = re.compile(r"\n([ \t]+)")
 _SENTINELS = re.compile("[\ue000-\ue005]")
+_ALL_SENTINELS = tuple(chr(code) for code in range(0xE000, 0xE006))
 _IDEOGRAPHIC_SPACE = "\ue003"
 _SENTINEL_CHARS = (_PARA, _LINE, _BR)
 _LINE_RUN = re.compile("\ue001+")
@@ -154,7 +155,7 @@ def _prepare(html: str) -> str:
         html = _decode_control_refs(html)
     if "<![CDATA[" in html:
         html = _CDATA.sub(_cdata_text, html)
-    if not html.isascii() and _SENTINELS.search(html):
+    if not html.isascii() and any(mark in html for mark in _ALL_SENTINELS):
         html = _SENTINELS.sub("", html)
     return html
 
