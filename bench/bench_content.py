@@ -52,13 +52,13 @@ SYNTHETIC_DATES = [
 
 
 def corpus_samples(folder: Path) -> tuple[list[str], list[str]]:
-    """Item bodies and date strings found in every feed file under ``folder``."""
+    """Item bodies and date strings found in every feed file under ``folder``, at any depth."""
     from lxml import etree
 
     parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
     bodies: list[str] = []
     dates: list[str] = []
-    for path in sorted(folder.iterdir()):
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         try:
             root = etree.parse(str(path), parser).getroot()
         except (etree.XMLSyntaxError, OSError):
@@ -118,6 +118,9 @@ def main(argv: list[str]) -> int:
     if argv:
         bodies, dates = corpus_samples(Path(argv[0]))
         source = argv[0]
+        if not bodies:
+            print(f"bench_content: {source}: no feed with item bodies found", file=sys.stderr)
+            return 2
     else:
         bodies, dates = SYNTHETIC_BODIES * 50, SYNTHETIC_DATES * 50
         source = "invented samples"
