@@ -19,7 +19,7 @@ general parsers fill missing parts with today's date.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 _TIME = r"(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?"
 _ZONE = (
@@ -168,6 +168,17 @@ def to_datetime(normalized: str | None) -> datetime | None:
         return datetime.fromisoformat(normalized)
     except ValueError:
         return None
+
+
+def timestamp(value: str | None) -> float | None:
+    """Seconds since the epoch of a date as newsreader writes them (ISO 8601, any
+    precision): a time without offset counts as UTC, a month or year as its first day."""
+    moment = to_datetime(value)
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
 
 
 def _from_iso(value: str) -> str | None:

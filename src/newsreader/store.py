@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from newsreader.dates import timestamp
 from newsreader.errors import StoreError
 from newsreader.model import Article
 from newsreader.sources.base import FetchState
@@ -177,16 +178,7 @@ def _now() -> str:
 
 def _sort_key(article: Article) -> float | None:
     """Seconds since the epoch of the article's date; a date without offset counts as UTC."""
-    value = article.published or article.updated
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.timestamp()
+    return timestamp(article.published or article.updated)
 
 
 def _head(article: Article) -> tuple[object, ...]:

@@ -224,3 +224,15 @@ def test_the_common_shapes_read_as_the_general_path_reads_them(raw: str) -> None
     if fast is not None:
         general = dates._from_iso if raw[:4].isdigit() else dates._from_names
         assert fast == _or_none(general, raw)
+
+
+def test_timestamp_reads_every_precision_naive_as_utc() -> None:
+    from newsreader.dates import timestamp
+
+    assert timestamp("2003") == datetime(2003, 1, 1, tzinfo=UTC).timestamp()
+    assert timestamp("2003-06") == datetime(2003, 6, 1, tzinfo=UTC).timestamp()
+    assert timestamp("2003-06-10T04:00:00") == datetime(2003, 6, 10, 4, tzinfo=UTC).timestamp()
+    assert (
+        timestamp("2003-06-10T04:00:00+02:00") == datetime(2003, 6, 10, 2, tzinfo=UTC).timestamp()
+    )
+    assert timestamp(None) is None and timestamp("soon") is None

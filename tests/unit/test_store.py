@@ -345,3 +345,13 @@ def test_undated_articles_follow_the_document_order_through_refreshes(store: Sto
     assert titles() == ["Story 6", "Story 5", "Story 4", "Story 1", "Story 2", "Story 3"]
     store.save_result("A", result(art(2), art(6), art(1)))  # reordered
     assert titles()[:3] == ["Story 2", "Story 6", "Story 1"]
+
+
+def test_a_date_of_only_a_year_or_month_still_sorts_by_date(store: Store) -> None:
+    dated = art(1, 5)  # March 2026
+    month = art(2, published="2026-04")
+    year = art(3, published="2025")
+    store.save_result("A", result(year, dated, month, art(4)))
+    assert [h.title for h in store.headlines(["A"])] == [
+        "Story 2", "Story 1", "Story 3", "Story 4"
+    ]  # fmt: skip

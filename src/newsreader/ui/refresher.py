@@ -5,8 +5,9 @@ Python: the screen supplies the thread and the hop back to the UI thread."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
+
+from newsreader.dates import timestamp
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -135,28 +136,15 @@ def due_feeds(
     for feed in feeds:
         status = statuses.get(feed.name)
         if status is not None:
-            wait = stored_timestamp(status.next_attempt)
+            wait = timestamp(status.next_attempt)
             if wait is not None and wait > now:
                 continue
-            last = stored_timestamp(status.last_attempt or status.last_success)
+            last = timestamp(status.last_attempt or status.last_success)
             interval = feed.settings.refresh_minutes * 60 - DUE_SLACK_SECONDS
             if last is not None and now - last < interval:
                 continue
         due.append(feed)
     return due
-
-
-def stored_timestamp(value: str | None) -> float | None:
-    """A time as the Store keeps it (ISO 8601, UTC when no zone) in epoch seconds."""
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
 
 
 def progress_text(done: int, total: int) -> str:

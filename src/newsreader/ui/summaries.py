@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from newsreader.ui.refresher import stored_timestamp
+from newsreader.dates import timestamp
 
 if TYPE_CHECKING:
     from newsreader.config import Config
@@ -88,7 +88,7 @@ def _count(n: int, noun: str) -> str:
 
 def _when(value: str | None) -> str:
     """A stored UTC time in local time, with the zone's name."""
-    stamp = stored_timestamp(value)
+    stamp = timestamp(value)
     if stamp is None:
         return "never"
     return datetime.fromtimestamp(stamp).astimezone().strftime("%Y-%m-%d %H:%M %Z")
