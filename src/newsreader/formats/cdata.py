@@ -35,9 +35,6 @@ class Sections:
     def __init__(self, texts: list[str]) -> None:
         self._texts = texts
 
-    def __bool__(self) -> bool:
-        return bool(self._texts)
-
     def restore(self, value: str, *, escape: bool = False) -> str:
         """``value`` with its markers replaced by their sections (HTML-escaped if asked:
         a section is character data, and inside serialised HTML it must stay that)."""
