@@ -15,11 +15,11 @@ NEWSREADER = Path(sys.executable).parent / "newsreader"
 
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>
-<rss version="2.0"><channel><title>Quay Notes</title><link>https://quay.example/</link>
+<rss version="2.0"><channel><title>Quay Notes</title><link>https://quay.example.org/</link>
 {items}
 </channel></rss>
 """
-ITEM = """<item><title>{title}</title><link>https://quay.example/{n}</link><guid>q{n}</guid>
+ITEM = """<item><title>{title}</title><link>https://quay.example.org/{n}</link><guid>q{n}</guid>
 <pubDate>{date}</pubDate><description>{body}</description></item>"""
 
 
@@ -125,9 +125,9 @@ def test_reader_in_a_real_terminal(tmux: Callable[..., str], tmp_path: Path) -> 
 HOSTILE_TITLES = [
     "Retitle \x1b]2;PWNED\x07 here",
     "Clipboard \x1b]52;c;cHduZWQ=\x07 grab",
-    "[link=https://evil.example]click[/link] me",
+    "[link=https://evil.example.org]click[/link] me",
     "Eight-bit \x9d2;PWNED\x9c and \x1b[31mred\x1b[0m",
-    "Hyperlink \x1b]8;;https://evil.example\x1b\\text\x1b]8;;\x1b\\",
+    "Hyperlink \x1b]8;;https://evil.example.org\x1b\\text\x1b]8;;\x1b\\",
 ]
 
 
@@ -178,7 +178,7 @@ def test_hostile_titles_change_neither_the_pane_title_nor_the_clipboard(
     )
     tmux("respawn-pane", "-k", "-t", "reader:0", command)
     screen = wait_for(tmux, lambda s: "Retitle here" in s and "Raw title" in s)
-    assert "[link=https://evil.example]cl" in screen  # markup shown as text
+    assert "[link=https://evil.exam" in screen  # markup shown as text
     for key in ["j", "j", "j", "j", "j", "Enter", "Tab", "Tab", "question_mark"]:
         tmux("send-keys", "-t", "reader:0", "?" if key == "question_mark" else key)
         time.sleep(0.2)

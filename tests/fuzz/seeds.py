@@ -44,15 +44,15 @@ RSS20 = Seed(
      xmlns:content="http://purl.org/rss/1.0/modules/content/">
   <channel>
     <title>§</title>
-    <link>https://harbour.example/</link>
+    <link>https://harbour.example.org/</link>
     <description>§</description>
     <item>
       <title>§</title>
-      <link>https://harbour.example§</link>
+      <link>https://harbour.example.org§</link>
       <guid isPermaLink="false">§</guid>
       <pubDate>§</pubDate>
       <dc:creator>§</dc:creator>
-      <source url="https://other.example/rss">§</source>
+      <source url="https://other.example.org/rss">§</source>
       <description>&lt;p&gt;§&lt;/p&gt;</description>
       <content:encoded><![CDATA[<p>§</p>
         <p><a href="§">more</a> <img src="/i.png" alt="§"></p>]]></content:encoded>
@@ -74,7 +74,7 @@ RSS20 = Seed(
 ATOM10 = Seed(
     "atom10",
     """<?xml version="1.0" encoding="utf-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://tide.example/">
+<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://tide.example.org/">
   <title type="html">§</title>
   <link rel="alternate" href="§"/>
   <id>urn:tide:feed</id>
@@ -108,9 +108,9 @@ RDF = Seed(
     """<?xml version="1.0"?>
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
          xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">
-  <channel rdf:about="https://mill.example/">
+  <channel rdf:about="https://mill.example.org/">
     <title>§</title>
-    <link>https://mill.example/</link>
+    <link>https://mill.example.org/</link>
     <description>§</description>
   </channel>
   <item rdf:about="§">
@@ -134,7 +134,7 @@ RSS091 = Seed(
 <rss version="0.91">
   <channel>
     <title>§</title>
-    <link>https://old.example/</link>
+    <link>https://old.example.org/</link>
     <item><title>§</title><link>§</link><description>§</description></item>
   </channel>
 </rss>
@@ -149,13 +149,13 @@ JSONFEED = Seed(
   "version": "https://jsonfeed.org/version/1.1",
   "title": "§",
   "home_page_url": "§",
-  "feed_url": "https://kite.example/feed.json",
+  "feed_url": "https://kite.example.org/feed.json",
   "authors": [{"name": "§"}],
   "items": [
     {"id": "§", "url": "§", "title": "§", "summary": "§",
      "content_html": "<p>§</p><p><a href=\\"§\\">x</a></p>",
      "date_published": "§", "date_modified": "§", "author": {"name": "§"}},
-    {"id": 2, "external_url": "https://kite.example/2", "content_text": "§\\n\\n§"}
+    {"id": 2, "external_url": "https://kite.example.org/2", "content_text": "§\\n\\n§"}
   ]
 }
 """,
@@ -275,7 +275,7 @@ OPML = Seed(
   <head><title>§</title></head>
   <body>
     <outline text="§" title="§">
-      <outline type="rss" text="§" xmlUrl="https://harbour.example/§" htmlUrl="§"/>
+      <outline type="rss" text="§" xmlUrl="https://harbour.example.org/§" htmlUrl="§"/>
       <outline text="§"><outline type="rss" text="Nested" xmlUrl="§"/></outline>
     </outline>
     <outline type="rss" text="§" category="§" xmlUrl="feed://kite.example/§"/>
@@ -298,7 +298,7 @@ feeds:
     path: "samples/§"
     group: "§"
   - name: "§"
-    url: "https://harbour.example/§"
+    url: "https://harbour.example.org/§"
     group: Tech
     timeout: 5
   - name: §
@@ -321,7 +321,7 @@ def warm_up() -> None:
         parse_document(
             seed.render().encode("utf-8"),
             source=seed.filename,
-            url="https://warm.example/",
+            url="https://warm.example.org/",
             content_type=seed.content_type,
             filename=seed.filename,
         )

@@ -21,7 +21,7 @@ ESCAPES = (
     "\x1b[?1049h",  # alternate screen
     "\x1b]0;owned title\x07",  # OSC 0, BEL
     "\x1b]2;owned title\x1b\\",  # OSC 2, ST
-    "\x1b]8;;https://evil.example/\x1b\\click\x1b]8;;\x1b\\",  # OSC 8 hyperlink
+    "\x1b]8;;https://evil.example.org/\x1b\\click\x1b]8;;\x1b\\",  # OSC 8 hyperlink
     "\x1b]52;c;Y3VybCBldmlsIHwgc2g=\x07",  # OSC 52 clipboard write
     "\x1bPq#0;2;0;0;0#0~~\x1b\\",  # DCS (sixel)
     "\x1b_apc payload\x1b\\",
@@ -36,7 +36,7 @@ CONTROLS = tuple(chr(c) for c in (*range(0x00, 0x20), 0x7F, 0x85, 0x9F))
 BIDI = ("\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069")
 MARKUP = (
     "[bold red]loud[/]",
-    "[link=https://evil.example]x[/link]",
+    "[link=https://evil.example.org]x[/link]",
     "[@click=app.quit]quit[/]",
     "[/]",
     "[",

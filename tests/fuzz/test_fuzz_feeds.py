@@ -9,7 +9,7 @@ from tests.fuzz.profile import fuzz
 from tests.fuzz.seeds import ATOM10, FEEDS, JSONFEED, RDF, RSS091, RSS20
 from tests.fuzz.strategies import filled, mutated, parse
 
-URLS = st.sampled_from((None, "https://fuzz.example/dir/feed.xml", "file:///tmp/feed.xml", ""))
+URLS = st.sampled_from((None, "https://fuzz.example.org/dir/feed.xml", "file:///tmp/feed.xml", ""))
 
 
 @fuzz()

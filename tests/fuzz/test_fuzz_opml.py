@@ -61,7 +61,7 @@ def test_opml_import_writes_a_config_that_loads(data, tmp_path_factory) -> None:
         return
     folder = tmp_path_factory.mktemp("opml")
     path = folder / "feeds.yaml"
-    path.write_text("feeds:\n  - name: Existing\n    url: https://e.example/\n", "utf-8")
+    path.write_text("feeds:\n  - name: Existing\n    url: https://e.example.org/\n", "utf-8")
     added, _ = plan_import(load_config(path), found)
     text = append_feeds(path.read_text("utf-8"), added, str(path))
     path.write_text(text, "utf-8")

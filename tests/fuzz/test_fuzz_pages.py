@@ -9,7 +9,9 @@ from tests.fuzz.profile import fuzz
 from tests.fuzz.seeds import HTML, MARKDOWN, PAGES, TEXT_EN, TEXT_ZH
 from tests.fuzz.strategies import filled, hostile_text, mutated, parse
 
-URLS = st.sampled_from((None, "https://fuzz.example/news/2024/story.html", "file:///tmp/a.html"))
+URLS = st.sampled_from(
+    (None, "https://fuzz.example.org/news/2024/story.html", "file:///tmp/a.html")
+)
 
 
 @fuzz()
@@ -90,5 +92,5 @@ def test_html_fragments_convert_to_clean_text_and_markdown(html, tags) -> None:
     from tests.fuzz.strategies import check_markdown, check_text
 
     source = "".join(t + html[i * 10 : i * 10 + 10] for i, t in enumerate(tags)) + html
-    check_text("html_to_text", html_to_text(source, "https://fuzz.example/"), multiline=True)
-    check_markdown("html_to_markdown", html_to_markdown(source, "https://fuzz.example/"))
+    check_text("html_to_text", html_to_text(source, "https://fuzz.example.org/"), multiline=True)
+    check_markdown("html_to_markdown", html_to_markdown(source, "https://fuzz.example.org/"))

@@ -54,7 +54,7 @@ SEEDS = [RSS20, ATOM10, JSONFEED, HTML, TEXT_EN, TEXT_ZH, MARKDOWN]
 SEED_IDS = [s.name for s in SEEDS]
 
 
-def read(data: bytes, seed: Seed, url: str | None = "https://fuzz.example/dir/") -> Any:
+def read(data: bytes, seed: Seed, url: str | None = "https://fuzz.example.org/dir/") -> Any:
     return parse(
         data,
         source=seed.filename,
@@ -72,7 +72,7 @@ ESCAPES = {
     "dcs-8bit": ("\x90PWNEDdcs8\x9c", "PWNEDdcs8"),
     "osc0-bel": ("\x1b]0;PWNEDzero\x07", "PWNEDzero"),
     "osc2-st": ("\x1b]2;PWNEDtwo\x1b\\", "PWNEDtwo"),
-    "osc8-link": ("\x1b]8;;https://pwned8.example/\x1b\\click\x1b]8;;\x1b\\", "pwned8"),
+    "osc8-link": ("\x1b]8;;https://pwned8.example.org/\x1b\\click\x1b]8;;\x1b\\", "pwned8"),
     "osc52-clipboard": ("\x1b]52;c;UFdORUQ1Mg==\x07", "UFdORUQ1Mg"),
     "osc-8bit": ("\x9d0;PWNEDc1\x9c", "PWNEDc1"),
     "dcs": ("\x1bPq#0;2;PWNEDdcs\x1b\\", "PWNEDdcs"),
@@ -124,7 +124,7 @@ def test_nul_never_survives(seed: Seed, nul: str) -> None:
         assert not any("\x00" in s for s in strings(feed))
 
 
-MARKUP = "[bold red]Loud[/] [link=https://evil.example]x[/link] [@click=app.quit]q[/] $accent"
+MARKUP = "[bold red]Loud[/] [link=https://evil.example.org]x[/link] [@click=app.quit]q[/] $accent"
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=SEED_IDS)
@@ -169,7 +169,7 @@ def test_billion_laughs_in_opml_is_refused_or_left_out() -> None:
     from newsreader.opml import parse_opml
 
     data = LAUGHS.format(root="opml") + (
-        '<opml version="2.0"><body><outline text="&lol9;" xmlUrl="https://h.example/&lol9;"/>'
+        '<opml version="2.0"><body><outline text="&lol9;" xmlUrl="https://h.example.org/&lol9;"/>'
         "</body></opml>"
     )
     with bounded(seconds=5, megabytes=50):
@@ -208,7 +208,7 @@ def test_yaml_aliases_and_merge_keys_stay_bounded(tmp_path: Path) -> None:
         f"settings:\n  headers: {nested}\n",
         f"feeds:\n  - name: x\n    source: demo\n    options: {{a: {lol.replace('&l1 ', '')}}}\n",
         "x: &a [*a]\n",
-        "feeds:\n  - &f {name: a, url: 'https://h.example/', group: *f}\n",
+        "feeds:\n  - &f {name: a, url: 'https://h.example.org/', group: *f}\n",
     ]
     for text in texts:
         with bounded(seconds=5, megabytes=50):
@@ -241,7 +241,7 @@ def _external(kind: str, secret: Path, url: str) -> bytes:
                      ' parse="text"/></item></channel></rss>'),
         "html": ("html", "<html><body><h1>&file;</h1><p>&web; text</p></body></html>"),
         "opml": ("opml", '<opml version="2.0"><body><outline text="&file;"'
-                 ' xmlUrl="https://h.example/&file;"/></body></opml>'),
+                 ' xmlUrl="https://h.example.org/&file;"/></body></opml>'),
     }  # fmt: skip
     root, body = bodies[kind]
     return ('<?xml version="1.0"?>\n' + doctype.format(root=root) + body).encode()
@@ -400,7 +400,7 @@ def test_deep_nesting_in_yaml_and_opml_is_one_error(tmp_path: Path) -> None:
     opml = b'<opml version="2.0"><body>' + b'<outline text="f">' * DEPTH
     with bounded(seconds=10, megabytes=200):
         try:
-            parse_opml(opml + b'<outline xmlUrl="https://h.example/"/>', "deep.opml")
+            parse_opml(opml + b'<outline xmlUrl="https://h.example.org/"/>', "deep.opml")
         except ConfigError as exc:
             check_error(exc)
 

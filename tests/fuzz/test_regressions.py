@@ -41,7 +41,7 @@ def test_input_that_once_failed_now_reads_safely(path: Path, tmp_path: Path) -> 
     elif path.suffix == ".opml":
         replay_opml(data)
     else:
-        for url in (None, "https://fuzz.example/dir/page"):
+        for url in (None, "https://fuzz.example.org/dir/page"):
             feed = parse(data, source=path.name, url=url, filename=path.name)
             if feed is not None and MARKER in data:
                 leaks = [s for s in strings(feed) if MARKER.decode() in s]

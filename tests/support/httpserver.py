@@ -282,12 +282,12 @@ def make_rss(title: str, items: list[tuple[str, str]], *, encoding: str | None =
     decl = f'<?xml version="1.0" encoding="{encoding}"?>' if encoding else '<?xml version="1.0"?>'
     entries = "".join(
         f"<item><guid>{guid}</guid><title>{name}</title>"
-        f"<link>http://news.invalid/{guid}</link>"
+        f"<link>http://news.example.org/{guid}</link>"
         f"<description>&lt;p&gt;Body of {name}&lt;/p&gt;</description>"
         f"<pubDate>{28 - i:02d} Mar 2026 08:00:00 +0000</pubDate></item>"
         for i, (guid, name) in enumerate(items)
     )
     return (
         f'{decl}<rss version="2.0"><channel><title>{title}</title>'
-        f"<link>http://news.invalid/</link>{entries}</channel></rss>"
+        f"<link>http://news.example.org/</link>{entries}</channel></rss>"
     )

@@ -174,7 +174,7 @@ async def test_markup_in_feed_text_shows_literally_and_cannot_crash() -> None:
 
 async def test_control_characters_never_reach_the_screen() -> None:
     evil = "Red\x1b[31m alert\x1b]52;c;ZXZpbA==\x07 done\x9b2J\x07\u202e"
-    item = stored(title=evil, markdown=f"## {evil}\n\n{evil}", link="https://e.org/\x1bx")
+    item = stored(title=evil, markdown=f"## {evil}\n\n{evil}", link="https://e.example.org/\x1bx")
     async with ViewApp().run_test(size=(60, 20)) as pilot:
         view = await open_view(pilot, item)
         for y in range(view.scrollable_content_region.height):

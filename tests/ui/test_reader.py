@@ -407,9 +407,9 @@ async def test_o_opens_the_link_in_a_thread_and_y_copies_it(make_app, monkeypatc
             if opened:
                 break
             await pilot.pause(0.05)
-        assert opened == ["https://gazette.example/ferry-timetable"]
+        assert opened == ["https://gazette.example.org/ferry-timetable"]
         await pilot.press("j", "y")
-        assert app.clipboard == "https://gazette.example/lighthouse"
+        assert app.clipboard == "https://gazette.example.org/lighthouse"
 
 
 async def test_o_on_an_article_without_a_link_says_so(make_app):

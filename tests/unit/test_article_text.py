@@ -47,34 +47,38 @@ def layout(markdown: str = "", text: str = "", width: int = 60) -> list[str]:
 
 
 def test_emphasis_code_and_links_become_flags_and_numbered_references() -> None:
-    text, pieces, links = parse("a **b** *c* `d*e` [f](https://x.org/f) g")
+    text, pieces, links = parse("a **b** *c* `d*e` [f](https://x.example.org/f) g")
     assert text == "a b c d*e f[1] g"
     assert ("b", BOLD, 0) in pieces
     assert ("c", ITALIC, 0) in pieces
     assert ("d*e", CODE, 0) in pieces
     assert ("f", LINK, 1) in pieces
     assert ("[1]", REF, 1) in pieces
-    assert links.urls == ["https://x.org/f"]
+    assert links.urls == ["https://x.example.org/f"]
 
 
 def test_a_repeated_url_keeps_its_number_and_relative_links_resolve() -> None:
-    text, _, links = parse("[a](/p) [b](https://e.org/p) [c](q)", base="https://e.org/x/y")
+    text, _, links = parse(
+        "[a](/p) [b](https://e.example.org/p) [c](q)", base="https://e.example.org/x/y"
+    )
     assert text == "a[1] b[1] c[2]"
-    assert links.urls == ["https://e.org/p", "https://e.org/x/q"]
+    assert links.urls == ["https://e.example.org/p", "https://e.example.org/x/q"]
 
 
 def test_reference_links_and_autolinks() -> None:
-    src = "See [the notice][n] and <https://e.org/a>.\n\n[n]: https://e.org/notice"
+    src = "See [the notice][n] and <https://e.example.org/a>.\n\n[n]: https://e.example.org/notice"
     text, _, links = parse(src.split("\n\n")[0] + "\n" + src.split("\n\n")[1])
-    assert text.startswith("See the notice[1] and https://e.org/a[2].")
-    assert links.urls == ["https://e.org/notice", "https://e.org/a"]
-    assert "[n]: https://e.org/notice" not in "\n".join(layout(src))
+    assert text.startswith("See the notice[1] and https://e.example.org/a[2].")
+    assert links.urls == ["https://e.example.org/notice", "https://e.example.org/a"]
+    assert "[n]: https://e.example.org/notice" not in "\n".join(layout(src))
 
 
 def test_images_show_their_alt_text_and_link_inside_a_link() -> None:
-    text, _, links = parse("[![Pier](p.jpg)](https://e.org/pier)", base="https://e.org/")
+    text, _, links = parse(
+        "[![Pier](p.jpg)](https://e.example.org/pier)", base="https://e.example.org/"
+    )
     assert text == "[image:\u00a0Pier][1][2]"
-    assert links.urls == ["https://e.org/p.jpg", "https://e.org/pier"]
+    assert links.urls == ["https://e.example.org/p.jpg", "https://e.example.org/pier"]
 
 
 def test_unclosed_or_escaped_markup_stays_literal() -> None:

@@ -34,7 +34,7 @@ BAD_CONFIGS = [
         """\
         feeds:
           - name: A
-            ur: https://a.example/feed
+            ur: https://a.example.org/feed
         """,
         3,
         ["unknown key 'ur'", "did you mean 'url'"],
@@ -73,7 +73,7 @@ BAD_CONFIGS = [
         """\
         feeds:
           - name: A
-            url: https://a.example/feed
+            url: https://a.example.org/feed
             path: local/a.xml
         """,
         4,
@@ -84,9 +84,9 @@ BAD_CONFIGS = [
         """\
         feeds:
           - name: A
-            url: https://a.example/feed
+            url: https://a.example.org/feed
           - name: B
-            url: https://b.example/feed
+            url: https://b.example.org/feed
           - name: A
             path: a.xml
         """,
@@ -169,7 +169,7 @@ BAD_CONFIGS = [
         """\
         feeds:
           - name: A
-            url: https://a.example/feed
+            url: https://a.example.org/feed
             options: {count: 3}
         """,
         4,
@@ -191,7 +191,7 @@ BAD_CONFIGS = [
         """\
         feeds:
           - name: A
-            url: [https://a.example/feed
+            url: [https://a.example.org/feed
         """,
         4,
         ["invalid YAML", "line 3"],
@@ -201,7 +201,7 @@ BAD_CONFIGS = [
         """\
         feeds:
           - name: A
-             url: https://a.example/feed
+             url: https://a.example.org/feed
         """,
         3,
         ["invalid YAML"],
@@ -219,7 +219,7 @@ BAD_CONFIGS = [
     pytest.param(
         """\
         feeds:
-          - https://a.example/feed
+          - https://a.example.org/feed
         """,
         2,
         ["a feed must be a mapping", "not text"],
@@ -264,7 +264,7 @@ BAD_CONFIGS = [
         """\
         feeds:
           - name: A
-            url: https://a.example/feed
+            url: https://a.example.org/feed
             max_articles: 2.5
         """,
         4,
@@ -331,7 +331,7 @@ BAD_CONFIGS = [
         """\
         feeds:
           - name: "Tab\\tname"
-            url: https://a.example/feed
+            url: https://a.example.org/feed
         """,
         2,
         ["name must not contain control characters"],
@@ -341,7 +341,7 @@ BAD_CONFIGS = [
         """\
         feeds:
           - name: ""
-            url: https://a.example/feed
+            url: https://a.example.org/feed
         """,
         2,
         ["name must not be empty"],
@@ -351,7 +351,7 @@ BAD_CONFIGS = [
         """\
         feeds:
           - name: A
-            url: https://a.example/feed
+            url: https://a.example.org/feed
             group: [x]
         """,
         4,
@@ -413,7 +413,7 @@ BAD_CONFIGS = [
         id="alias-cycle-in-options",
     ),
     pytest.param(
-        "feeds:\n  - name: Bell\x07\n    url: https://a.example/\n",
+        "feeds:\n  - name: Bell\x07\n    url: https://a.example.org/\n",
         2,
         ["character #x0007 is not allowed in YAML"],
         id="raw-control-character",
@@ -430,8 +430,8 @@ BAD_CONFIGS = [
         """\
         feeds:
           - name: A
-            url: https://a.example/feed
-            url: https://b.example/feed
+            url: https://a.example.org/feed
+            url: https://b.example.org/feed
         """,
         4,
         ["duplicate key 'url'", "first at line 3"],
@@ -498,7 +498,7 @@ def test_an_unreadable_file_is_reported(tmp_path: Path, monkeypatch: pytest.Monk
 
 def test_bytes_that_are_not_utf8_name_their_line(tmp_path: Path) -> None:
     path = tmp_path / "feeds.yaml"
-    path.write_bytes(b"feeds:\n  - name: Caf\xe9\n    url: https://a.example/\n")
+    path.write_bytes(b"feeds:\n  - name: Caf\xe9\n    url: https://a.example.org/\n")
     with pytest.raises(ConfigError) as info:
         load_config(path)
     assert info.value.line == 2
@@ -539,9 +539,9 @@ def test_settings_cascade_into_feeds_and_feeds_override_them(tmp_path: Path) -> 
                 Accept-Language: en
             feeds:
               - name: Plain
-                url: https://a.example/feed
+                url: https://a.example.org/feed
               - name: Tuned
-                url: https://b.example/feed
+                url: https://b.example.org/feed
                 refresh_minutes: 240
                 max_articles: null
                 timeout: 2.5
@@ -572,7 +572,7 @@ def test_settings_cascade_into_feeds_and_feeds_override_them(tmp_path: Path) -> 
 
 
 def test_defaults_apply_when_settings_are_absent(tmp_path: Path) -> None:
-    config = load_config(write(tmp_path, "feeds:\n  - name: A\n    url: https://a.example/\n"))
+    config = load_config(write(tmp_path, "feeds:\n  - name: A\n    url: https://a.example.org/\n"))
     feed = config.feeds[0]
     assert config.theme is None
     assert feed.settings == FeedSettings()
@@ -669,7 +669,7 @@ def test_names_may_hold_any_printable_text(tmp_path: Path) -> None:
     """Regression: emoji joiners and no-break spaces were refused as control characters."""
     names = ["👩\u200d💻 Dev notes", "Le\u00a0Monde", "日本語\u3000ニュース", "Soft\u00adhyphen"]
     text = "feeds:\n" + "".join(
-        f'  - name: "{n}"\n    url: https://x{i}.example/\n' for i, n in enumerate(names)
+        f'  - name: "{n}"\n    url: https://x{i}.example.org/\n' for i, n in enumerate(names)
     )
     config = load_config(write(tmp_path, text))
     assert [f.name for f in config.feeds] == names
@@ -681,15 +681,15 @@ def test_names_default_to_the_address_and_may_be_numbers(tmp_path: Path) -> None
             tmp_path,
             """\
             feeds:
-              - url: https://a.example/feed
+              - url: https://a.example.org/feed
               - path: b.xml
               - name: 2600
-                url: https://c.example/
+                url: https://c.example.org/
                 group: 1984
             """,
         )
     )
-    assert [f.name for f in config.feeds] == ["https://a.example/feed", "b.xml", "2600"]
+    assert [f.name for f in config.feeds] == ["https://a.example.org/feed", "b.xml", "2600"]
     assert config.feeds[2].group == "1984"
 
 
@@ -699,10 +699,10 @@ def test_groups_keep_their_first_appearance_order(tmp_path: Path) -> None:
             tmp_path,
             """\
             feeds:
-              - {name: A, url: "https://a.example/", group: Zed}
-              - {name: B, url: "https://b.example/"}
-              - {name: C, url: "https://c.example/", group: Zed}
-              - {name: D, url: "https://d.example/", group: Alpha}
+              - {name: A, url: "https://a.example.org/", group: Zed}
+              - {name: B, url: "https://b.example.org/"}
+              - {name: C, url: "https://c.example.org/", group: Zed}
+              - {name: D, url: "https://d.example.org/", group: Alpha}
             """,
         )
     )
@@ -732,19 +732,19 @@ def test_yaml_merge_keys_work_like_safe_load(tmp_path: Path) -> None:
             feeds:
               - &base
                 name: A
-                url: https://a.example/
+                url: https://a.example.org/
                 refresh_minutes: 720
                 group: Weekly
               - <<: *base
                 name: B
-                url: https://b.example/
+                url: https://b.example.org/
             """,
         )
     )
     b = config.feeds[1]
     assert (b.name, b.target, b.group, b.settings.refresh_minutes) == (
         "B",
-        "https://b.example/",
+        "https://b.example.org/",
         "Weekly",
         720,
     )
@@ -757,7 +757,7 @@ def test_run_check_prints_a_summary_and_exits_0(
         tmp_path,
         """\
         feeds:
-          - {name: A, url: "https://a.example/", group: One}
+          - {name: A, url: "https://a.example.org/", group: One}
           - {name: B, path: b.xml, group: Two}
           - {name: C, source: almanac, group: Two}
         """,
@@ -782,7 +782,7 @@ def test_run_check_prints_one_line_and_exits_2_for_a_bad_config(
 def test_the_cli_command_checks_the_given_config(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = write(tmp_path, "feeds:\n  - name: A\n    url: https://a.example/\n")
+    path = write(tmp_path, "feeds:\n  - name: A\n    url: https://a.example.org/\n")
     assert main(["config", "check", "--config", str(path)]) == 0
     assert capsys.readouterr().out == f"{path}: OK, 1 feed in 1 group\n"
     bad = write(tmp_path, "feeds:\n  - name: A\n", name="bad.yaml")
@@ -808,7 +808,7 @@ def test_importing_config_loads_neither_yaml_nor_plugins() -> None:
 
 def test_a_config_without_plugins_never_reads_entry_points(tmp_path: Path) -> None:
     """Entry-point scanning costs tens of ms; url:/path: feeds must not pay for it."""
-    path = write(tmp_path, "feeds:\n  - {name: A, url: 'https://a.example/'}\n")
+    path = write(tmp_path, "feeds:\n  - {name: A, url: 'https://a.example.org/'}\n")
     code = (
         "import sys; from pathlib import Path; from newsreader.config import load_config\n"
         f"load_config(Path({str(path)!r}))\n"

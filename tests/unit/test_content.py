@@ -47,8 +47,8 @@ def test_csi_and_short_escapes_are_removed_whole(raw: str, expected: str) -> Non
     [
         ("a\x1b]0;evil title\x07b", "ab"),
         ("a\x1b]2;evil title\x1b\\b", "ab"),
-        ("\x1b]8;;http://evil.example/\x1b\\click\x1b]8;;\x1b\\", "click"),
-        ("\x1b]8;;http://evil.example/\x07click\x1b]8;;\x07", "click"),
+        ("\x1b]8;;http://evil.example.org/\x1b\\click\x1b]8;;\x1b\\", "click"),
+        ("\x1b]8;;http://evil.example.org/\x07click\x1b]8;;\x07", "click"),
         ("copy\x1b]52;c;ZXZpbCBjb21tYW5k\x07 me", "copy me"),
         ("copy\x1b]52;c;ZXZpbA==\x1b\\ me", "copy me"),
         ("a\x9d0;title\x9cb", "ab"),

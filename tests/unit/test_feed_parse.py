@@ -29,14 +29,14 @@ def xml_feed(data: bytes, url: str | None = None) -> feedmod.Feed:
 
 
 def test_relative_links_resolve_against_the_feed_url_first() -> None:
-    data = rss("<item><title>a</title><link>a/1</link></item>", "https://site.example/x/")
-    feed = xml_feed(data, url="https://cdn.example/feeds/rss.xml")
-    assert feed.articles[0].link == "https://cdn.example/feeds/a/1"
+    data = rss("<item><title>a</title><link>a/1</link></item>", "https://site.example.org/x/")
+    feed = xml_feed(data, url="https://cdn.example.org/feeds/rss.xml")
+    assert feed.articles[0].link == "https://cdn.example.org/feeds/a/1"
 
 
 def test_relative_links_of_a_local_file_resolve_against_the_channel_link() -> None:
-    data = rss("<item><title>a</title><link>/a/1</link></item>", "https://site.example/x/")
-    assert xml_feed(data).articles[0].link == "https://site.example/a/1"
+    data = rss("<item><title>a</title><link>/a/1</link></item>", "https://site.example.org/x/")
+    assert xml_feed(data).articles[0].link == "https://site.example.org/a/1"
 
 
 def test_a_relative_link_with_nothing_to_resolve_against_is_null() -> None:
@@ -77,7 +77,7 @@ def test_markdown_keeps_the_body_structure_for_the_reader() -> None:
 def test_links_inside_content_resolve_against_xml_base() -> None:
     data = (Path(__file__).parents[1] / "data" / "feeds" / "atom10.xml").read_bytes()
     article = xml_feed(data).articles[0]
-    assert "https://ferry.example/blog/timetable.pdf" in article.markdown
+    assert "https://ferry.example.org/blog/timetable.pdf" in article.markdown
 
 
 @pytest.mark.parametrize(
@@ -110,11 +110,11 @@ def test_json_feed_links_resolve_against_the_feed_url() -> None:
     doc = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": "J",
-        "feed_url": "https://j.example/feed.json",
+        "feed_url": "https://j.example.org/feed.json",
         "items": [{"id": 1, "url": "/posts/1", "content_text": "x"}],
     }
     feed = parse_json_feed(json.dumps(doc).encode(), source="j.json", url=None)
-    assert feed.articles[0].link == "https://j.example/posts/1"
+    assert feed.articles[0].link == "https://j.example.org/posts/1"
     assert feed.articles[0].id == "1"
 
 
@@ -204,7 +204,7 @@ def test_the_json_sample_reads_cleanly() -> None:
 def test_the_gazette_keeps_its_own_offset_and_resolves_its_relative_link() -> None:
     first = xml_feed((SAMPLES / "harbour-gazette.rss").read_bytes()).articles[0]
     assert first.published == "2025-06-14T06:45:00+01:00"
-    assert first.link == "https://gazette.harbourtown.example/news/2025/06/lifeboat-gull-point"
+    assert first.link == "https://gazette.harbourtown.example.org/news/2025/06/lifeboat-gull-point"
 
 
 _SAMPLE = (SAMPLES / "harbour-gazette.rss").read_bytes()

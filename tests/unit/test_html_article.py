@@ -76,8 +76,10 @@ def test_body_drops_navigation_and_footer_and_joins_paragraphs() -> None:
 
 
 def test_links_are_absolute_against_the_page_url() -> None:
-    feed, art = parse(html("<link rel='canonical' href='/story/1'>"), url="https://n.example/s/p")
-    assert art.link == feed.link == "https://n.example/story/1"
+    feed, art = parse(
+        html("<link rel='canonical' href='/story/1'>"), url="https://n.example.org/s/p"
+    )
+    assert art.link == feed.link == "https://n.example.org/story/1"
 
 
 def test_body_links_are_made_absolute_and_script_links_dropped() -> None:
@@ -89,10 +91,10 @@ def test_body_links_are_made_absolute_and_script_links_dropped() -> None:
         "<a href='/more'>m</a><a href='javascript:alert(1)'>j</a><img src='i.png'>",
         create_parent="div",
     )
-    _fix_links(root, "https://n.example/s/p")
+    _fix_links(root, "https://n.example.org/s/p")
     links = [a.get("href") for a in root.iter("a")]
-    assert links == ["https://n.example/more", None]
-    assert root.find("img").get("src") == "https://n.example/s/i.png"
+    assert links == ["https://n.example.org/more", None]
+    assert root.find("img").get("src") == "https://n.example.org/s/i.png"
 
 
 def test_local_page_without_a_link_has_none() -> None:

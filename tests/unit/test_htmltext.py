@@ -18,7 +18,7 @@ from newsreader.htmltext import (
     html_to_text_and_markdown,
 )
 
-BASE = "https://news.example/section/story.html"
+BASE = "https://news.example.org/section/story.html"
 FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
@@ -140,8 +140,8 @@ def test_markdown_keeps_tables() -> None:
 def test_markdown_links_and_images_are_absolute_against_the_base() -> None:
     html = '<p><a href="../other.html">Other</a> <img src="img/map.png" alt="Map"></p>'
     markdown = html_to_markdown(html, BASE)
-    assert "[Other](https://news.example/other.html)" in markdown
-    assert "![Map](https://news.example/section/img/map.png)" in markdown
+    assert "[Other](https://news.example.org/other.html)" in markdown
+    assert "![Map](https://news.example.org/section/img/map.png)" in markdown
 
 
 def test_markdown_links_stay_relative_without_a_base() -> None:
@@ -157,7 +157,7 @@ def test_script_links_are_not_links_in_markdown() -> None:
 def test_an_image_without_alt_has_no_text_but_keeps_its_markdown() -> None:
     assert html_to_text_and_markdown('<img src="a.png">', BASE) == (
         "",
-        "![](https://news.example/section/a.png)",
+        "![](https://news.example.org/section/a.png)",
     )
 
 
@@ -206,7 +206,7 @@ def test_plain_text_input_gives_markdown_that_renders_the_same_text() -> None:
 
 def test_an_exclamation_mark_before_a_link_does_not_make_an_image() -> None:
     """Regression: 'Wow!' followed by a link rendered as an image of the link."""
-    markdown = html_to_markdown('<p>Wow!<a href="https://e.example/x">link</a></p>')
+    markdown = html_to_markdown('<p>Wow!<a href="https://e.example.org/x">link</a></p>')
     assert "<img" not in rendered(markdown)
     assert rendered_text(markdown) == "Wow!link"
 
@@ -296,7 +296,7 @@ def test_text_output_is_a_clean_block(html: str) -> None:
 
 _INLINE_FRAGMENTS = st.sampled_from(
     ["<p>", "</p>", "<br>", "<b>", "</b>", "<strong>", "</strong>", "<em>", "</em>", "<i>",
-     "</i>", "<a href='/x y'>", "<a href=\"https://e.example/(1)\">", "</a>", "<span>",
+     "</i>", "<a href='/x y'>", "<a href=\"https://e.example.org/(1)\">", "</a>", "<span>",
      "</span>", "<img src=i.png alt='pic [1]'>", "<img src='data:x' alt=d>", " ", "\n",
      "word", "Two", "[bold]", "[/]", "*", "_", "#", "`", "1.", "-", "&amp;", "&lt;b&gt;",
      "&#8212;", "x_y", ":", "!"]
@@ -317,7 +317,7 @@ def test_markdown_renders_every_word_of_the_text_in_order(html: str) -> None:
 
 def test_a_bang_before_a_link_across_closing_tags_stays_a_bang() -> None:
     """Regression: '!</p><a ...>' came out as '![](...)', an image, losing the '!'."""
-    assert html_to_markdown("!</p><a href='/x y'>", "https://news.example/").startswith("\\![")
+    assert html_to_markdown("!</p><a href='/x y'>", "https://news.example.org/").startswith("\\![")
     assert html_to_markdown("Hi!</b><a href='/a'>more</a>").startswith("Hi\\![more]")
 
 

@@ -121,7 +121,7 @@ def test_a_temporary_redirect_is_followed_but_not_reported(server: FeedServer) -
 
 def test_links_resolve_against_the_final_url(server: FeedServer) -> None:
     body = make_rss("Relative", [("r1", "Relative link")]).replace(
-        "http://news.invalid/r1", "story/r1.html"
+        "http://news.example.org/r1", "story/r1.html"
     )
     final = server.add("/section/feed.xml", body)
     start = server.redirect("/feed", final, status=302)

@@ -14,11 +14,11 @@ def test_front_matter_fields() -> None:
     feed, art = parse(
         "---\ntitle: T\ndate: 2020-10-15T13:30:00+02:00\nauthor: Ann\nsource: Paper\n"
         "link: /a\nsummary: S\nbreadcrumb: Home > News\n---\nBody.\n",
-        url="https://site.example/x/",
+        url="https://site.example.org/x/",
     )
     assert (art.title, art.author, art.source, art.summary) == ("T", "Ann", "Paper", "S")
     assert art.published == "2020-10-15T13:30:00+02:00"
-    assert art.link == "https://site.example/a"
+    assert art.link == "https://site.example.org/a"
     assert art.breadcrumb == ("Home", "News")
     assert art.text == "Body."
     assert feed.title == "Paper"
@@ -55,7 +55,7 @@ def test_yaml_tags_are_not_executed() -> None:
 
 def test_plain_text_has_no_markup_characters() -> None:
     _, art = parse(
-        "# T\n\n**bold** _it_ `code` [link](https://x.example) ![alt](i.png)\n\n- a\n- b\n"
+        "# T\n\n**bold** _it_ `code` [link](https://x.example.org) ![alt](i.png)\n\n- a\n- b\n"
     )
     assert art.text == "bold it code link\n\na\nb"
     assert "**bold**" in art.markdown

@@ -271,9 +271,9 @@ def test_feed_links_are_absolute_and_only_feeds() -> None:
         b" href='atom.xml'><link rel=alternate type=application/feed+json href=/f.json?a=1&amp;b=2>"
         b'<link rel="alternate" type="application/rss+xml" href="javascript:alert(1)">'
     )
-    assert feed_links(page, "http://site.invalid/blog/") == [
-        "http://site.invalid/blog/atom.xml",
-        "http://site.invalid/f.json?a=1&b=2",
+    assert feed_links(page, "http://site.example.org/blog/") == [
+        "http://site.example.org/blog/atom.xml",
+        "http://site.example.org/f.json?a=1&b=2",
     ]
 
 

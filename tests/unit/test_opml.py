@@ -71,19 +71,19 @@ def test_an_opml_1_file_with_titles_only_and_old_forms_is_read() -> None:
 def test_outline_labels_are_sanitised() -> None:
     data = (
         b'<opml version="2.0"><body><outline text="Bad&#x9b;31m &#x85;folder&#x7f;">'
-        b'<outline text="  Spaced\n  out &#x202e;name " xmlUrl=" https://a.example/f "/>'
+        b'<outline text="  Spaced\n  out &#x202e;name " xmlUrl=" https://a.example.org/f "/>'
         b"</outline></body></opml>"
     )
     assert parse_opml(data, "x.opml") == [
-        OpmlFeed("Spaced out name", "https://a.example/f", "Bad folder")
+        OpmlFeed("Spaced out name", "https://a.example.org/f", "Bad folder")
     ]
 
 
 def test_an_outline_without_a_label_is_named_by_its_url() -> None:
-    data = (
-        b'<opml version="1.0"><body><outline type="rss" xmlUrl="https://a.example/"/></body></opml>'
-    )
-    assert parse_opml(data, "x.opml") == [OpmlFeed("https://a.example/", "https://a.example/")]
+    data = b'<opml version="1.0"><body><outline type="rss" xmlUrl="https://a.example.org/"/></body></opml>'
+    assert parse_opml(data, "x.opml") == [
+        OpmlFeed("https://a.example.org/", "https://a.example.org/")
+    ]
 
 
 def test_external_entities_are_never_resolved(tmp_path: Path) -> None:
@@ -92,7 +92,7 @@ def test_external_entities_are_never_resolved(tmp_path: Path) -> None:
     for where in ('text="Leak &xxe;"', 'text="x"><outline text="y">&xxe;</outline'):
         data = (
             f'<?xml version="1.0"?>\n<!DOCTYPE opml [<!ENTITY xxe SYSTEM "{secret.as_uri()}">]>\n'
-            f'<opml version="2.0"><body><outline {where} xmlUrl="https://a.example/"/>'
+            f'<opml version="2.0"><body><outline {where} xmlUrl="https://a.example.org/"/>'
             "</body></opml>"
         ).encode()
         try:
@@ -195,8 +195,8 @@ def test_import_keeps_the_existing_file_and_its_comments(
         "feeds: []\nsettings:\n  theme: x\n",
         "settings:\n  theme: x\n",
         "# just a comment",
-        "feeds:\n- name: Old\n  url: https://old.example/\nsettings:\n  theme: x\n",
-        "settings:\r\n  theme: x\r\nfeeds:\r\n  - name: Old\r\n    url: https://old.example/\r\n",
+        "feeds:\n- name: Old\n  url: https://old.example.org/\nsettings:\n  theme: x\n",
+        "settings:\r\n  theme: x\r\nfeeds:\r\n  - name: Old\r\n    url: https://old.example.org/\r\n",
     ],
 )
 def test_import_appends_to_every_shape_of_feeds_section(tmp_path: Path, original: str) -> None:
@@ -252,7 +252,7 @@ def test_awkward_names_survive_the_trip_into_yaml(tmp_path: Path) -> None:
     ]
     body = "".join(
         f'<outline text="{n.replace("&", "&amp;").replace(chr(34), "&quot;")}"'
-        f' xmlUrl="https://x{i}.example/feed"/>'
+        f' xmlUrl="https://x{i}.example.org/feed"/>'
         for i, n in enumerate(names)
     )
     opml = tmp_path / "awkward.opml"
@@ -273,7 +273,7 @@ def test_import_refuses_to_touch_an_invalid_config(tmp_path: Path) -> None:
 
 def test_import_refuses_a_one_line_feeds_list_it_cannot_extend(tmp_path: Path) -> None:
     config = tmp_path / "feeds.yaml"
-    original = "feeds: [{name: A, url: 'https://a.example/'}]\n"
+    original = "feeds: [{name: A, url: 'https://a.example.org/'}]\n"
     config.write_text(original, encoding="utf-8")
     with pytest.raises(ConfigError, match="written on one line"):
         run_import(DATA / "classic-1.0.opml", config)
@@ -286,11 +286,11 @@ def test_export_writes_opml_2_with_groups_as_folders(
     config = tmp_path / "feeds.yaml"
     config.write_text(
         "feeds:\n"
-        "  - {name: 'A <&> \"B\"', url: 'https://a.example/?x=1&y=2', group: Tech}\n"
+        "  - {name: 'A <&> \"B\"', url: 'https://a.example.org/?x=1&y=2', group: Tech}\n"
         "  - {name: Local, path: local.xml, group: Tech}\n"
         "  - {name: Plugin, source: almanac}\n"
-        "  - {name: C, url: 'http://c.example/', group: Tech / Python}\n"
-        "  - {name: D, url: 'https://d.example/'}\n",
+        "  - {name: C, url: 'http://c.example.org/', group: Tech / Python}\n"
+        "  - {name: D, url: 'https://d.example.org/'}\n",
         encoding="utf-8",
     )
     assert run_export(config) == 0
@@ -299,9 +299,9 @@ def test_export_writes_opml_2_with_groups_as_folders(
     assert root.get("version") == "2.0"
     assert root.findtext("head/title") == "newsreader feeds"
     assert outlines(out) == [
-        (("Tech",), 'A <&> "B"', "https://a.example/?x=1&y=2"),
-        (("Tech", "Python"), "C", "http://c.example/"),
-        ((DEFAULT_GROUP,), "D", "https://d.example/"),
+        (("Tech",), 'A <&> "B"', "https://a.example.org/?x=1&y=2"),
+        (("Tech", "Python"), "C", "http://c.example.org/"),
+        ((DEFAULT_GROUP,), "D", "https://d.example.org/"),
     ]
     assert all(el.get("type") == "rss" for el in root.iter("outline") if el.get("xmlUrl"))
     assert err == (

@@ -198,8 +198,8 @@ def test_hostile_text_is_sanitised_and_markup_stays_literal() -> None:
 
 
 def test_url_becomes_link_and_id() -> None:
-    art = page("T\n\n2020-10-15 Source: X\n\nBody.\n", url="https://news.example/a")
-    assert art.link == art.id == "https://news.example/a"
+    art = page("T\n\n2020-10-15 Source: X\n\nBody.\n", url="https://news.example.org/a")
+    assert art.link == art.id == "https://news.example.org/a"
 
 
 def test_same_page_gives_the_same_id() -> None:

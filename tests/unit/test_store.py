@@ -20,7 +20,7 @@ def art(n: int, day: int | None = None, **fields: object) -> Article:
     values: dict[str, object] = {
         "id": f"id-{n}",
         "title": f"Story {n}",
-        "link": f"http://news.invalid/{n}",
+        "link": f"http://news.example.org/{n}",
         "published": published,
         "text": f"Body of story {n}.",
         "breadcrumb": ("Home", "Local"),
@@ -32,7 +32,7 @@ def art(n: int, day: int | None = None, **fields: object) -> Article:
 
 
 def result(*articles: Article, etag: str | None = None, title: str = "Feed") -> FetchResult:
-    feed = Feed(title=title, link="http://news.invalid/", source="src", articles=articles)
+    feed = Feed(title=title, link="http://news.example.org/", source="src", articles=articles)
     return FetchResult(feed=feed, state=FetchState(etag=etag))
 
 
@@ -112,9 +112,9 @@ def test_dates_with_different_offsets_sort_by_instant(store: Store) -> None:
 
 def test_not_modified_keeps_articles_and_clears_the_error(store: Store) -> None:
     store.save_result("A", result(art(1, 1), etag='"v1"'))
-    store.save_error("A", "http://x.invalid/feed: HTTP 500 Internal Server Error")
+    store.save_error("A", "http://x.example.org/feed: HTTP 500 Internal Server Error")
     status = store.feed_statuses()["A"]
-    assert status.last_error == "http://x.invalid/feed: HTTP 500 Internal Server Error"
+    assert status.last_error == "http://x.example.org/feed: HTTP 500 Internal Server Error"
     assert status.total == 1
     stats = store.save_result("A", FetchResult(feed=None, state=FetchState(etag='"v1"')))
     assert stats == (0, 0, 1)
@@ -181,7 +181,7 @@ def test_a_trimmed_article_raises_keyerror(store: Store) -> None:
 def test_sync_drops_unconfigured_feeds_and_resets_a_changed_target(store: Store) -> None:
     store.save_result("A", result(art(1, 1), etag='"a"'))
     store.save_result("B", result(art(2, 2), etag='"b"'))
-    moved = FeedConfig(name="B", source="http", target="http://news.invalid/b.xml")
+    moved = FeedConfig(name="B", source="http", target="http://news.example.org/b.xml")
     store.sync_feeds([moved])
     assert [h.feed for h in store.headlines()] == ["B"]
     assert store.fetch_state("B") == FetchState()
