@@ -9,9 +9,11 @@ this module knowing about Textual.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import math
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
@@ -44,8 +46,12 @@ BACKOFF_CAP = 6 * 3600.0
 # Files on this machine cost nothing to re-read and are fixed by the user: no backoff.
 _NO_BACKOFF_SOURCES = ("local",)
 # A source that hangs (a plugin, a stuck file system) is given up after this many
-# times the feed's own timeout.
+# times the feed's own timeout, counted from when its turn comes.
 _DEADLINE_FACTOR = 4
+# Feeds fetched at once over the network, in all (each holds a connection or so); the
+# per-server limit is ``sources.http.PER_HOST``. Large enough that servers which hang,
+# each holding its own PER_HOST turns, leave room for the others.
+MAX_ACTIVE = 256
 
 
 class FeedOutcome(NamedTuple):
@@ -78,6 +84,31 @@ class RunContext:
         self.clock = clock
         self._client: httpx.AsyncClient | None = None
         self._parser: ThreadPoolExecutor | None = None
+        self._servers: dict[str, asyncio.Semaphore] = {}
+        self._active = asyncio.Semaphore(_max_active())
+
+    @contextlib.asynccontextmanager
+    async def turn(self, feed: FeedConfig) -> AsyncIterator[None]:
+        """Wait for ``feed``'s turn: at most PER_HOST feeds of one server at once, and
+        MAX_ACTIVE over the network in all; local files never wait.
+
+        The wait happens before the feed's own clock starts, so a feed queued behind
+        the others on a slow server is never timed out for it; a feed waits for a
+        turn of its own server before it takes one of the shared turns, so a server
+        that hangs holds only its own.
+        """
+        if feed.source in _NO_BACKOFF_SOURCES:
+            yield
+            return
+        async with contextlib.AsyncExitStack() as turns:
+            if feed.source == "http":
+                from newsreader.sources.http import PER_HOST, server_of
+
+                server = server_of(feed.target)
+                slots = self._servers.setdefault(server, asyncio.Semaphore(PER_HOST))
+                await turns.enter_async_context(slots)
+            await turns.enter_async_context(self._active)
+            yield
 
     @property
     def client(self) -> httpx.AsyncClient:
@@ -130,15 +161,29 @@ def _one_line(feed: FeedConfig, exc: BaseException) -> str:
     return f"{where}: source '{clean_line(feed.source)}' failed ({problem})"
 
 
+def _max_active() -> int:
+    """MAX_ACTIVE, or fewer where the process may open few files (256 on macOS)."""
+    try:
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    except (ImportError, OSError, ValueError):
+        return MAX_ACTIVE
+    if soft == resource.RLIM_INFINITY or soft <= 0:
+        return MAX_ACTIVE
+    return max(8, min(MAX_ACTIVE, soft // 4))
+
+
 def _deadline(feed: FeedConfig) -> float:
     return max(60.0, feed.settings.timeout_seconds * _DEADLINE_FACTOR)
 
 
 async def _fetch(feed: FeedConfig, store: Store, context: RunContext) -> FetchResult:
     source = _source(feed.source)
-    state = store.fetch_state(feed.name)
-    async with asyncio.timeout(_deadline(feed)):
-        return await source.fetch(feed, state, context)
+    async with context.turn(feed):
+        state = store.fetch_state(feed.name)
+        async with asyncio.timeout(_deadline(feed)):
+            return await source.fetch(feed, state, context)
 
 
 def backoff_seconds(failures: int) -> float:
@@ -208,12 +253,23 @@ def _failed(
     delay = 0.0
     if feed.source not in _NO_BACKOFF_SOURCES:
         delay = backoff_seconds(schedule.failures + 1)
-    retry_after = getattr(exc, "retry_after", None)
-    if isinstance(retry_after, int | float) and retry_after > 0:
-        delay = max(delay, float(retry_after))
+    delay = max(delay, _retry_after(exc))
     after = datetime.fromtimestamp(context.clock(), UTC) + timedelta(seconds=delay)
     store.save_error(feed.name, message, next_attempt=after if delay > 0 else None)
     return FeedOutcome(feed.name, ERROR, total=store.article_count(feed.name), error=message)
+
+
+def _retry_after(exc: Exception) -> float:
+    """The wait a failure asks for (a server's Retry-After), bounded; 0 for none."""
+    from newsreader.sources.http import MAX_RETRY_AFTER
+
+    asked = getattr(exc, "retry_after", None)
+    if not isinstance(asked, int | float) or isinstance(asked, bool):
+        return 0.0
+    asked = float(asked)
+    if not math.isfinite(asked) or asked <= 0:
+        return 0.0
+    return min(asked, float(MAX_RETRY_AFTER))
 
 
 async def refresh_feeds(

@@ -1,10 +1,12 @@
 """The built-in ``http`` source: feeds and pages over HTTP(S).
 
 Every request of a refresh run goes through the run's one ``httpx.AsyncClient``
-(connection reuse, HTTP keep-alive), at most a few at a time per server. Requests are
-conditional (ETag / Last-Modified); responses are streamed, decompressed here in
-bounded steps (a gzip bomb never inflates past the size cap) and cut off at that cap;
-the whole exchange has one deadline. Every failure becomes one :class:`SourceError`
+(connection reuse, HTTP keep-alive); the run decides how many go at once. Requests are
+conditional (ETag / Last-Modified, only ever sendable ones); redirects are followed
+here, so headers a feed configures never reach another origin; responses are streamed,
+decompressed here in bounded steps (a gzip bomb never inflates past the size cap) and
+cut off at that cap; the whole exchange has one deadline. Every header a server sends
+is read with bounds. Every failure becomes one :class:`SourceError`
 line naming the URL; an answer that asks to come back later (429, 503 with
 ``Retry-After``) says when, so the refresh can honour it.
 """
@@ -14,12 +16,11 @@ from __future__ import annotations
 import asyncio
 import functools
 import html
-import itertools
+import math
 import re
 import socket
 import ssl
 import time
-import weakref
 import zlib
 from collections.abc import Callable, Iterator
 from email.utils import parsedate_to_datetime
@@ -27,9 +28,9 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from newsreader import __version__
-from newsreader.content import clean_optional
+from newsreader.content import clean_line, clean_optional
 from newsreader.errors import ParseError, SourceError
-from newsreader.sources.base import FetchResult, FetchState
+from newsreader.sources.base import FetchResult, FetchState, sendable_validator
 from newsreader.sources.local import run_parser
 
 if TYPE_CHECKING:
@@ -49,8 +50,23 @@ ACCEPT = (
 MAX_RESPONSE_BYTES = 20 * 1024 * 1024
 DEFAULT_TIMEOUT = 20.0
 CONNECT_TIMEOUT = 10.0
+# At most this many feeds of one server (scheme, host, port) are fetched at once; the
+# refresh run queues the rest (see ``refresh.RunContext.turn``).
 PER_HOST = 4
 MAX_REDIRECTS = 10
+# Request headers that may follow a redirect to another origin: they say what the client
+# is and accepts, and the validators are the ones the last answering server gave. Any
+# other header a feed configures (API keys, tokens, Authorization, Cookie) is sent only
+# to the origin of the URL it was configured with.
+CROSS_ORIGIN_HEADERS = frozenset(
+    {"user-agent", "accept", "accept-encoding", "accept-language"}
+    | {"if-none-match", "if-modified-since"}
+)
+# Content-Encoding layers undone at most; real servers send one.
+MAX_CODINGS = 3
+# Server text kept in an error line, and the longest URL kept as a feed's new address.
+MAX_SERVER_TEXT = 200
+MAX_STORED_URL = 2048
 # A server's Retry-After is honoured up to this many seconds (a typo must not silence a
 # feed for a year).
 MAX_RETRY_AFTER = 24 * 3600
@@ -64,6 +80,8 @@ _LINK_TAG = re.compile(rb"<link\b[^>]*>", re.IGNORECASE)
 _ATTR = re.compile(rb"""([a-z-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 _FEED_TYPES = (b"application/rss+xml", b"application/atom+xml", b"application/feed+json")
 _RETRY_STATUSES = (429, 503)
+_DIGITS = re.compile(r"[0-9]+")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class HttpStatusError(SourceError):
@@ -80,13 +98,6 @@ class HttpStatusError(SourceError):
         return (type(self), (self.where, self.problem, self.status, self.retry_after))
 
 
-# Per-run semaphores, keyed by the run's client so they die with it (and never cross
-# event loops).
-_host_slots: weakref.WeakKeyDictionary[httpx.AsyncClient, dict[str, asyncio.Semaphore]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
 @functools.cache
 def accept_encoding() -> str:
     """The encodings :func:`_decoder` can undo; brotli only when its module is installed."""
@@ -97,16 +108,16 @@ def accept_encoding() -> str:
     return "gzip, deflate, br"
 
 
-def new_client(*, max_connections: int = 64) -> httpx.AsyncClient:
-    """The client of one refresh run: redirects followed, pooled, brotli/gzip/deflate."""
+def new_client(*, max_connections: int | None = None) -> httpx.AsyncClient:
+    """The client of one refresh run: pooled, brotli/gzip/deflate; :func:`get` follows
+    redirects itself. The pool has no limit of its own by default: a request waiting for
+    a pooled connection would spend its timeout there, blamed on the wrong feed. The
+    refresh run decides how many requests run at once (``RunContext.turn``)."""
     import httpx
 
     return httpx.AsyncClient(
-        follow_redirects=True,
-        max_redirects=MAX_REDIRECTS,
-        limits=httpx.Limits(
-            max_connections=max_connections, max_keepalive_connections=max_connections
-        ),
+        follow_redirects=False,
+        limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=64),
         headers={
             "User-Agent": USER_AGENT,
             "Accept": ACCEPT,
@@ -116,18 +127,15 @@ def new_client(*, max_connections: int = 64) -> httpx.AsyncClient:
     )
 
 
-def _slot(client: httpx.AsyncClient, url: str) -> asyncio.Semaphore:
-    """At most PER_HOST requests at once to one server (scheme, host and port)."""
+def server_of(url: str) -> str:
+    """The server a URL names (scheme, host and port), the unit of ``PER_HOST``."""
     parts = urlsplit(url)
     try:
         port = parts.port
     except ValueError:
         port = None
-    server = f"{parts.scheme}://{(parts.hostname or '').lower()}:{port or ''}"
-    slots = _host_slots.setdefault(client, {})
-    if server not in slots:
-        slots[server] = asyncio.Semaphore(PER_HOST)
-    return slots[server]
+    scheme = parts.scheme.lower()
+    return f"{scheme}://{(parts.hostname or '').lower()}:{port or _DEFAULT_PORTS.get(scheme, '')}"
 
 
 class Response:
@@ -157,20 +165,23 @@ def size_text(limit: int) -> str:
     return f"{limit // mb} MB" if limit % mb == 0 else f"{limit} bytes"
 
 
-def _header(response: httpx.Response, name: str) -> str | None:
-    value = response.headers.get(name)
-    return clean_optional(value[:1000]) if value else None
+def _validator(response: httpx.Response, name: str) -> str | None:
+    """An ETag or Last-Modified the server sent, if it can be sent back as it came."""
+    return sendable_validator(response.headers.get(name))
 
 
-def _moved_to(response: httpx.Response) -> str | None:
-    """The URL a chain of permanent redirects from the start leads to, if any."""
-    chain = [*response.history, response]
-    moved = None
-    for hop, following in itertools.pairwise(chain):
-        if hop.status_code not in _PERMANENT:
-            break
-        moved = str(following.request.url)
-    return moved
+def server_text(text: str) -> str:
+    """Text a server chose (a reason phrase, an error from its answer) fit for one line."""
+    line = clean_line(text)
+    return line if len(line) <= MAX_SERVER_TEXT else line[: MAX_SERVER_TEXT - 1] + "…"
+
+
+def _stored_url(url: str) -> str | None:
+    """A URL a server redirected to, as it may be kept and shown: one clean, bounded line."""
+    line = clean_optional(url)
+    if line is None or len(line) > MAX_STORED_URL or not line.startswith(("http://", "https://")):
+        return None
+    return line
 
 
 def _causes(exc: BaseException) -> list[BaseException]:
@@ -202,22 +213,13 @@ def _describe(exc: Exception, timeout: float, url: str = "") -> str:
     """One line for a transport failure, in words a user understands."""
     import httpx
 
-    text = " ".join(str(exc).split())
+    text = server_text(str(exc))
     lowered = text.lower()
     if isinstance(exc, httpx.ConnectTimeout):
         return f"timed out connecting (after {timeout:g} s)"
     if isinstance(exc, httpx.TimeoutException):
         return f"timed out (no answer for {timeout:g} s)"
-    if isinstance(exc, httpx.TooManyRedirects):
-        return f"too many redirects (more than {MAX_REDIRECTS}, a redirect loop?)"
     if isinstance(exc, httpx.UnsupportedProtocol):
-        try:
-            target = str(exc.request.url)
-        except RuntimeError:
-            target = ""
-        if target and target != url:
-            scheme = urlsplit(target).scheme or "?"
-            return f"redirected to a URL that is not HTTP ({scheme}:), not followed"
         return f"unsupported URL ({text})" if text else "unsupported URL"
     if isinstance(exc, httpx.DecodingError):
         return "the response could not be decompressed"
@@ -257,51 +259,115 @@ async def get(
     import httpx
 
     cap = MAX_RESPONSE_BYTES if max_bytes is None else max_bytes
+    configured = _sendable_headers(url, headers or {})
     request_headers: dict[str, str] = {}
     if state is not None and state.etag:
         request_headers["If-None-Match"] = state.etag
     if state is not None and state.last_modified:
         request_headers["If-Modified-Since"] = state.last_modified
-    request_headers.update(headers or {})
+    request_headers.update(configured)
     limits = httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT, timeout))
     try:
-        # One deadline for the whole exchange (counted once a slot is free): a server
-        # that trickles bytes, each within the read timeout, is still cut off in time.
-        async with (
-            _slot(client, url),
-            asyncio.timeout(timeout),
-            client.stream("GET", url, headers=request_headers, timeout=limits) as response,
-        ):
-            return await _receive(response, url, cap)
+        # One deadline for the whole exchange, redirects included: a server that
+        # trickles bytes, each within the read timeout, is still cut off in time.
+        async with asyncio.timeout(timeout):
+            response, moved_to = await _follow(client, url, request_headers, configured, limits)
+            try:
+                return await _receive(response, url, cap, moved_to)
+            finally:
+                await response.aclose()
     except SourceError:
         raise
     except TimeoutError:
         raise SourceError(url, f"timed out (no complete answer within {timeout:g} s)") from None
     except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
         raise SourceError(url, _describe(exc, timeout, url)) from None
+    except (ValueError, LookupError, ArithmeticError, RecursionError) as exc:
+        # An answer no check above foresaw is still that feed's one line, not a crash.
+        raise SourceError(url, f"bad HTTP response ({_describe(exc, timeout, url)})") from None
+
+
+def _sendable_headers(url: str, headers: Mapping[str, str]) -> dict[str, str]:
+    """The configured headers, each checked to be sendable (HTTP sends ASCII only)."""
+    for name, value in headers.items():
+        if not (name.isascii() and value.isascii() and value.isprintable() and name.isprintable()):
+            raise SourceError(url, f"header {clean_line(name)!r} is not ASCII text, not sent")
+    return dict(headers)
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    return (url.scheme, url.host, url.port or _DEFAULT_PORTS.get(url.scheme))
+
+
+async def _follow(
+    client: httpx.AsyncClient,
+    url: str,
+    headers: Mapping[str, str],
+    configured: Mapping[str, str],
+    limits: httpx.Timeout,
+) -> tuple[httpx.Response, str | None]:
+    """Send the GET and follow its redirects; the streamed last answer and ``moved_to``.
+
+    Redirects are followed here, not by httpx, because httpx sends every header but
+    Authorization on to any other host: ``configured`` headers go only to the origin of
+    ``url``. ``moved_to`` is where a chain of permanent redirects from the start leads.
+    """
+    request = client.build_request("GET", url, headers=headers, timeout=limits)
+    home = _origin(request.url)
+    moved_to: str | None = None
+    permanent = True
+    for _ in range(MAX_REDIRECTS + 1):
+        response = await client.send(request, stream=True, follow_redirects=False)
+        following = response.next_request
+        if following is None:
+            return response, moved_to
+        await response.aclose()
+        scheme = following.url.scheme
+        if scheme not in ("http", "https"):
+            shown = server_text(scheme[:20]) or "?"
+            raise SourceError(url, f"redirected to a URL that is not HTTP ({shown}:), not followed")
+        permanent = permanent and response.status_code in _PERMANENT
+        if permanent:
+            moved_to = _stored_url(str(following.url))
+        if _origin(following.url) == home:
+            following.headers.update(configured)  # httpx drops Cookie and Authorization
+        else:
+            for name in configured:
+                if name.lower() not in CROSS_ORIGIN_HEADERS:
+                    following.headers.pop(name, None)
+        request = following
+    raise SourceError(url, f"too many redirects (more than {MAX_REDIRECTS}, a redirect loop?)")
 
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
-    """Retry-After as seconds from now (delta-seconds or an HTTP date), capped; None if bad."""
+    """Retry-After as seconds from now (delta-seconds or an HTTP date), capped; None if bad.
+
+    Only ASCII digits count as seconds (``²`` is a digit to ``str.isdigit``); a date
+    outside what ``datetime`` holds, a negative or a non-finite number is ignored.
+    """
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        seconds = float(value)
-    else:
+    if _DIGITS.fullmatch(value):
+        seconds = float(value) if len(value) <= 15 else float(MAX_RETRY_AFTER)
+    elif len(value) <= 64 and value.isascii():
         try:
             when = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
+            if when.tzinfo is None:
+                return None
+            seconds = when.timestamp() - (time.time() if now is None else now)
+        except (TypeError, ValueError, IndexError, OverflowError):
             return None
-        if when.tzinfo is None:
-            return None
-        seconds = when.timestamp() - (time.time() if now is None else now)
+    else:
+        return None
+    if not math.isfinite(seconds):
+        return None
     return min(max(seconds, 0.0), float(MAX_RETRY_AFTER))
 
 
 def _status_error(response: httpx.Response, url: str) -> HttpStatusError:
     status = response.status_code
-    reason = clean_optional(response.reason_phrase) or ""
+    reason = server_text(response.reason_phrase)
     problem = f"HTTP {status} {reason}".rstrip()
     retry_after = None
     if status in _RETRY_STATUSES:
@@ -347,7 +413,7 @@ def _decoder(encoding: str, url: str) -> Callable[[bytes], Iterator[bytes]]:
                 raise SourceError(url, "the response could not be decompressed") from None
 
         return unbrotli
-    raise SourceError(url, f"unsupported Content-Encoding {clean_optional(encoding[:40])!r}")
+    raise SourceError(url, f"unsupported Content-Encoding {server_text(encoding[:40])!r}")
 
 
 class _Inflater:
@@ -374,26 +440,20 @@ class _Inflater:
                 yield out
 
 
-async def _receive(response: httpx.Response, url: str, max_bytes: int) -> Response:
+async def _receive(
+    response: httpx.Response, url: str, max_bytes: int, moved_to: str | None
+) -> Response:
     final_url = str(response.url)
-    moved_to = _moved_to(response)
     if response.status_code == 304:
-        return Response(
-            None,
-            final_url,
-            None,
-            _header(response, "etag"),
-            _header(response, "last-modified"),
-            moved_to,
-        )
+        etag, modified = _validator(response, "etag"), _validator(response, "last-modified")
+        return Response(None, final_url, None, etag, modified, moved_to)
     if response.status_code >= 300:
         raise _status_error(response, url)
     too_big = f"response larger than {size_text(max_bytes)}"
-    declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
+    declared = response.headers.get("content-length", "").strip()
+    if _DIGITS.fullmatch(declared) and (len(declared) > 18 or int(declared) > max_bytes):
         raise SourceError(url, too_big)
-    codings = [c.strip().lower() for c in response.headers.get("content-encoding", "").split(",")]
-    decoders = [_decoder(c, url) for c in reversed(codings) if c not in ("", "identity")]
+    decoders = _decoders(response.headers.get("content-encoding", ""), url)
     chunks: list[bytes] = []
     size = 0
     async for raw in response.aiter_raw():
@@ -408,11 +468,30 @@ async def _receive(response: httpx.Response, url: str, max_bytes: int) -> Respon
     return Response(
         b"".join(chunks),
         final_url,
-        response.headers.get("content-type"),
-        _header(response, "etag"),
-        _header(response, "last-modified"),
+        _content_type(response),
+        _validator(response, "etag"),
+        _validator(response, "last-modified"),
         moved_to,
     )
+
+
+def _decoders(header: str, url: str) -> list[Callable[[bytes], Iterator[bytes]]]:
+    """The decoders for a Content-Encoding list, last applied first; ``identity`` is none.
+
+    A list longer than ``MAX_CODINGS`` is refused before any decoder is made.
+    """
+    codings = [c.strip().lower() for c in header.split(",")]
+    codings = [c for c in codings if c not in ("", "identity")]
+    if len(codings) > MAX_CODINGS:
+        problem = f"too many Content-Encodings ({len(codings)}, at most {MAX_CODINGS})"
+        raise SourceError(url, problem)
+    return [_decoder(c, url) for c in reversed(codings)]
+
+
+def _content_type(response: httpx.Response) -> str | None:
+    """The Content-Type as the parser may read it: one clean line; dropped when absurd."""
+    value = clean_optional(response.headers.get("content-type"))
+    return value if value is not None and len(value) <= 256 else None
 
 
 def _chain(decode: Callable[[bytes], Iterator[bytes]], pieces: Iterator[bytes]) -> Iterator[bytes]:
