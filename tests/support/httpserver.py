@@ -39,6 +39,9 @@ class Route:
     delay: float = 0.0  # seconds before the answer starts
     drip: float = 0.0  # seconds between body chunks of 1 KB
     headers: dict[str, str] = field(default_factory=dict)
+    # Header lines sent as these exact bytes (non-ASCII, raw UTF-8, odd spacing).
+    raw_headers: tuple[bytes, ...] = ()
+    reason: str | None = None  # the status line's reason phrase, when not the usual
 
 
 @dataclass
@@ -76,14 +79,17 @@ class _Handler(BaseHTTPRequestHandler):
         if route.last_modified:
             out["Last-Modified"] = route.last_modified
         if route.status == 200 and self._not_modified(route, headers):
-            self._answer(304, b"", {k: v for k, v in out.items() if k != "Content-Type"})
+            kept = {k: v for k, v in out.items() if k != "Content-Type"}
+            self._answer(304, b"", kept, raw=route.raw_headers)
             return
         body = route.body
         accepted = headers.get("accept-encoding", "")
         if route.encoding and route.encoding in accepted:
             body = _compress(body, route.encoding)
             out["Content-Encoding"] = route.encoding
-        self._answer(route.status, body, out, drip=route.drip)
+        self._answer(
+            route.status, body, out, drip=route.drip, raw=route.raw_headers, reason=route.reason
+        )
 
     @staticmethod
     def _not_modified(route: Route, headers: Mapping[str, str]) -> bool:
@@ -94,12 +100,22 @@ class _Handler(BaseHTTPRequestHandler):
         )
 
     def _answer(
-        self, status: int, body: bytes, headers: Mapping[str, str], *, drip: float = 0.0
+        self,
+        status: int,
+        body: bytes,
+        headers: Mapping[str, str],
+        *,
+        drip: float = 0.0,
+        raw: tuple[bytes, ...] = (),
+        reason: str | None = None,
     ) -> None:
-        self.send_response(status)
+        self.send_response(status, reason)
         for name, value in headers.items():
             self.send_header(name, value)
-        if status != 304:
+        for line in raw:
+            self._headers_buffer.append(line + b"\r\n")  # type: ignore[attr-defined]
+        framed = any(line.lower().startswith(b"content-length:") for line in raw)
+        if status != 304 and not framed:
             self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if not drip:

@@ -282,7 +282,7 @@ async def get(
         raise SourceError(url, f"timed out (no complete answer within {timeout:g} s)") from None
     except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
         raise SourceError(url, _describe(exc, timeout, url)) from None
-    except (ValueError, LookupError, ArithmeticError, RecursionError) as exc:
+    except (ValueError, LookupError, ArithmeticError, RecursionError, ExceptionGroup) as exc:
         # An answer no check above foresaw is still that feed's one line, not a crash.
         raise SourceError(url, f"bad HTTP response ({_describe(exc, timeout, url)})") from None
 
@@ -317,6 +317,9 @@ async def _follow(
     moved_to: str | None = None
     permanent = True
     for _ in range(MAX_REDIRECTS + 1):
+        port = request.url.port
+        if port is not None and not 0 < port < 65536:
+            raise SourceError(url, f"invalid URL (port {port} is not 1 to 65535)")
         response = await client.send(request, stream=True, follow_redirects=False)
         following = response.next_request
         if following is None:
