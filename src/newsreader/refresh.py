@@ -13,8 +13,9 @@ import contextlib
 import math
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
@@ -31,6 +32,10 @@ if TYPE_CHECKING:
     from newsreader.store import Schedule, Store
 
 T = TypeVar("T")
+
+# The deadline of the feed the current task fetches (see ``_fetch``), so that waiting in
+# line for the shared parser thread can be left off that feed's clock.
+_DEADLINE: ContextVar[asyncio.Timeout | None] = ContextVar("newsreader_deadline", default=None)
 
 OK = "ok"
 NOT_MODIFIED = "not modified"
@@ -52,6 +57,8 @@ _DEADLINE_FACTOR = 4
 # per-server limit is ``sources.http.PER_HOST``. Large enough that servers which hang,
 # each holding its own PER_HOST turns, leave room for the others.
 MAX_ACTIVE = 256
+# The longest failure line kept for a feed (its URL included).
+MAX_ERROR_LINE = 2000
 
 
 class FeedOutcome(NamedTuple):
@@ -119,10 +126,28 @@ class RunContext:
         return self._client
 
     async def run_parser(self, fn: Callable[..., T], *args: object) -> T:
-        """Run ``fn`` on the run's parser thread (see ``sources.local``)."""
+        """Run ``fn`` on the run's parser thread (see ``sources.local``).
+
+        The time spent in line behind other feeds' parses is not counted against this
+        feed's deadline; the parse itself is.
+        """
         if self._parser is None:
             self._parser = ThreadPoolExecutor(1, thread_name_prefix="newsreader-parse")
-        return await asyncio.get_running_loop().run_in_executor(self._parser, fn, *args)
+        loop = asyncio.get_running_loop()
+        began = asyncio.Event()
+
+        def job() -> T:
+            loop.call_soon_threadsafe(began.set)
+            return fn(*args)
+
+        done = loop.run_in_executor(self._parser, job)
+        waiting = asyncio.ensure_future(began.wait())
+        try:
+            with _off_the_clock():
+                await asyncio.wait((done, waiting), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            waiting.cancel()
+        return await done
 
     async def aclose(self) -> None:
         if self._parser is not None:
@@ -150,15 +175,19 @@ def _source(name: str) -> Source:
 
 
 def _one_line(feed: FeedConfig, exc: BaseException) -> str:
-    """A failure as one line that names the feed's file or URL."""
+    """A failure as one line that names the feed's file or URL, of bounded length: it is
+    stored with the feed and shown in every summary, and a source's message may carry
+    whatever a server or a plugin put in it."""
     if isinstance(exc, NewsreaderError):
-        return clean_line(str(exc))
-    if isinstance(exc, TimeoutError):
-        return f"{clean_line(feed.target)}: gave up (no result after {_deadline(feed):g} s)"
-    text = clean_line(str(exc))
-    problem = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-    where = clean_line(feed.target or feed.name)
-    return f"{where}: source '{clean_line(feed.source)}' failed ({problem})"
+        line = clean_line(str(exc))
+    elif isinstance(exc, TimeoutError):
+        line = f"{clean_line(feed.target)}: gave up (no result after {_deadline(feed):g} s)"
+    else:
+        text = clean_line(str(exc))
+        problem = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+        where = clean_line(feed.target or feed.name)
+        line = f"{where}: source '{clean_line(feed.source)}' failed ({problem})"
+    return line if len(line) <= MAX_ERROR_LINE else line[: MAX_ERROR_LINE - 1] + "…"
 
 
 def _max_active() -> int:
@@ -182,8 +211,30 @@ async def _fetch(feed: FeedConfig, store: Store, context: RunContext) -> FetchRe
     source = _source(feed.source)
     async with context.turn(feed):
         state = store.fetch_state(feed.name)
-        async with asyncio.timeout(_deadline(feed)):
-            return await source.fetch(feed, state, context)
+        async with asyncio.timeout(_deadline(feed)) as deadline:
+            token = _DEADLINE.set(deadline)
+            try:
+                return await source.fetch(feed, state, context)
+            finally:
+                _DEADLINE.reset(token)
+
+
+@contextlib.contextmanager
+def _off_the_clock() -> Iterator[None]:
+    """Stop the current feed's deadline while inside; it resumes with the time it had."""
+    deadline = _DEADLINE.get()
+    when = None if deadline is None or deadline.expired() else deadline.when()
+    if deadline is None or when is None:
+        yield
+        return
+    loop = asyncio.get_running_loop()
+    left = when - loop.time()
+    deadline.reschedule(None)
+    try:
+        yield
+    finally:
+        if not deadline.expired():
+            deadline.reschedule(loop.time() + left)
 
 
 def backoff_seconds(failures: int) -> float:

@@ -335,7 +335,7 @@ def test_an_absurd_content_type_is_dropped_and_the_feed_still_read(server: FeedS
 
 @pytest.mark.parametrize(
     "location",
-    [b"http://[::1", b"http://127.0.0.1:99999/x", b"http://exa mple.org/", b"\xff\xfe/x"],
+    [b"http://[::1", b"http://127.0.0.1:99999/x", b"http://xn--zz--.example/", b"\xff\xfe/x"],
 )
 def test_a_location_that_is_no_url_is_one_line(server: FeedServer, location: bytes) -> None:
     """A broken Location is the feed's one line (bounded), not an internal error."""

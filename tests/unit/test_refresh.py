@@ -193,3 +193,62 @@ def test_a_body_that_cannot_be_converted_fails_its_feed_only(
     error = outcomes[0].error or ""
     assert error.startswith(f"{cursed}: ") and "converter fault" in error
     assert "\n" not in error
+
+
+class _SlowParse:
+    """A source whose document takes 0.3 s on the run's one parser thread."""
+
+    name = "slow-parse"
+
+    async def fetch(self, feed: FeedConfig, state: FetchState, context: object) -> FetchResult:
+        await context.run_parser(time.sleep, 0.3)  # type: ignore[attr-defined]
+        return FetchResult(feed=None, state=state)
+
+
+def test_time_in_line_for_the_parser_is_not_counted_against_a_feed(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Feeds waiting behind other feeds' parses were given up ("gave up") at their deadline."""
+    monkeypatch.setattr(refresh, "_source", lambda name: _SlowParse())
+    monkeypatch.setattr(refresh, "_deadline", lambda feed: 1.0)
+    feeds = [FeedConfig(name=f"P{i}", source="slow-parse", target=f"p://{i}") for i in range(8)]
+    started = time.monotonic()
+    outcomes = run(feeds, store)
+    assert [o.status for o in outcomes] == ["not modified"] * 8, [o.error for o in outcomes]
+    assert time.monotonic() - started < 8 * 0.3 + 1.0
+
+
+def test_a_parse_that_hangs_still_gives_up_at_the_deadline(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Leaving the queue off the clock must not leave the parse itself off it."""
+
+    class _Stuck(_SlowParse):
+        async def fetch(self, feed: FeedConfig, state: FetchState, context: object) -> FetchResult:
+            await context.run_parser(time.sleep, 1.5)  # type: ignore[attr-defined]
+            return FetchResult(feed=None, state=state)
+
+    monkeypatch.setattr(refresh, "_source", lambda name: _Stuck())
+    monkeypatch.setattr(refresh, "_deadline", lambda feed: 0.5)
+    started = time.monotonic()
+    [outcome] = run([FeedConfig(name="Stuck", source="stuck", target="p://stuck")], store)
+    assert outcome.error == "p://stuck: gave up (no result after 0.5 s)"
+    assert time.monotonic() - started < 1.4
+
+
+class _Chatty:
+    """A source that fails with a megabyte of text (a server's, passed on)."""
+
+    name = "chatty"
+
+    async def fetch(self, feed: FeedConfig, state: FetchState, context: object) -> FetchResult:
+        raise RuntimeError("Nope " * 200_000)
+
+
+def test_a_failure_line_is_bounded(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A source's megabyte of error text was stored and printed whole, for every run."""
+    monkeypatch.setattr(refresh, "_source", lambda name: _Chatty())
+    [outcome] = run([FeedConfig(name="Chatty", source="chatty", target="c://x")], store)
+    assert outcome.error is not None and outcome.error.startswith("c://x: source 'chatty' failed")
+    assert len(outcome.error) == refresh.MAX_ERROR_LINE
+    assert store.schedule("Chatty").last_error == outcome.error
