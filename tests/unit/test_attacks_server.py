@@ -417,6 +417,37 @@ def test_feeds_queued_on_one_server_are_timed_from_their_own_turn(
     assert 12 * 0.4 / 4 - 0.1 < elapsed < 12 * 0.4 / 4 + 1.0  # 4 at a time, in 3 waves
 
 
+def test_fetch_with_a_hanging_server_beside_a_healthy_one(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    """Every healthy feed is stored; every error line names a URL of the hanging server."""
+    healthy = {
+        f"ok{i}": server.add(f"/ok{i}.xml", make_rss("OK", [(f"k{i}", "Fine")])) for i in range(8)
+    }
+    with RawServer("silent") as hang:
+        stuck = {f"hang{i}": hang.url(f"/h{i}.xml") for i in range(12)}
+        entries = "".join(
+            f"  - {{name: '{n}', url: '{u}'}}\n" for n, u in {**stuck, **healthy}.items()
+        )
+        cfg = tmp_path / "feeds.yaml"
+        cfg.write_text(f"settings: {{timeout: 1}}\nfeeds:\n{entries}", encoding="utf-8")
+        db = tmp_path / "news.db"
+        started = time.monotonic()
+        done = run("fetch", "--config", cfg, "--db", db)
+        elapsed = time.monotonic() - started
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    errors = done.stderr.splitlines()
+    assert len(errors) == len(stuck)
+    for url in stuck.values():
+        assert sum(line.startswith(f"newsreader: {url}: timed out") for line in errors) == 1
+    assert elapsed < 12 / 4 * 1 + 3  # three rounds of four on the hanging server
+    listed = run("list", "--json", "--config", cfg, "--db", db)
+    stored = {f["name"]: f for f in json.loads(listed.stdout)["feeds"]}
+    for name in healthy:
+        assert [a["title"] for a in stored[name]["articles"]] == ["Fine"]
+        assert stored[name]["last_error"] is None
+
+
 def test_servers_that_hang_never_starve_a_healthy_one(server: FeedServer, store: Store) -> None:
     """Hanging servers held the shared pool; healthy feeds timed out, blamed on themselves."""
     healthy = [
