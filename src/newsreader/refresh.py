@@ -1,9 +1,10 @@
 """Concurrent refresh of every feed, and the headless ``newsreader fetch`` command.
 
-All feeds run at once on one event loop and share one ``httpx.AsyncClient``; a
-feed's failure is stored with the feed (its articles stay) and never stops the
-others. Progress is reported through a callback, so the UI can drive this without
-this module knowing about Textual.
+All feeds run on one event loop and share one ``httpx.AsyncClient``; each waits for
+its turn (a few per server, more in all) before its own clock starts, so a slow or
+hanging server delays only its own feeds. A feed's failure is stored with the feed
+(its articles stay) and never stops the others. Progress is reported through a
+callback, so the UI can drive this without this module knowing about Textual.
 """
 
 from __future__ import annotations
