@@ -209,7 +209,7 @@ def _tls_problem(causes: list[BaseException], text: str) -> str | None:
     return None
 
 
-def _describe(exc: Exception, timeout: float, url: str = "") -> str:
+def _describe(exc: Exception, timeout: float) -> str:
     """One line for a transport failure, in words a user understands."""
     import httpx
 
@@ -281,10 +281,10 @@ async def get(
     except TimeoutError:
         raise SourceError(url, f"timed out (no complete answer within {timeout:g} s)") from None
     except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
-        raise SourceError(url, _describe(exc, timeout, url)) from None
+        raise SourceError(url, _describe(exc, timeout)) from None
     except (ValueError, LookupError, ArithmeticError, RecursionError, ExceptionGroup) as exc:
         # An answer no check above foresaw is still that feed's one line, not a crash.
-        raise SourceError(url, f"bad HTTP response ({_describe(exc, timeout, url)})") from None
+        raise SourceError(url, f"bad HTTP response ({_describe(exc, timeout)})") from None
 
 
 def _sendable_headers(url: str, headers: Mapping[str, str]) -> dict[str, str]:
