@@ -26,6 +26,8 @@ BUILTIN_SOURCES = ("local", "http")
 URL_SCHEMES = ("http", "https", "file")
 # Plugin options are plain data; this bounds what YAML aliases can multiply them into.
 MAX_OPTION_VALUES = 100_000
+# feeds.yaml is read whole before it is parsed: a file this large is not one.
+MAX_CONFIG_BYTES = 8 * 1024 * 1024
 
 _TOP_KEYS = ("settings", "feeds", "keys")
 _SETTING_KEYS = ("theme", "refresh_minutes", "max_articles", "headers", "timeout", "max_size_mb")
@@ -95,22 +97,14 @@ def load_config(path: Path) -> Config:
 
 def read_config_text(path: Path) -> str:
     """The file's text, with every way of not being a readable UTF-8 file as one error."""
-    where = str(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(where, "no such file") from None
-    except IsADirectoryError:
-        raise ConfigError(where, "is a folder, expected a YAML file") from None
-    except OSError as exc:
-        if path.is_dir():
-            raise ConfigError(where, "is a folder, expected a YAML file") from None
-        raise ConfigError(where, f"cannot read: {exc.strerror or exc}") from None
+    from newsreader.userfiles import read_user_file
+
+    data = read_user_file(path, MAX_CONFIG_BYTES, expected="a YAML file", error=ConfigError)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise ConfigError(where, "not UTF-8 text", line) from None
+        raise ConfigError(str(path), "not UTF-8 text", line) from None
 
 
 def parse_config(text: str, path: Path) -> Config:

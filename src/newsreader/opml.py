@@ -41,18 +41,10 @@ class OpmlFeed:
 
 def read_opml(path: Path, skipped: list[str] | None = None) -> list[OpmlFeed]:
     """The subscriptions in the OPML file at ``path``, in document order."""
+    from newsreader.userfiles import read_user_file
+
     where = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_OPML_BYTES:
-            raise ConfigError(where, f"too large for an OPML file ({size} bytes)")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(where, "no such file") from None
-    except IsADirectoryError:
-        raise ConfigError(where, "is a folder, expected an OPML file") from None
-    except OSError as exc:
-        raise ConfigError(where, f"cannot read: {exc.strerror or exc}") from None
+    data = read_user_file(path, MAX_OPML_BYTES, expected="an OPML file", error=ConfigError)
     return parse_opml(data, where, skipped)
 
 

@@ -487,12 +487,15 @@ def test_a_folder_instead_of_a_file_is_reported(tmp_path: Path) -> None:
 
 def test_an_unreadable_file_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path, "feeds: []\n")
+    real_open = os.open
 
-    def refuse(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    def refuse(name: str, flags: int, *args: int) -> int:
+        if str(name) == str(path):
+            raise PermissionError(13, "Permission denied", str(name))
+        return real_open(name, flags, *args)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
-    with pytest.raises(ConfigError, match=r"feeds\.yaml: cannot read: Permission denied$"):
+    monkeypatch.setattr(os, "open", refuse)
+    with pytest.raises(ConfigError, match=r"feeds\.yaml: cannot read: permission denied$"):
         load_config(path)
 
 
