@@ -26,6 +26,13 @@ BUILTIN_SOURCES = ("local", "http")
 URL_SCHEMES = ("http", "https", "file")
 # Plugin options are plain data; this bounds what YAML aliases can multiply them into.
 MAX_OPTION_VALUES = 100_000
+# The ranges of the numbers in feeds.yaml. Each is far past any real use; they exist so
+# that no value can overflow the clock, SQLite's integers or a socket timeout.
+MAX_REFRESH_MINUTES = 366 * 24 * 60  # a year
+MAX_TIMEOUT_SECONDS = 3600.0
+MAX_SIZE_MB = 1024
+MAX_ARTICLES = 10_000_000
+_MB = 1024 * 1024
 # feeds.yaml is read whole before it is parsed: a file this large is not one.
 MAX_CONFIG_BYTES = 8 * 1024 * 1024
 
@@ -37,6 +44,11 @@ _OVERRIDE_KEYS = ("refresh_minutes", "max_articles", "headers", "timeout", "max_
 _TARGET_KEYS = ("url", "path", "source")
 
 _MAP_TAG = "tag:yaml.org,2002:map"
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+# A number written with more characters than this is no setting (and Python refuses to
+# convert ints of thousands of digits).
+_MAX_NUMBER_CHARS = 40
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _STR_TAG = "tag:yaml.org,2002:str"
 _NULL_TAG = "tag:yaml.org,2002:null"
@@ -54,6 +66,21 @@ class FeedSettings:
     timeout_seconds: float = 20.0
     # The largest document read, over HTTP or from disk; anything bigger is refused.
     max_bytes: int = 20 * 1024 * 1024
+
+    def __post_init__(self) -> None:
+        """The ranges of feeds.yaml hold for settings made in code too (``open``, plugins,
+        tests): whatever uses a value may rely on it."""
+        problems = []
+        if not 1 <= self.refresh_minutes <= MAX_REFRESH_MINUTES:
+            problems.append(f"refresh_minutes {self.refresh_minutes!r}")
+        if self.max_articles is not None and not 1 <= self.max_articles <= MAX_ARTICLES:
+            problems.append(f"max_articles {self.max_articles!r}")
+        if not 0 < self.timeout_seconds <= MAX_TIMEOUT_SECONDS:  # also refuses NaN
+            problems.append(f"timeout_seconds {self.timeout_seconds!r}")
+        if not 1 <= self.max_bytes <= MAX_SIZE_MB * _MB:
+            problems.append(f"max_bytes {self.max_bytes!r}")
+        if problems:
+            raise ValueError(f"FeedSettings out of range: {', '.join(problems)}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,6 +307,9 @@ class _Parser:
             raise ConfigError(self.where, _one_line(exc.problem or str(exc)), line) from None
         except yaml.YAMLError as exc:
             raise self.error(node, _one_line(str(exc))) from None
+        except (ValueError, OverflowError, TypeError) as exc:
+            # A tagged scalar PyYAML cannot build, e.g. ``!!int "abc"``.
+            raise self.error(node, f"not a valid value ({_one_line(str(exc))[:200]})") from None
 
     def mapping(
         self, node: Node, what: str, expected: str = "a mapping"
@@ -341,22 +371,46 @@ class _Parser:
             raise self.error(node, f"{what} must not contain control characters or line breaks")
         return value.strip()
 
-    def integer(self, node: Node, what: str, *, minimum: int) -> int:
-        value = self.value(node) if node.tag == "tag:yaml.org,2002:int" else None
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise self.error(node, f"{what} must be a whole number, not {_kind(node)}")
-        if value < minimum:
-            raise self.error(node, f"{what} must be at least {minimum}, not {value}")
-        return value
+    def integer(self, node: Node, what: str, *, minimum: int, maximum: int, unit: str = "") -> int:
+        """A whole number in ``minimum..maximum``; floats, booleans and text are refused."""
+        value = self.numeric(node, what, "a whole number")
+        if isinstance(value, float):
+            raise self.error(node, f"{what} must be a whole number, not {node.value}")
+        return int(self.in_range(node, what, value, minimum, maximum, unit))
 
-    def number(self, node: Node, what: str) -> float:
-        numeric = node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
-        value = self.value(node) if numeric else None
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise self.error(node, f"{what} must be a number of seconds, not {_kind(node)}")
-        if not math.isfinite(value) or value <= 0:
-            raise self.error(node, f"{what} must be more than 0 seconds, not {value}")
+    def number(self, node: Node, what: str, *, maximum: float) -> float:
+        """A finite number of seconds, more than 0 and at most ``maximum``."""
+        value = self.numeric(node, what, "a number of seconds")
+        if not math.isfinite(value) or value <= 0 or value > maximum:
+            raise self.error(
+                node, f"{what} must be more than 0 and at most {maximum:g} seconds, not {node.value}"
+            )
         return float(value)
+
+    def numeric(self, node: Node, what: str, expected: str) -> int | float:
+        """The int or float YAML wrote at ``node``; anything else is an error on its line."""
+        from yaml.nodes import ScalarNode
+
+        if not isinstance(node, ScalarNode) or node.tag not in (_INT_TAG, _FLOAT_TAG):
+            shown = f" ({str(node.value)[:20]!r})" if node.tag == _STR_TAG else ""
+            raise self.error(node, f"{what} must be {expected}, not {_kind(node)}{shown}")
+        written = str(node.value)
+        if len(written) > _MAX_NUMBER_CHARS:
+            raise self.error(node, f"{what} must be {expected}, not {written[:20]}... (too long)")
+        value = self.value(node)
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise self.error(node, f"{what} must be {expected}, not {_kind(node)}")
+        return value  # type: ignore[no-any-return]
+
+    def in_range(
+        self, node: Node, what: str, value: float, minimum: float, maximum: float, unit: str
+    ) -> float:
+        if not minimum <= value <= maximum:
+            unit = f" {unit}" if unit else ""
+            raise self.error(
+                node, f"{what} must be from {minimum:,} to {maximum:,}{unit}, not {node.value}"
+            )
+        return value
 
     # -- sections ---------------------------------------------------------------
 
@@ -368,19 +422,29 @@ class _Parser:
         timeout = base.timeout_seconds
         max_bytes = base.max_bytes
         if "refresh_minutes" in entries:
-            refresh = self.integer(entries["refresh_minutes"][1], "refresh_minutes", minimum=1)
+            refresh = self.integer(
+                entries["refresh_minutes"][1],
+                "refresh_minutes",
+                minimum=1,
+                maximum=MAX_REFRESH_MINUTES,
+                unit="minutes",
+            )
         if "max_articles" in entries:
             vnode = entries["max_articles"][1]
             max_articles = (
-                None if self.is_null(vnode) else self.integer(vnode, "max_articles", minimum=1)
+                None
+                if self.is_null(vnode)
+                else self.integer(vnode, "max_articles", minimum=1, maximum=MAX_ARTICLES)
             )
         if "headers" in entries:
             headers = _merge_headers(base.headers, self.headers(entries["headers"][1]))
         if "timeout" in entries:
-            timeout = self.number(entries["timeout"][1], "timeout")
+            timeout = self.number(entries["timeout"][1], "timeout", maximum=MAX_TIMEOUT_SECONDS)
         if "max_size_mb" in entries:
-            megabytes = self.integer(entries["max_size_mb"][1], "max_size_mb", minimum=1)
-            max_bytes = min(megabytes, 1024) * 1024 * 1024
+            megabytes = self.integer(
+                entries["max_size_mb"][1], "max_size_mb", minimum=1, maximum=MAX_SIZE_MB, unit="MB"
+            )
+            max_bytes = megabytes * _MB
         return FeedSettings(
             refresh_minutes=refresh,
             max_articles=max_articles,

@@ -257,7 +257,7 @@ BAD_CONFIGS = [
           refresh_minutes: 0
         """,
         2,
-        ["refresh_minutes must be at least 1"],
+        ["refresh_minutes must be from 1 to 527,040 minutes, not 0"],
         id="refresh-zero",
     ),
     pytest.param(
@@ -277,7 +277,7 @@ BAD_CONFIGS = [
           timeout: -1
         """,
         2,
-        ["timeout must be more than 0 seconds"],
+        ["timeout must be more than 0 and at most 3600 seconds, not -1"],
         id="timeout-negative",
     ),
     pytest.param(
@@ -286,8 +286,82 @@ BAD_CONFIGS = [
           timeout: .nan
         """,
         2,
-        ["timeout must be more than 0 seconds"],
+        ["timeout must be more than 0 and at most 3600 seconds, not .nan"],
         id="timeout-nan",
+    ),
+    # Numbers past their range passed the check once and then crashed ``fetch``
+    # (OverflowError storing refresh_minutes 10**20 in SQLite).
+    pytest.param(
+        "settings:\n  refresh_minutes: 100000000000000000000\n",
+        2,
+        ["refresh_minutes must be from 1 to 527,040 minutes, not 100000000000000000000"],
+        id="refresh-overflow",
+    ),
+    pytest.param(
+        "settings:\n  refresh_minutes: " + "9" * 5000 + "\n",
+        2,
+        ["refresh_minutes must be a whole number", "too long"],
+        id="refresh-thousands-of-digits",
+    ),
+    pytest.param(
+        "settings:\n  refresh_minutes: !!int abc\n",
+        2,
+        ["not a valid value", "abc"],
+        id="refresh-tagged-int-that-is-no-int",
+    ),
+    pytest.param(
+        "feeds:\n  - name: A\n    url: https://a.example.org/\n    max_articles: 1.0e+30\n",
+        4,
+        ["max_articles must be a whole number, not 1.0e+30"],
+        id="max-articles-huge-float",
+    ),
+    pytest.param(
+        "feeds:\n  - name: A\n    url: https://a.example.org/\n    max_articles: 100000000000\n",
+        4,
+        ["max_articles must be from 1 to 10,000,000, not 100000000000"],
+        id="max-articles-overflow",
+    ),
+    pytest.param(
+        "settings:\n  max_articles: -3\n",
+        2,
+        ["max_articles must be from 1 to 10,000,000, not -3"],
+        id="max-articles-negative",
+    ),
+    pytest.param(
+        "settings:\n  timeout: 1.0e+300\n",
+        2,
+        ["timeout must be more than 0 and at most 3600 seconds, not 1.0e+300"],
+        id="timeout-overflow",
+    ),
+    pytest.param(
+        "settings:\n  timeout: .inf\n",
+        2,
+        ["timeout must be more than 0 and at most 3600 seconds, not .inf"],
+        id="timeout-infinite",
+    ),
+    pytest.param(
+        "settings:\n  timeout: yes\n",
+        2,
+        ["timeout must be a number of seconds, not true/false"],
+        id="timeout-as-bool",
+    ),
+    pytest.param(
+        "settings:\n  timeout: 1e3\n",
+        2,
+        ["timeout must be a number of seconds, not text ('1e3')"],
+        id="timeout-exponent-yaml-reads-as-text",
+    ),
+    pytest.param(
+        "settings:\n  max_size_mb: 4096\n",
+        2,
+        ["max_size_mb must be from 1 to 1,024 MB, not 4096"],
+        id="max-size-over-the-cap",
+    ),
+    pytest.param(
+        "settings:\n  max_size_mb: on\n",
+        2,
+        ["max_size_mb must be a whole number, not true/false"],
+        id="max-size-as-bool",
     ),
     pytest.param(
         """\
@@ -295,7 +369,7 @@ BAD_CONFIGS = [
           timeout: soon
         """,
         2,
-        ["timeout must be a number of seconds, not text"],
+        ["timeout must be a number of seconds, not text ('soon')"],
         id="timeout-text",
     ),
     pytest.param(
@@ -837,3 +911,19 @@ def test_max_size_mb_sets_the_byte_cap_and_a_feed_may_override_it(tmp_path: Path
     with pytest.raises(ConfigError) as caught:
         load_config(path)
     assert caught.value.line == 2 and "max_size_mb" in str(caught.value)
+
+
+def test_feed_settings_made_in_code_hold_the_same_ranges() -> None:
+    """Out-of-range numbers cannot reach the refresh through settings built in code
+    either (``open``, plugins): the dataclass refuses them where they are made."""
+    for bad in (
+        {"refresh_minutes": 10**20},
+        {"refresh_minutes": 0},
+        {"timeout_seconds": float("nan")},
+        {"timeout_seconds": 1e300},
+        {"max_articles": 0},
+        {"max_bytes": 2**62},
+    ):
+        with pytest.raises(ValueError, match="out of range"):
+            FeedSettings(**bad)  # type: ignore[arg-type]
+    assert FeedSettings(refresh_minutes=527_040, timeout_seconds=3600.0).refresh_minutes == 527_040
