@@ -477,20 +477,68 @@ class _Parser:
         return str(node.value)
 
     def keymap(self, node: Node) -> dict[str, str]:
-        """``keys:`` binding id -> key(s), e.g. ``next_unread: "n,ctrl+n"``."""
+        """``keys:`` binding id -> key(s), e.g. ``next_unread: "n,ctrl+n"``.
+
+        The keymap that results must leave every key one action and ``quit`` and
+        ``help`` reachable: a key given to a second action would silently take it
+        from the first (Textual keeps one), and a reader without a quit key locks
+        its user in.
+        """
         result: dict[str, str] = {}
-        known = _binding_ids()
+        lines: dict[str, Node] = {}
+        defaults = _default_keys()
         for binding, (knode, vnode) in self.mapping(
             node, "keys", "a mapping of action to key"
         ).items():
-            if known and binding not in known:
-                hint = _did_you_mean(binding, known)
+            if defaults and binding not in defaults:
+                hint = _did_you_mean(binding, tuple(defaults))
                 raise self.error(knode, f"unknown binding id '{binding}' in keys{hint}")
-            keys = self.scalar_text(vnode, f"keys.{binding}").strip()
-            if not keys or not keys.isprintable():
+            written = self.scalar_text(vnode, f"keys.{binding}").strip()
+            names = [part.strip() for part in written.split(",")]
+            if not written or not written.isprintable() or not all(names):
                 raise self.error(vnode, f"keys.{binding} must name a key such as 'j' or 'ctrl+r'")
-            result[binding] = keys
+            for name in names:
+                if any(ch.isspace() for ch in name):
+                    raise self.error(
+                        vnode, f"keys.{binding}: '{name}' is not a key name (no spaces: 'ctrl+r')"
+                    )
+            # Textual takes the names as written, spaces included: store them stripped.
+            result[binding] = ",".join(dict.fromkeys(names))
+            lines[binding] = vnode
+        if defaults:
+            self.check_keymap(result, lines, defaults)
         return result
+
+    def check_keymap(
+        self, keymap: dict[str, str], lines: dict[str, Node], defaults: dict[str, str]
+    ) -> None:
+        """Refuse a keymap that gives one key to two actions or takes a reserved key."""
+        owner: dict[str, str] = {}
+        # The user's bindings first, in the order written, so a clash names their line.
+        for binding in [*keymap, *(b for b in defaults if b not in keymap)]:
+            keys = keymap.get(binding, defaults[binding]).split(",")
+            for key in keys:
+                reserved = _RESERVED_KEYS.get(key)
+                if reserved and binding in keymap and binding != reserved[0]:
+                    raise self.error(
+                        lines[binding], f"keys.{binding}: '{key}' is reserved for {reserved[1]}"
+                    )
+                first = owner.setdefault(key, binding)
+                if first == binding:
+                    continue
+                if binding in keymap:  # two of the user's bindings
+                    at, mine, other = lines[binding], binding, first
+                    whose = f"keys.{first} (line {_line(lines[first])})"
+                else:  # the user's binding takes a key another action has by default
+                    at, mine, other = lines[first], first, binding
+                    whose = f"{binding}, by default"
+                left = [k for k in keymap.get(other, defaults[other]).split(",") if k != key]
+                lost = f"; {other} would have no key" if other in _ESSENTIAL and not left else ""
+                raise self.error(
+                    at,
+                    f"keys.{mine}: '{key}' is already the key of {whose}{lost}"
+                    f" (give {other} another key too)",
+                )
 
     def feeds(self, node: Node, defaults: FeedSettings) -> tuple[FeedConfig, ...]:
         from yaml.nodes import SequenceNode
@@ -658,13 +706,24 @@ def _expanded_size(node: Node) -> int:
     return size(node, 0)
 
 
-def _binding_ids() -> tuple[str, ...]:
-    """The reader's rebindable binding ids; its key table imports without Textual."""
+def _default_keys() -> dict[str, str]:
+    """The reader's rebindable binding ids and their default keys; its key table
+    imports without Textual."""
     try:
         from newsreader.ui import KEY_ACTIONS
     except ImportError:
-        return ()
-    return tuple(k.id for k in KEY_ACTIONS)
+        return {}
+    return {k.id: k.keys for k in KEY_ACTIONS}
+
+
+# Keys Textual itself binds, with the one binding id that may also use them.
+_RESERVED_KEYS = {
+    "ctrl+q": ("quit", "quitting the reader"),
+    "ctrl+c": ("", "copying and quitting the reader"),
+    "ctrl+p": ("", "the command palette"),
+}
+# Actions that must keep a key, or the user is locked in (quit) or cannot learn the keys.
+_ESSENTIAL = ("quit", "help")
 
 
 def _normpath(path: Path) -> str:

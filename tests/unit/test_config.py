@@ -792,13 +792,98 @@ def test_keys_map_binding_ids_to_keys(tmp_path: Path) -> None:
             tmp_path,
             """\
             keys:
-              next: "j,down"
+              next: "j, ctrl+j"
               refresh: ctrl+r
               page_down: 5
             """,
         )
     )
-    assert config.keys == {"next": "j,down", "refresh": "ctrl+r", "page_down": "5"}
+    # Stored without the spaces: Textual would take " ctrl+j" as the key's name.
+    assert config.keys == {"next": "j,ctrl+j", "refresh": "ctrl+r", "page_down": "5"}
+
+
+@pytest.mark.parametrize(
+    ("keys", "line", "words"),
+    [
+        pytest.param(
+            "toggle_star: q",
+            2,
+            ["keys.toggle_star: 'q' is already the key of quit, by default",
+             "quit would have no key"],
+            id="quit-left-without-a-key",
+        ),
+        pytest.param(
+            "help: q",
+            2,
+            ["keys.help: 'q' is already the key of quit", "quit would have no key"],
+            id="help-takes-the-quit-key",
+        ),
+        pytest.param(
+            "quit: question_mark",
+            2,
+            ["keys.quit: 'question_mark' is already the key of help", "help would have no key"],
+            id="help-left-without-a-key",
+        ),
+        pytest.param(
+            "next: \"j,down\"",
+            2,
+            ["keys.next: 'down' is already the key of cursor_down, by default"],
+            id="a-default-key-given-to-a-second-action",
+        ),
+        pytest.param(
+            "next: x\n  previous: \"k, x\"",
+            3,
+            ["keys.previous: 'x' is already the key of keys.next (line 2)"],
+            id="one-key-for-two-of-the-users-actions",
+        ),
+        pytest.param(
+            "toggle_read: ctrl+p",
+            2,
+            ["keys.toggle_read: 'ctrl+p' is reserved for the command palette"],
+            id="a-key-textual-reserves",
+        ),
+        pytest.param(
+            "next: \"j,,k\"",
+            2,
+            ["keys.next must name a key"],
+            id="an-empty-key-between-commas",
+        ),
+        pytest.param(
+            "refresh: ctrl + r",
+            2,
+            ["'ctrl + r' is not a key name"],
+            id="a-key-name-with-spaces",
+        ),
+    ],
+)
+def test_a_keymap_that_locks_the_user_out_is_refused_on_its_line(
+    tmp_path: Path, keys: str, line: int, words: list[str]
+) -> None:
+    """Regression: ``keys:`` could give q to another action, leaving the reader with no
+    key to quit (or help) by, and config check said OK."""
+    err = error_of(tmp_path, f"keys:\n  {keys}\n")
+    message = str(err)
+    assert err.line == line, message
+    for word in words:
+        assert word in message, message
+
+
+def test_keys_may_be_swapped_and_quit_may_take_ctrl_q(tmp_path: Path) -> None:
+    config = load_config(
+        write(tmp_path, "keys:\n  quit: \"s, ctrl+q\"\n  toggle_star: q\n")
+    )
+    assert config.keys == {"quit": "s,ctrl+q", "toggle_star": "q"}
+
+
+def test_the_reader_refuses_a_keymap_without_a_quit_key_like_config_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The reader reads feeds.yaml through the same check: exit 2, one line, no UI."""
+    path = write(tmp_path, "keys:\n  toggle_star: q\n")
+    assert main(["--config", str(path), "--db", str(tmp_path / "news.db")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "quit would have no key" in err
+    assert not (tmp_path / "news.db").exists()
 
 
 def test_yaml_merge_keys_work_like_safe_load(tmp_path: Path) -> None:
