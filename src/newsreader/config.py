@@ -211,6 +211,13 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+# U+FDD0..U+FDEF and the last two code points of every plane.
+NONCHARACTERS = re.compile(
+    "[\ufdd0-\ufdef"
+    + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17))
+    + "]"
+)
+
 _INVISIBLE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
@@ -369,6 +376,11 @@ class _Parser:
             raise self.error(node, f"{what} must not be empty")
         if _has_controls(value):
             raise self.error(node, f"{what} must not contain control characters or line breaks")
+        odd = NONCHARACTERS.search(value)
+        if odd is not None:
+            # Unicode keeps these out of text; XML (an OPML export) cannot hold U+FFFE/FFFF.
+            code = f"U+{ord(odd.group()):04X}"
+            raise self.error(node, f"{what} must not contain {code}, which is not a character")
         return value.strip()
 
     def integer(self, node: Node, what: str, *, minimum: int, maximum: int, unit: str = "") -> int:

@@ -289,6 +289,19 @@ BAD_CONFIGS = [
         ["timeout must be more than 0 and at most 3600 seconds, not .nan"],
         id="timeout-nan",
     ),
+    # A name XML cannot hold made ``opml export`` write a document no parser reads.
+    pytest.param(
+        'feeds:\n  - name: "Caf\\uFFFF"\n    url: https://a.example.org/\n',
+        2,
+        ["name must not contain U+FFFF, which is not a character"],
+        id="name-with-a-noncharacter",
+    ),
+    pytest.param(
+        'feeds:\n  - url: https://a.example.org/\n    group: "G\\U0001FFFE"\n',
+        3,
+        ["group must not contain U+1FFFE"],
+        id="group-with-a-noncharacter",
+    ),
     # Numbers past their range passed the check once and then crashed ``fetch``
     # (OverflowError storing refresh_minutes 10**20 in SQLite).
     pytest.param(
