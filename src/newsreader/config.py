@@ -395,7 +395,8 @@ class _Parser:
         value = self.numeric(node, what, "a number of seconds")
         if not math.isfinite(value) or value <= 0 or value > maximum:
             raise self.error(
-                node, f"{what} must be more than 0 and at most {maximum:g} seconds, not {node.value}"
+                node,
+                f"{what} must be more than 0 and at most {maximum:g} seconds, not {node.value}",
             )
         return float(value)
 

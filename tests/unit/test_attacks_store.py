@@ -175,7 +175,7 @@ def test_a_read_only_database_with_a_wal_still_shows_its_last_writes(
 ) -> None:
     """Copied while a writer had it open, the database's latest changes live in its
     -wal file; reading it read-only must use them, not the stale main file."""
-    cfg, db = _filled(tmp_path)
+    _, db = _filled(tmp_path)
     writer = Store.open(db)  # open while copied: its changes are still in the WAL
     key = writer.headlines(["B"])[2].key
     writer.set_read([key])

@@ -821,8 +821,10 @@ def test_keys_map_binding_ids_to_keys(tmp_path: Path) -> None:
         pytest.param(
             "toggle_star: q",
             2,
-            ["keys.toggle_star: 'q' is already the key of quit, by default",
-             "quit would have no key"],
+            [
+                "keys.toggle_star: 'q' is already the key of quit, by default",
+                "quit would have no key",
+            ],
             id="quit-left-without-a-key",
         ),
         pytest.param(
@@ -838,13 +840,13 @@ def test_keys_map_binding_ids_to_keys(tmp_path: Path) -> None:
             id="help-left-without-a-key",
         ),
         pytest.param(
-            "next: \"j,down\"",
+            'next: "j,down"',
             2,
             ["keys.next: 'down' is already the key of cursor_down, by default"],
             id="a-default-key-given-to-a-second-action",
         ),
         pytest.param(
-            "next: x\n  previous: \"k, x\"",
+            'next: x\n  previous: "k, x"',
             3,
             ["keys.previous: 'x' is already the key of keys.next (line 2)"],
             id="one-key-for-two-of-the-users-actions",
@@ -856,7 +858,7 @@ def test_keys_map_binding_ids_to_keys(tmp_path: Path) -> None:
             id="a-key-textual-reserves",
         ),
         pytest.param(
-            "next: \"j,,k\"",
+            'next: "j,,k"',
             2,
             ["keys.next must name a key"],
             id="an-empty-key-between-commas",
@@ -882,9 +884,7 @@ def test_a_keymap_that_locks_the_user_out_is_refused_on_its_line(
 
 
 def test_keys_may_be_swapped_and_quit_may_take_ctrl_q(tmp_path: Path) -> None:
-    config = load_config(
-        write(tmp_path, "keys:\n  quit: \"s, ctrl+q\"\n  toggle_star: q\n")
-    )
+    config = load_config(write(tmp_path, 'keys:\n  quit: "s, ctrl+q"\n  toggle_star: q\n'))
     assert config.keys == {"quit": "s,ctrl+q", "toggle_star": "q"}
 
 

@@ -414,9 +414,7 @@ def test_imported_names_round_trip_through_feeds_yaml_and_back_to_opml(
         (a.name, a.group or DEFAULT_GROUP) for a in added
     ]
     text, _ = render_opml(config)
-    assert [f.name for f in parse_opml(text.encode("utf-8"), "out.opml")] == [
-        a.name for a in added
-    ]
+    assert [f.name for f in parse_opml(text.encode("utf-8"), "out.opml")] == [a.name for a in added]
 
 
 def test_opml_import_of_a_device_or_a_pipe_is_refused_without_reading(
