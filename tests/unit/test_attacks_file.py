@@ -12,7 +12,8 @@
   refused by ``config check`` and ``fetch`` alike on their line, exit 2;
 - a keymap that leaves the reader without a quit key: the reader refuses to start,
   exit 2, one line;
-- a theme file that is a pipe: one line, never a hang.
+- a theme file that is a pipe: one line, never a hang;
+- a user config folder that cannot be made (for the default feeds.yaml): one line.
 """
 
 from __future__ import annotations
@@ -230,3 +231,20 @@ def test_a_theme_file_that_is_a_pipe_is_one_line_not_a_hang(tmp_path: Path) -> N
     thread.start()
     thread.join(5)
     assert caught == [f"{fifo}: is a named pipe, expected a theme file"]
+
+
+def test_a_config_folder_that_cannot_be_made_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Regression: with no ``--config`` the default feeds.yaml is copied into the user
+    config folder; when that cannot be made (a file in the way, a read-only home) the
+    command died with an internal OSError."""
+    blocker = tmp_path / "home"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.delenv("NEWSREADER_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(blocker / "config"))
+    assert main(["config", "check"]) == 2
+    where = blocker / "config" / "newsreader" / "feeds.yaml"
+    assert capsys.readouterr().err == (
+        f"newsreader: {where}: cannot create the default config: Not a directory\n"
+    )
