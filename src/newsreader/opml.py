@@ -297,18 +297,27 @@ def _scalar(value: str) -> str:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    """Replace the file in one step, so an interrupted import never leaves half a file."""
+    """Replace the file in one step, so an interrupted import never leaves half a file.
+
+    A folder that cannot be written (a read-only mount, a full disk) is one line
+    naming feeds.yaml, which is left as it was.
+    """
     target = path.resolve() if path.is_symlink() else path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".feeds-", suffix=".yaml.tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".feeds-", suffix=".yaml.tmp", dir=target.parent)
+    except OSError as exc:
+        raise ConfigError(str(path), f"cannot write: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
         if target.exists():
             os.chmod(tmp, target.stat().st_mode & 0o7777)
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise ConfigError(str(path), f"cannot write: {exc.strerror or exc}") from None
         raise
 
 

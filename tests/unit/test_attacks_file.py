@@ -13,7 +13,8 @@
 - a keymap that leaves the reader without a quit key: the reader refuses to start,
   exit 2, one line;
 - a theme file that is a pipe: one line, never a hang;
-- a user config folder that cannot be made (for the default feeds.yaml): one line.
+- a user config folder that cannot be made (for the default feeds.yaml): one line;
+- ``opml import`` into a feeds.yaml on a read-only folder: one line, file unchanged.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import pytest
 
 from newsreader.cli import main
 from tests.support.httpserver import make_rss
+from tests.support.readonly import ReadOnlyMedia, read_only_media_in
 
 # A regression must fail the test, not the machine: endless reads stop at this.
 _MEMORY_CAP = 1024 * 1024 * 1024
@@ -248,3 +250,29 @@ def test_a_config_folder_that_cannot_be_made_is_one_line(
     assert capsys.readouterr().err == (
         f"newsreader: {where}: cannot create the default config: Not a directory\n"
     )
+
+
+def test_opml_import_into_a_read_only_folder_is_one_line_and_changes_nothing(
+    tmp_path: Path, read_only_media: ReadOnlyMedia, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Regression: the new feeds.yaml is written beside the old one first; on a
+    read-only folder that was an internal OSError."""
+    config = tmp_path / "feeds.yaml"
+    config.write_text("feeds: []\n", encoding="utf-8")
+    opml = tmp_path / "subs.opml"
+    opml.write_text(
+        '<opml version="2.0"><body><outline text="X" type="rss"'
+        ' xmlUrl="https://x.example.org/f"/></body></opml>',
+        encoding="utf-8",
+    )
+    held = read_only_media.hold(config) / config.name
+    assert main(["opml", "import", str(opml), "--config", str(held)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"newsreader: {held}: cannot write: ") and err.count("\n") == 1
+    assert held.read_text(encoding="utf-8") == "feeds: []\n"
+
+
+@pytest.fixture
+def read_only_media(tmp_path: Path) -> Iterator[ReadOnlyMedia]:
+    """A folder on a real read-only file system (see tests.support.readonly)."""
+    yield from read_only_media_in(tmp_path)

@@ -19,10 +19,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sqlite3
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,8 +33,7 @@ from newsreader.errors import StoreError
 from newsreader.model import Article, Feed
 from newsreader.sources.base import FetchResult
 from newsreader.store import APPLICATION_ID, Store
-
-NEWSREADER = Path(sys.executable).parent / "newsreader"
+from tests.support.readonly import ReadOnlyMedia, read_only_media_in
 
 
 def _article(n: int) -> Article:
@@ -64,55 +60,6 @@ def _filled(folder: Path) -> tuple[Path, Path]:
         store.set_starred(keys[("B", "Story 0")], True)
         store.set_setting("theme", "newsreader-light")
     return cfg, db
-
-
-class ReadOnlyMedia:
-    """A folder that nothing can be written to, holding copies of some files."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self._undo: list[list[str]] = []
-
-    def hold(self, *files: Path) -> Path:
-        """Copy ``files`` in, then make the folder read-only; returns the folder."""
-        self.folder.mkdir()
-        mounted = False
-        if os.geteuid() == 0:
-            done = subprocess.run(
-                ["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(self.folder)],
-                capture_output=True, check=False,
-            )  # fmt: skip
-            mounted = done.returncode == 0
-            if mounted:
-                self._undo.append(["umount", str(self.folder)])
-        for file in files:
-            shutil.copy2(file, self.folder / file.name)
-        if mounted:
-            subprocess.run(["mount", "-o", "remount,ro", str(self.folder)], check=True)
-        elif os.geteuid() == 0:  # root without mount: immutable files in an immutable folder
-            paths = [str(self.folder / f.name) for f in files] + [str(self.folder)]
-            subprocess.run(["chattr", "+i", *paths], check=True)
-            self._undo.append(["chattr", "-i", *paths])
-        else:
-            for file in files:
-                (self.folder / file.name).chmod(0o444)
-            self.folder.chmod(0o555)
-        with pytest.raises(OSError):
-            (self.folder / "probe").touch()
-        return self.folder
-
-    def release(self) -> None:
-        for command in reversed(self._undo):
-            subprocess.run(command, check=False, capture_output=True)
-        if self.folder.exists() and os.geteuid() != 0:
-            self.folder.chmod(0o755)
-
-
-@pytest.fixture
-def read_only_media(tmp_path: Path) -> Iterator[ReadOnlyMedia]:
-    media = ReadOnlyMedia(tmp_path / "readonly")
-    yield media
-    media.release()
 
 
 def _listed(cfg: Path, db: Path, capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
@@ -338,3 +285,9 @@ def test_a_feed_name_that_cannot_be_encoded_is_one_line_not_an_internal_error(
             store.save_error("caf\udce9", "x")
         store.sync_feeds([FeedConfig(name="fine", source="local", target="/x/fine.xml")])
         assert store.feed_names() == ["fine"]
+
+
+@pytest.fixture
+def read_only_media(tmp_path: Path) -> Iterator[ReadOnlyMedia]:
+    """A folder on a real read-only file system (see tests.support.readonly)."""
+    yield from read_only_media_in(tmp_path)
