@@ -26,6 +26,15 @@ BUILTIN_SOURCES = ("local", "http")
 URL_SCHEMES = ("http", "https", "file")
 # Plugin options are plain data; this bounds what YAML aliases can multiply them into.
 MAX_OPTION_VALUES = 100_000
+# The ranges of the numbers in feeds.yaml. Each is far past any real use; they exist so
+# that no value can overflow the clock, SQLite's integers or a socket timeout.
+MAX_REFRESH_MINUTES = 366 * 24 * 60  # a year
+MAX_TIMEOUT_SECONDS = 3600.0
+MAX_SIZE_MB = 1024
+MAX_ARTICLES = 10_000_000
+_MB = 1024 * 1024
+# feeds.yaml is read whole before it is parsed: a file this large is not one.
+MAX_CONFIG_BYTES = 8 * 1024 * 1024
 
 _TOP_KEYS = ("settings", "feeds", "keys")
 _SETTING_KEYS = ("theme", "refresh_minutes", "max_articles", "headers", "timeout", "max_size_mb")
@@ -35,6 +44,11 @@ _OVERRIDE_KEYS = ("refresh_minutes", "max_articles", "headers", "timeout", "max_
 _TARGET_KEYS = ("url", "path", "source")
 
 _MAP_TAG = "tag:yaml.org,2002:map"
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+# A number written with more characters than this is no setting (and Python refuses to
+# convert ints of thousands of digits).
+_MAX_NUMBER_CHARS = 40
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _STR_TAG = "tag:yaml.org,2002:str"
 _NULL_TAG = "tag:yaml.org,2002:null"
@@ -52,6 +66,21 @@ class FeedSettings:
     timeout_seconds: float = 20.0
     # The largest document read, over HTTP or from disk; anything bigger is refused.
     max_bytes: int = 20 * 1024 * 1024
+
+    def __post_init__(self) -> None:
+        """The ranges of feeds.yaml hold for settings made in code too (``open``, plugins,
+        tests): whatever uses a value may rely on it."""
+        problems = []
+        if not 1 <= self.refresh_minutes <= MAX_REFRESH_MINUTES:
+            problems.append(f"refresh_minutes {self.refresh_minutes!r}")
+        if self.max_articles is not None and not 1 <= self.max_articles <= MAX_ARTICLES:
+            problems.append(f"max_articles {self.max_articles!r}")
+        if not 0 < self.timeout_seconds <= MAX_TIMEOUT_SECONDS:  # also refuses NaN
+            problems.append(f"timeout_seconds {self.timeout_seconds!r}")
+        if not 1 <= self.max_bytes <= MAX_SIZE_MB * _MB:
+            problems.append(f"max_bytes {self.max_bytes!r}")
+        if problems:
+            raise ValueError(f"FeedSettings out of range: {', '.join(problems)}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,22 +124,14 @@ def load_config(path: Path) -> Config:
 
 def read_config_text(path: Path) -> str:
     """The file's text, with every way of not being a readable UTF-8 file as one error."""
-    where = str(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(where, "no such file") from None
-    except IsADirectoryError:
-        raise ConfigError(where, "is a folder, expected a YAML file") from None
-    except OSError as exc:
-        if path.is_dir():
-            raise ConfigError(where, "is a folder, expected a YAML file") from None
-        raise ConfigError(where, f"cannot read: {exc.strerror or exc}") from None
+    from newsreader.userfiles import read_user_file
+
+    data = read_user_file(path, MAX_CONFIG_BYTES, expected="a YAML file", error=ConfigError)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise ConfigError(where, "not UTF-8 text", line) from None
+        raise ConfigError(str(path), "not UTF-8 text", line) from None
 
 
 def parse_config(text: str, path: Path) -> Config:
@@ -189,6 +210,13 @@ def _one_line(text: str) -> str:
         text = _INVISIBLE.sub(lambda m: ascii(m.group())[1:-1], text)
     return " ".join(text.split())
 
+
+# U+FDD0..U+FDEF and the last two code points of every plane.
+NONCHARACTERS = re.compile(
+    "[\ufdd0-\ufdef"
+    + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17))
+    + "]"
+)
 
 _INVISIBLE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
@@ -286,6 +314,9 @@ class _Parser:
             raise ConfigError(self.where, _one_line(exc.problem or str(exc)), line) from None
         except yaml.YAMLError as exc:
             raise self.error(node, _one_line(str(exc))) from None
+        except (ValueError, OverflowError, TypeError) as exc:
+            # A tagged scalar PyYAML cannot build, e.g. ``!!int "abc"``.
+            raise self.error(node, f"not a valid value ({_one_line(str(exc))[:200]})") from None
 
     def mapping(
         self, node: Node, what: str, expected: str = "a mapping"
@@ -345,24 +376,54 @@ class _Parser:
             raise self.error(node, f"{what} must not be empty")
         if _has_controls(value):
             raise self.error(node, f"{what} must not contain control characters or line breaks")
+        odd = NONCHARACTERS.search(value)
+        if odd is not None:
+            # Unicode keeps these out of text; XML (an OPML export) cannot hold U+FFFE/FFFF.
+            code = f"U+{ord(odd.group()):04X}"
+            raise self.error(node, f"{what} must not contain {code}, which is not a character")
         return value.strip()
 
-    def integer(self, node: Node, what: str, *, minimum: int) -> int:
-        value = self.value(node) if node.tag == "tag:yaml.org,2002:int" else None
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise self.error(node, f"{what} must be a whole number, not {_kind(node)}")
-        if value < minimum:
-            raise self.error(node, f"{what} must be at least {minimum}, not {value}")
-        return value
+    def integer(self, node: Node, what: str, *, minimum: int, maximum: int, unit: str = "") -> int:
+        """A whole number in ``minimum..maximum``; floats, booleans and text are refused."""
+        value = self.numeric(node, what, "a whole number")
+        if isinstance(value, float):
+            raise self.error(node, f"{what} must be a whole number, not {node.value}")
+        return int(self.in_range(node, what, value, minimum, maximum, unit))
 
-    def number(self, node: Node, what: str) -> float:
-        numeric = node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
-        value = self.value(node) if numeric else None
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise self.error(node, f"{what} must be a number of seconds, not {_kind(node)}")
-        if not math.isfinite(value) or value <= 0:
-            raise self.error(node, f"{what} must be more than 0 seconds, not {value}")
+    def number(self, node: Node, what: str, *, maximum: float) -> float:
+        """A finite number of seconds, more than 0 and at most ``maximum``."""
+        value = self.numeric(node, what, "a number of seconds")
+        if not math.isfinite(value) or value <= 0 or value > maximum:
+            raise self.error(
+                node,
+                f"{what} must be more than 0 and at most {maximum:g} seconds, not {node.value}",
+            )
         return float(value)
+
+    def numeric(self, node: Node, what: str, expected: str) -> int | float:
+        """The int or float YAML wrote at ``node``; anything else is an error on its line."""
+        from yaml.nodes import ScalarNode
+
+        if not isinstance(node, ScalarNode) or node.tag not in (_INT_TAG, _FLOAT_TAG):
+            shown = f" ({str(node.value)[:20]!r})" if node.tag == _STR_TAG else ""
+            raise self.error(node, f"{what} must be {expected}, not {_kind(node)}{shown}")
+        written = str(node.value)
+        if len(written) > _MAX_NUMBER_CHARS:
+            raise self.error(node, f"{what} must be {expected}, not {written[:20]}... (too long)")
+        value = self.value(node)
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise self.error(node, f"{what} must be {expected}, not {_kind(node)}")
+        return value  # type: ignore[no-any-return]
+
+    def in_range(
+        self, node: Node, what: str, value: float, minimum: float, maximum: float, unit: str
+    ) -> float:
+        if not minimum <= value <= maximum:
+            unit = f" {unit}" if unit else ""
+            raise self.error(
+                node, f"{what} must be from {minimum:,} to {maximum:,}{unit}, not {node.value}"
+            )
+        return value
 
     # -- sections ---------------------------------------------------------------
 
@@ -374,19 +435,29 @@ class _Parser:
         timeout = base.timeout_seconds
         max_bytes = base.max_bytes
         if "refresh_minutes" in entries:
-            refresh = self.integer(entries["refresh_minutes"][1], "refresh_minutes", minimum=1)
+            refresh = self.integer(
+                entries["refresh_minutes"][1],
+                "refresh_minutes",
+                minimum=1,
+                maximum=MAX_REFRESH_MINUTES,
+                unit="minutes",
+            )
         if "max_articles" in entries:
             vnode = entries["max_articles"][1]
             max_articles = (
-                None if self.is_null(vnode) else self.integer(vnode, "max_articles", minimum=1)
+                None
+                if self.is_null(vnode)
+                else self.integer(vnode, "max_articles", minimum=1, maximum=MAX_ARTICLES)
             )
         if "headers" in entries:
             headers = _merge_headers(base.headers, self.headers(entries["headers"][1]))
         if "timeout" in entries:
-            timeout = self.number(entries["timeout"][1], "timeout")
+            timeout = self.number(entries["timeout"][1], "timeout", maximum=MAX_TIMEOUT_SECONDS)
         if "max_size_mb" in entries:
-            megabytes = self.integer(entries["max_size_mb"][1], "max_size_mb", minimum=1)
-            max_bytes = min(megabytes, 1024) * 1024 * 1024
+            megabytes = self.integer(
+                entries["max_size_mb"][1], "max_size_mb", minimum=1, maximum=MAX_SIZE_MB, unit="MB"
+            )
+            max_bytes = megabytes * _MB
         return FeedSettings(
             refresh_minutes=refresh,
             max_articles=max_articles,
@@ -419,20 +490,68 @@ class _Parser:
         return str(node.value)
 
     def keymap(self, node: Node) -> dict[str, str]:
-        """``keys:`` binding id -> key(s), e.g. ``next_unread: "n,ctrl+n"``."""
+        """``keys:`` binding id -> key(s), e.g. ``next_unread: "n,ctrl+n"``.
+
+        The keymap that results must leave every key one action and ``quit`` and
+        ``help`` reachable: a key given to a second action would silently take it
+        from the first (Textual keeps one), and a reader without a quit key locks
+        its user in.
+        """
         result: dict[str, str] = {}
-        known = _binding_ids()
+        lines: dict[str, Node] = {}
+        defaults = _default_keys()
         for binding, (knode, vnode) in self.mapping(
             node, "keys", "a mapping of action to key"
         ).items():
-            if known and binding not in known:
-                hint = _did_you_mean(binding, known)
+            if defaults and binding not in defaults:
+                hint = _did_you_mean(binding, tuple(defaults))
                 raise self.error(knode, f"unknown binding id '{binding}' in keys{hint}")
-            keys = self.scalar_text(vnode, f"keys.{binding}").strip()
-            if not keys or not keys.isprintable():
+            written = self.scalar_text(vnode, f"keys.{binding}").strip()
+            names = [part.strip() for part in written.split(",")]
+            if not written or not written.isprintable() or not all(names):
                 raise self.error(vnode, f"keys.{binding} must name a key such as 'j' or 'ctrl+r'")
-            result[binding] = keys
+            for name in names:
+                if any(ch.isspace() for ch in name):
+                    raise self.error(
+                        vnode, f"keys.{binding}: '{name}' is not a key name (no spaces: 'ctrl+r')"
+                    )
+            # Textual takes the names as written, spaces included: store them stripped.
+            result[binding] = ",".join(dict.fromkeys(names))
+            lines[binding] = vnode
+        if defaults:
+            self.check_keymap(result, lines, defaults)
         return result
+
+    def check_keymap(
+        self, keymap: dict[str, str], lines: dict[str, Node], defaults: dict[str, str]
+    ) -> None:
+        """Refuse a keymap that gives one key to two actions or takes a reserved key."""
+        owner: dict[str, str] = {}
+        # The user's bindings first, in the order written, so a clash names their line.
+        for binding in [*keymap, *(b for b in defaults if b not in keymap)]:
+            keys = keymap.get(binding, defaults[binding]).split(",")
+            for key in keys:
+                reserved = _RESERVED_KEYS.get(key)
+                if reserved and binding in keymap and binding != reserved[0]:
+                    raise self.error(
+                        lines[binding], f"keys.{binding}: '{key}' is reserved for {reserved[1]}"
+                    )
+                first = owner.setdefault(key, binding)
+                if first == binding:
+                    continue
+                if binding in keymap:  # two of the user's bindings
+                    at, mine, other = lines[binding], binding, first
+                    whose = f"keys.{first} (line {_line(lines[first])})"
+                else:  # the user's binding takes a key another action has by default
+                    at, mine, other = lines[first], first, binding
+                    whose = f"{binding}, by default"
+                left = [k for k in keymap.get(other, defaults[other]).split(",") if k != key]
+                lost = f"; {other} would have no key" if other in _ESSENTIAL and not left else ""
+                raise self.error(
+                    at,
+                    f"keys.{mine}: '{key}' is already the key of {whose}{lost}"
+                    f" (give {other} another key too)",
+                )
 
     def feeds(self, node: Node, defaults: FeedSettings) -> tuple[FeedConfig, ...]:
         from yaml.nodes import SequenceNode
@@ -600,13 +719,24 @@ def _expanded_size(node: Node) -> int:
     return size(node, 0)
 
 
-def _binding_ids() -> tuple[str, ...]:
-    """The reader's rebindable binding ids; its key table imports without Textual."""
+def _default_keys() -> dict[str, str]:
+    """The reader's rebindable binding ids and their default keys; its key table
+    imports without Textual."""
     try:
         from newsreader.ui import KEY_ACTIONS
     except ImportError:
-        return ()
-    return tuple(k.id for k in KEY_ACTIONS)
+        return {}
+    return {k.id: k.keys for k in KEY_ACTIONS}
+
+
+# Keys Textual itself binds, with the one binding id that may also use them.
+_RESERVED_KEYS = {
+    "ctrl+q": ("quit", "quitting the reader"),
+    "ctrl+c": ("", "copying and quitting the reader"),
+    "ctrl+p": ("", "the command palette"),
+}
+# Actions that must keep a key, or the user is locked in (quit) or cannot learn the keys.
+_ESSENTIAL = ("quit", "help")
 
 
 def _normpath(path: Path) -> str:

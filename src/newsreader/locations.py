@@ -41,13 +41,23 @@ def default_config_path() -> Path:
 
 
 def install_default_config(path: Path) -> None:
-    """Copy the bundled feeds.yaml and the samples it names next to ``path``."""
+    """Copy the bundled feeds.yaml and the samples it names next to ``path``.
+
+    A config folder that cannot be written (read-only home, a file in the way) is one
+    line naming it, not an internal error.
+    """
+    from newsreader.errors import ConfigError
+
     src = bundled_dir()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(src / "feeds.yaml", path)
-    samples = path.parent / "samples"
-    if not samples.exists():
-        shutil.copytree(src / "samples", samples)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src / "feeds.yaml", path)
+        samples = path.parent / "samples"
+        if not samples.exists():
+            shutil.copytree(src / "samples", samples)
+    except OSError as exc:
+        problem = exc.strerror or str(exc)
+        raise ConfigError(str(path), f"cannot create the default config: {problem}") from None
 
 
 def default_db_path() -> Path:

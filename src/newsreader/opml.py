@@ -25,6 +25,9 @@ MAX_OPML_BYTES = 20 * 1024 * 1024
 MAX_NAME_CHARS = 200
 FOLDER_SEPARATOR = " / "
 _XML_POSITION = re.compile(r",? line \d+, column \d+$")
+# Everything XML 1.0 has no place for (C0 controls but tab and line ends, lone
+# surrogates, U+FFFE, U+FFFF): one of these makes the whole document not well-formed.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,18 +44,10 @@ class OpmlFeed:
 
 def read_opml(path: Path, skipped: list[str] | None = None) -> list[OpmlFeed]:
     """The subscriptions in the OPML file at ``path``, in document order."""
+    from newsreader.userfiles import read_user_file
+
     where = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_OPML_BYTES:
-            raise ConfigError(where, f"too large for an OPML file ({size} bytes)")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(where, "no such file") from None
-    except IsADirectoryError:
-        raise ConfigError(where, "is a folder, expected an OPML file") from None
-    except OSError as exc:
-        raise ConfigError(where, f"cannot read: {exc.strerror or exc}") from None
+    data = read_user_file(path, MAX_OPML_BYTES, expected="an OPML file", error=ConfigError)
     return parse_opml(data, where, skipped)
 
 
@@ -89,14 +84,21 @@ def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1].lower()
 
 
-def _walk(parent: object, folders: list[str], out: list[OpmlFeed], skipped: list[str]) -> None:
+def _label(raw: str | None) -> str:
+    """One clean line for a name or group: what feeds.yaml accepts back (no controls, no
+    noncharacters), so an import never writes a file ``config check`` refuses."""
+    from newsreader.config import NONCHARACTERS
     from newsreader.content import clean_line
 
+    return clean_line(NONCHARACTERS.sub("", raw or ""))
+
+
+def _walk(parent: object, folders: list[str], out: list[OpmlFeed], skipped: list[str]) -> None:
     for child in parent:  # type: ignore[attr-defined]
         if _local(child.tag) != "outline":
             continue
         attrs = {_local(k): v for k, v in child.attrib.items()}
-        label = clean_line(attrs.get("text")) or clean_line(attrs.get("title"))
+        label = _label(attrs.get("text")) or _label(attrs.get("title"))
         xml_url = (attrs.get("xmlurl") or "").strip()
         if xml_url:
             url = _feed_url(xml_url)
@@ -136,12 +138,10 @@ def _feed_url(raw: str) -> str | None:
 
 def _category(raw: str | None) -> str | None:
     """A group from OPML 2.0's ``category="/Tech/Python,/Other"``: the first path."""
-    from newsreader.content import clean_line
-
     if not raw:
         return None
     first = raw.split(",", 1)[0]
-    parts = [clean_line(p) for p in first.split("/")]
+    parts = [_label(p) for p in first.split("/")]
     return FOLDER_SEPARATOR.join(p for p in parts if p) or None
 
 
@@ -297,18 +297,27 @@ def _scalar(value: str) -> str:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    """Replace the file in one step, so an interrupted import never leaves half a file."""
+    """Replace the file in one step, so an interrupted import never leaves half a file.
+
+    A folder that cannot be written (a read-only mount, a full disk) is one line
+    naming feeds.yaml, which is left as it was.
+    """
     target = path.resolve() if path.is_symlink() else path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".feeds-", suffix=".yaml.tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".feeds-", suffix=".yaml.tmp", dir=target.parent)
+    except OSError as exc:
+        raise ConfigError(str(path), f"cannot write: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
         if target.exists():
             os.chmod(tmp, target.stat().st_mode & 0o7777)
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise ConfigError(str(path), f"cannot write: {exc.strerror or exc}") from None
         raise
 
 
@@ -342,18 +351,25 @@ def render_opml(config: Config) -> tuple[str, int]:
             continue
         folder = body
         path: tuple[str, ...] = ()
-        parts = [p for p in feed.group.split(FOLDER_SEPARATOR) if p.strip()] or [feed.group]
+        group = xml_text(feed.group)
+        parts = [p for p in group.split(FOLDER_SEPARATOR) if p.strip()] or [group]
         for part in parts:
             path = (*path, part)
             if path not in folders:
                 folders[path] = ET.SubElement(folder, "outline", text=part, title=part)
             folder = folders[path]
+        name = xml_text(feed.name)
         ET.SubElement(
-            folder, "outline", type="rss", text=feed.name, title=feed.name, xmlUrl=feed.url
+            folder, "outline", type="rss", text=name, title=name, xmlUrl=xml_text(feed.url)
         )
     ET.indent(opml, space="  ")
     xml = ET.tostring(opml, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + xml + "\n", left_out
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML cannot hold; every string exported goes here."""
+    return _NOT_XML.sub("", text)
 
 
 def run_export(config_path: Path) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 # "NwsR": marks a file as ours, so a foreign SQLite database is refused untouched.
 APPLICATION_ID = 0x4E777352
 BUSY_TIMEOUT_MS = 10_000
+READ_ONLY_PROBLEM = "cannot write: the database is read-only"
 
 _SCHEMA_V1 = """
 CREATE TABLE feeds (
@@ -159,6 +161,8 @@ FROM feeds f CROSS JOIN articles a ON a.feed_id = f.id
 WHERE f.position IS NOT NULL
 ORDER BY f.position, f.id, {_HEADLINE_ORDER}
 """
+# A read-only store cannot record which feeds are configured: it hands out every feed.
+_HEADLINES_STORED = _HEADLINES_ALL.replace("WHERE f.position IS NOT NULL\n", "")
 _HEADLINES_OF = f"""
 SELECT a.key, a.feed_id, a.title, a.published, a.read, a.starred
 FROM json_each(?) j CROSS JOIN feeds f ON f.name = j.value CROSS JOIN articles a ON a.feed_id = f.id
@@ -275,29 +279,45 @@ def _article_from(row: Sequence[object]) -> StoredArticle:
 class Store:
     """The database of one process (or thread). Every method raises only :class:`StoreError`."""
 
-    def __init__(self, db: sqlite3.Connection, path: str) -> None:
+    def __init__(self, db: sqlite3.Connection, path: str, *, read_only: bool = False) -> None:
         self._db = db
         self.path = path
+        # Opened for reading only (read-only disk, file or folder): every write raises
+        # StoreError, and every stored feed counts as configured (nothing can be synced).
+        self.read_only = read_only
 
     # -- opening -----------------------------------------------------------------------
 
     @classmethod
     def open(cls, path: Path | str) -> Store:
-        """Open or create the database; refuse a corrupt or foreign file without writing to it."""
+        """Open or create the database; refuse a corrupt or foreign file without writing to it.
+
+        A database that exists but cannot be written (a read-only mount, file or folder)
+        is opened for reading only, so its news can still be listed and read.
+        """
         where = str(path)
         memory = where == ":memory:"
+        exists = False
         if not memory:
             target = Path(path)
-            if target.exists() and not target.is_file():
+            exists = target.exists()
+            if exists and not target.is_file():
                 raise StoreError(where, "not a regular file")
-            try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StoreError(where, f"cannot create its folder: {exc.strerror}") from None
+            if exists and not os.access(target, os.W_OK):
+                # A read-only mount (EROFS), an immutable or a read-only file: SQLite
+                # would open it for reading anyway, but then fail on the first write.
+                return cls._open_read_only(target)
+            if not exists:
+                try:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise StoreError(where, f"cannot create its folder: {exc.strerror}") from None
         try:
             db = sqlite3.connect(where, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         except sqlite3.Error as exc:
-            raise StoreError(where, _problem(exc)) from None
+            if exists and _cannot_write(exc):
+                return cls._open_read_only(Path(path))
+            raise StoreError(where, _problem(exc, exists=exists)) from None
         store = cls(db, where)
         try:
             store._check_and_migrate_patiently(memory)
@@ -306,8 +326,68 @@ class Store:
             raise
         except sqlite3.Error as exc:
             db.close()
-            raise StoreError(where, _problem(exc)) from None
+            if exists and _cannot_write(exc):
+                return cls._open_read_only(Path(path))
+            raise StoreError(where, _problem(exc, exists=exists)) from None
         return store
+
+    @classmethod
+    def _open_read_only(cls, path: Path) -> Store:
+        """The database opened for reading only, never creating a file beside it.
+
+        ``mode=ro`` reads a WAL database whose -wal/-shm files exist (or can be made);
+        on a read-only mount they cannot, and ``immutable`` reads the file as it lies,
+        which is what it is there: nothing can change it.
+        """
+        where = str(path)
+        uri = path.absolute().as_uri()
+        problem: sqlite3.Error | None = None
+        for query in ("?mode=ro", "?mode=ro&immutable=1"):
+            try:
+                db = sqlite3.connect(
+                    uri + query, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
+                )
+            except sqlite3.Error as exc:
+                problem = exc
+                continue
+            store = cls(db, where, read_only=True)
+            try:
+                store._check(db)
+            except StoreError:
+                db.close()
+                raise
+            except sqlite3.Error as exc:
+                db.close()
+                problem = exc
+                continue
+            return store
+        assert problem is not None
+        raise StoreError(where, _problem(problem, exists=True)) from None
+
+    def _check(self, db: sqlite3.Connection) -> int:
+        """The file's schema version, after refusing a foreign or newer database."""
+        # These reads fail with "file is not a database" before anything is written.
+        # One read transaction, so a migration committed by another process meanwhile
+        # cannot give a mixed picture (an old application id with a new schema).
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute("BEGIN")
+        try:
+            app_id = db.execute("PRAGMA application_id").fetchone()[0]
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        finally:
+            db.execute("COMMIT")
+        if app_id != APPLICATION_ID and (app_id != 0 or version != 0 or tables != 0):
+            raise StoreError(self.path, "not a newsreader database (left untouched)")
+        if version > SCHEMA_VERSION:
+            raise StoreError(self.path, f"made by a newer newsreader (schema {version})")
+        if self.read_only and version < SCHEMA_VERSION:
+            raise StoreError(
+                self.path,
+                f"made by an older newsreader (schema {version}) and read-only:"
+                " it cannot be upgraded here",
+            )
+        return int(version)
 
     def _check_and_migrate_patiently(self, memory: bool) -> None:
         """Open-time checks, retried while another process holds the file.
@@ -329,21 +409,7 @@ class Store:
 
     def _check_and_migrate(self, memory: bool) -> None:
         db = self._db
-        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        # These reads fail with "file is not a database" before anything is written.
-        # One read transaction, so a migration committed by another process meanwhile
-        # cannot give a mixed picture (an old application id with a new schema).
-        db.execute("BEGIN")
-        try:
-            app_id = db.execute("PRAGMA application_id").fetchone()[0]
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        finally:
-            db.execute("COMMIT")
-        if app_id != APPLICATION_ID and (app_id != 0 or version != 0 or tables != 0):
-            raise StoreError(self.path, "not a newsreader database (left untouched)")
-        if version > SCHEMA_VERSION:
-            raise StoreError(self.path, f"made by a newer newsreader (schema {version})")
+        version = self._check(db)
         if not memory:
             db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
@@ -370,9 +436,16 @@ class Store:
 
     # -- plumbing ----------------------------------------------------------------------
 
+    @property
+    def _configured(self) -> str:
+        """SQL for "this feed row is configured" (see :meth:`sync_feeds`)."""
+        return "1" if self.read_only else "f.position IS NOT NULL"
+
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction; any SQLite failure becomes a one-line StoreError."""
+        if self.read_only:
+            raise StoreError(self.path, READ_ONLY_PROBLEM)
         db = self._db
         try:
             db.execute("BEGIN IMMEDIATE")
@@ -387,6 +460,8 @@ class Store:
                     db.execute("ROLLBACK")
             if isinstance(exc, sqlite3.Error):
                 raise StoreError(self.path, _problem(exc)) from None
+            if isinstance(exc, UnicodeEncodeError):
+                raise StoreError(self.path, _unencodable(exc)) from None
             raise
 
     def _read(self, sql: str, params: Sequence[object] = ()) -> list[tuple[object, ...]]:
@@ -394,6 +469,8 @@ class Store:
             return self._db.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
             raise StoreError(self.path, _problem(exc)) from None
+        except UnicodeEncodeError as exc:
+            raise StoreError(self.path, _unencodable(exc)) from None
 
     def _feed_id(self, name: str) -> int:
         rows = self._read("SELECT id FROM feeds WHERE name = ?", (name,))
@@ -408,8 +485,11 @@ class Store:
 
         Feeds no longer configured keep their articles (a renamed feed can be restored)
         but drop out of :meth:`headlines`. A feed whose source or target changed
-        forgets its fetch state, so it is read afresh.
+        forgets its fetch state, so it is read afresh. A read-only store writes
+        nothing: it lists every stored feed, and callers pick the ones they show.
         """
+        if self.read_only:
+            return
         with self._write() as db:
             existing = {
                 name: (source, target)
@@ -440,7 +520,9 @@ class Store:
 
     def feed_names(self) -> list[str]:
         """The configured feeds, in config order."""
-        rows = self._read("SELECT name FROM feeds WHERE position IS NOT NULL ORDER BY position")
+        rows = self._read(
+            f"SELECT name FROM feeds f WHERE {self._configured} ORDER BY position, id"
+        )
         return [str(r[0]) for r in rows]
 
     def fetch_state(self, name: str) -> FetchState:
@@ -648,7 +730,7 @@ class Store:
             " f.next_attempt, f.failures"
             " FROM feeds f LEFT JOIN (SELECT feed_id, count(*) AS total,"
             " sum(read = 0) AS unread FROM articles GROUP BY feed_id) c ON c.feed_id = f.id"
-            " WHERE f.position IS NOT NULL ORDER BY f.position"
+            f" WHERE {self._configured} ORDER BY f.position, f.id"
         )
         return {str(r[0]): FeedStatus._make(r) for r in rows}
 
@@ -657,7 +739,7 @@ class Store:
     def headlines(self, feeds: Sequence[str] | None = None) -> list[Headline]:
         """Headlines of the given feeds (default: all configured) in that order, newest first."""
         if feeds is None:
-            sql, params = _HEADLINES_ALL, ()
+            sql, params = (_HEADLINES_STORED if self.read_only else _HEADLINES_ALL), ()
         else:
             sql, params = _HEADLINES_OF, (json.dumps(list(feeds)),)
         # Tens of thousands of fresh tuples would trigger several full GC passes for
@@ -734,14 +816,33 @@ class Store:
                 )
 
 
-def _problem(exc: sqlite3.Error) -> str:
+def _unencodable(exc: UnicodeEncodeError) -> str:
+    """Text with lone surrogates (a file name that is not UTF-8) has no UTF-8 form."""
+    start = max(0, exc.start - 20)
+    where = exc.object[start : exc.end + 20].encode("utf-8", "backslashreplace").decode()
+    return f"text that cannot be stored (not valid Unicode: {where!r})"
+
+
+def _cannot_write(exc: sqlite3.Error) -> bool:
+    """Whether opening failed because nothing may be written there (a read-only mount,
+    file or folder: no -wal/-shm file can be made), so reading only may still work."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc).lower()
+    return (
+        name.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY"))
+        or "unable to open" in text
+        or "readonly" in text
+    )
+
+
+def _problem(exc: sqlite3.Error, *, exists: bool = True) -> str:
     """SQLite's message as a user-facing problem, on one line."""
     text = " ".join(str(exc).split()) or type(exc).__name__
     lowered = text.lower()
     if "not a database" in lowered or "malformed" in lowered:
         return f"not a newsreader database or corrupt ({text}; left untouched)"
     if "readonly" in lowered or "read-only" in lowered:
-        return "cannot write: the database is read-only"
+        return READ_ONLY_PROBLEM
     if "disk is full" in lowered or "full" in lowered:
         return "cannot write: the disk is full"
     if "disk i/o error" in lowered:
@@ -751,5 +852,7 @@ def _problem(exc: sqlite3.Error) -> str:
             return "cannot read: disk I/O error"
         return "cannot write: disk I/O error (is the disk full or failing?)"
     if "unable to open" in lowered:
+        if not exists:
+            return "cannot create the database file (is its folder read-only?)"
         return "cannot open the database file"
     return text

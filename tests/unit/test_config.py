@@ -257,7 +257,7 @@ BAD_CONFIGS = [
           refresh_minutes: 0
         """,
         2,
-        ["refresh_minutes must be at least 1"],
+        ["refresh_minutes must be from 1 to 527,040 minutes, not 0"],
         id="refresh-zero",
     ),
     pytest.param(
@@ -277,7 +277,7 @@ BAD_CONFIGS = [
           timeout: -1
         """,
         2,
-        ["timeout must be more than 0 seconds"],
+        ["timeout must be more than 0 and at most 3600 seconds, not -1"],
         id="timeout-negative",
     ),
     pytest.param(
@@ -286,8 +286,95 @@ BAD_CONFIGS = [
           timeout: .nan
         """,
         2,
-        ["timeout must be more than 0 seconds"],
+        ["timeout must be more than 0 and at most 3600 seconds, not .nan"],
         id="timeout-nan",
+    ),
+    # A name XML cannot hold made ``opml export`` write a document no parser reads.
+    pytest.param(
+        'feeds:\n  - name: "Caf\\uFFFF"\n    url: https://a.example.org/\n',
+        2,
+        ["name must not contain U+FFFF, which is not a character"],
+        id="name-with-a-noncharacter",
+    ),
+    pytest.param(
+        'feeds:\n  - url: https://a.example.org/\n    group: "G\\U0001FFFE"\n',
+        3,
+        ["group must not contain U+1FFFE"],
+        id="group-with-a-noncharacter",
+    ),
+    # Numbers past their range passed the check once and then crashed ``fetch``
+    # (OverflowError storing refresh_minutes 10**20 in SQLite).
+    pytest.param(
+        "settings:\n  refresh_minutes: 100000000000000000000\n",
+        2,
+        ["refresh_minutes must be from 1 to 527,040 minutes, not 100000000000000000000"],
+        id="refresh-overflow",
+    ),
+    pytest.param(
+        "settings:\n  refresh_minutes: " + "9" * 5000 + "\n",
+        2,
+        ["refresh_minutes must be a whole number", "too long"],
+        id="refresh-thousands-of-digits",
+    ),
+    pytest.param(
+        "settings:\n  refresh_minutes: !!int abc\n",
+        2,
+        ["not a valid value", "abc"],
+        id="refresh-tagged-int-that-is-no-int",
+    ),
+    pytest.param(
+        "feeds:\n  - name: A\n    url: https://a.example.org/\n    max_articles: 1.0e+30\n",
+        4,
+        ["max_articles must be a whole number, not 1.0e+30"],
+        id="max-articles-huge-float",
+    ),
+    pytest.param(
+        "feeds:\n  - name: A\n    url: https://a.example.org/\n    max_articles: 100000000000\n",
+        4,
+        ["max_articles must be from 1 to 10,000,000, not 100000000000"],
+        id="max-articles-overflow",
+    ),
+    pytest.param(
+        "settings:\n  max_articles: -3\n",
+        2,
+        ["max_articles must be from 1 to 10,000,000, not -3"],
+        id="max-articles-negative",
+    ),
+    pytest.param(
+        "settings:\n  timeout: 1.0e+300\n",
+        2,
+        ["timeout must be more than 0 and at most 3600 seconds, not 1.0e+300"],
+        id="timeout-overflow",
+    ),
+    pytest.param(
+        "settings:\n  timeout: .inf\n",
+        2,
+        ["timeout must be more than 0 and at most 3600 seconds, not .inf"],
+        id="timeout-infinite",
+    ),
+    pytest.param(
+        "settings:\n  timeout: yes\n",
+        2,
+        ["timeout must be a number of seconds, not true/false"],
+        id="timeout-as-bool",
+    ),
+    pytest.param(
+        "settings:\n  timeout: 1e3\n",
+        2,
+        ["timeout must be a number of seconds, not text ('1e3')"],
+        id="timeout-exponent-yaml-reads-as-text",
+    ),
+    pytest.param(
+        "settings:\n  max_size_mb: 4096\n",
+        2,
+        ["max_size_mb must be from 1 to 1,024 MB, not 4096"],
+        id="max-size-over-the-cap",
+    ),
+    pytest.param(
+        "settings:\n  max_size_mb: on\n",
+        2,
+        ["max_size_mb must be a whole number, not true/false"],
+        id="max-size-as-bool",
     ),
     pytest.param(
         """\
@@ -295,7 +382,7 @@ BAD_CONFIGS = [
           timeout: soon
         """,
         2,
-        ["timeout must be a number of seconds, not text"],
+        ["timeout must be a number of seconds, not text ('soon')"],
         id="timeout-text",
     ),
     pytest.param(
@@ -487,12 +574,15 @@ def test_a_folder_instead_of_a_file_is_reported(tmp_path: Path) -> None:
 
 def test_an_unreadable_file_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path, "feeds: []\n")
+    real_open = os.open
 
-    def refuse(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    def refuse(name: str, flags: int, *args: int) -> int:
+        if str(name) == str(path):
+            raise PermissionError(13, "Permission denied", str(name))
+        return real_open(name, flags, *args)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
-    with pytest.raises(ConfigError, match=r"feeds\.yaml: cannot read: Permission denied$"):
+    monkeypatch.setattr(os, "open", refuse)
+    with pytest.raises(ConfigError, match=r"feeds\.yaml: cannot read: permission denied$"):
         load_config(path)
 
 
@@ -715,13 +805,98 @@ def test_keys_map_binding_ids_to_keys(tmp_path: Path) -> None:
             tmp_path,
             """\
             keys:
-              next: "j,down"
+              next: "j, ctrl+j"
               refresh: ctrl+r
               page_down: 5
             """,
         )
     )
-    assert config.keys == {"next": "j,down", "refresh": "ctrl+r", "page_down": "5"}
+    # Stored without the spaces: Textual would take " ctrl+j" as the key's name.
+    assert config.keys == {"next": "j,ctrl+j", "refresh": "ctrl+r", "page_down": "5"}
+
+
+@pytest.mark.parametrize(
+    ("keys", "line", "words"),
+    [
+        pytest.param(
+            "toggle_star: q",
+            2,
+            [
+                "keys.toggle_star: 'q' is already the key of quit, by default",
+                "quit would have no key",
+            ],
+            id="quit-left-without-a-key",
+        ),
+        pytest.param(
+            "help: q",
+            2,
+            ["keys.help: 'q' is already the key of quit", "quit would have no key"],
+            id="help-takes-the-quit-key",
+        ),
+        pytest.param(
+            "quit: question_mark",
+            2,
+            ["keys.quit: 'question_mark' is already the key of help", "help would have no key"],
+            id="help-left-without-a-key",
+        ),
+        pytest.param(
+            'next: "j,down"',
+            2,
+            ["keys.next: 'down' is already the key of cursor_down, by default"],
+            id="a-default-key-given-to-a-second-action",
+        ),
+        pytest.param(
+            'next: x\n  previous: "k, x"',
+            3,
+            ["keys.previous: 'x' is already the key of keys.next (line 2)"],
+            id="one-key-for-two-of-the-users-actions",
+        ),
+        pytest.param(
+            "toggle_read: ctrl+p",
+            2,
+            ["keys.toggle_read: 'ctrl+p' is reserved for the command palette"],
+            id="a-key-textual-reserves",
+        ),
+        pytest.param(
+            'next: "j,,k"',
+            2,
+            ["keys.next must name a key"],
+            id="an-empty-key-between-commas",
+        ),
+        pytest.param(
+            "refresh: ctrl + r",
+            2,
+            ["'ctrl + r' is not a key name"],
+            id="a-key-name-with-spaces",
+        ),
+    ],
+)
+def test_a_keymap_that_locks_the_user_out_is_refused_on_its_line(
+    tmp_path: Path, keys: str, line: int, words: list[str]
+) -> None:
+    """Regression: ``keys:`` could give q to another action, leaving the reader with no
+    key to quit (or help) by, and config check said OK."""
+    err = error_of(tmp_path, f"keys:\n  {keys}\n")
+    message = str(err)
+    assert err.line == line, message
+    for word in words:
+        assert word in message, message
+
+
+def test_keys_may_be_swapped_and_quit_may_take_ctrl_q(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, 'keys:\n  quit: "s, ctrl+q"\n  toggle_star: q\n'))
+    assert config.keys == {"quit": "s,ctrl+q", "toggle_star": "q"}
+
+
+def test_the_reader_refuses_a_keymap_without_a_quit_key_like_config_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The reader reads feeds.yaml through the same check: exit 2, one line, no UI."""
+    path = write(tmp_path, "keys:\n  toggle_star: q\n")
+    assert main(["--config", str(path), "--db", str(tmp_path / "news.db")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "quit would have no key" in err
+    assert not (tmp_path / "news.db").exists()
 
 
 def test_yaml_merge_keys_work_like_safe_load(tmp_path: Path) -> None:
@@ -834,3 +1009,19 @@ def test_max_size_mb_sets_the_byte_cap_and_a_feed_may_override_it(tmp_path: Path
     with pytest.raises(ConfigError) as caught:
         load_config(path)
     assert caught.value.line == 2 and "max_size_mb" in str(caught.value)
+
+
+def test_feed_settings_made_in_code_hold_the_same_ranges() -> None:
+    """Out-of-range numbers cannot reach the refresh through settings built in code
+    either (``open``, plugins): the dataclass refuses them where they are made."""
+    for bad in (
+        {"refresh_minutes": 10**20},
+        {"refresh_minutes": 0},
+        {"timeout_seconds": float("nan")},
+        {"timeout_seconds": 1e300},
+        {"max_articles": 0},
+        {"max_bytes": 2**62},
+    ):
+        with pytest.raises(ValueError, match="out of range"):
+            FeedSettings(**bad)  # type: ignore[arg-type]
+    assert FeedSettings(refresh_minutes=527_040, timeout_seconds=3600.0).refresh_minutes == 527_040

@@ -162,3 +162,76 @@ def test_documents_in_lists_readable_files_and_reports_the_rest(tmp_path: Path) 
     assert [p.relative_to(tmp_path).as_posix() for p, _ in found] == ["a.txt", "b.xml", "dir/c.md"]
     assert found[0][1] == b"plain"
     assert problems == []
+
+
+def test_a_folder_over_the_file_cap_says_how_many_files_it_left_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: past MAX_FILES the rest of a folder was dropped without a word
+    (status ok, exit 0). Now one warning names the folder and the count left out; it
+    comes again on every fetch but does not make the folder be read again."""
+    import newsreader.sources.local as local
+
+    monkeypatch.setattr(local, "MAX_FILES", 3)
+    for n in range(5):
+        write_rss(tmp_path / f"f{n}.xml", (f"g{n}", f"Story {n}"))
+    (tmp_path / "sub").mkdir()
+    write_rss(tmp_path / "sub" / "more.xml", ("m", "More"))
+    first = fetch(tmp_path)
+    assert first.feed is not None and len(first.feed.articles) == 3
+    line = f"{tmp_path}: holds more than 3 files: read the first 3, left out 3"
+    assert first.warnings == (line,)
+    again = fetch(tmp_path, first.state)
+    assert again.not_modified and again.warnings == (line,)
+
+
+def test_the_real_file_cap_reports_the_files_past_ten_thousand(tmp_path: Path) -> None:
+    for n in range(10_002):
+        (tmp_path / f"{n:05d}.txt").touch()
+    problems: list[SourceError] = []
+    first = next(documents_in(tmp_path, on_error=problems.append))
+    assert first[0].name == "00000.txt"
+    assert [str(p) for p in problems] == [
+        f"{tmp_path}: holds more than 10,000 files: read the first 10,000, left out 2"
+    ]
+
+
+def test_folders_nested_past_the_depth_cap_are_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same silence one level down: folders deeper than MAX_DEPTH were skipped."""
+    import newsreader.sources.local as local
+
+    monkeypatch.setattr(local, "MAX_DEPTH", 1)
+    write_rss(tmp_path / "top.xml", ("t", "Top"))
+    deep = tmp_path / "a" / "b"
+    deep.mkdir(parents=True)
+    write_rss(deep / "deep.xml", ("d", "Deep"))
+    result = fetch(tmp_path)
+    assert result.feed is not None and [a.title for a in result.feed.articles] == ["Top"]
+    assert result.warnings == (
+        f"{tmp_path}: folders nested more than 1 deep were left out ({deep})",
+    )
+
+
+def test_a_file_swapped_for_a_pipe_after_the_folder_was_listed_is_not_waited_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between listing a folder and opening a file, the file may become a FIFO; the
+    read opens without blocking and refuses what it opened."""
+    import newsreader.sources.local as local
+
+    write_rss(tmp_path / "a.xml", ("a", "A"))
+    victim = write_rss(tmp_path / "b.xml", ("b", "B"))
+    real_walk = local._walk
+
+    def walk_then_swap(root: Path) -> object:
+        listing = real_walk(root)
+        victim.unlink()
+        os.mkfifo(victim)
+        return listing
+
+    monkeypatch.setattr(local, "_walk", walk_then_swap)
+    result = fetch(tmp_path)
+    assert result.feed is not None and [a.title for a in result.feed.articles] == ["A"]
+    assert result.warnings == (f"{victim}: is a named pipe, expected a feed or article file",)

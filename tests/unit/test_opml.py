@@ -6,6 +6,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from newsreader.cli import main
@@ -344,3 +346,91 @@ def test_the_cli_imports_and_exports(tmp_path: Path, capsys: pytest.CaptureFixtu
     err = capsys.readouterr().err
     assert err.startswith(f"newsreader: {DATA / 'truncated.opml'}:6: not valid XML")
     assert err.count("\n") == 1
+
+
+# Text that XML 1.0 cannot hold, or only just: noncharacters, lone surrogates, C0 and C1
+# controls, bidi overrides, line breaks, the BOM; mixed into arbitrary text.
+_HOSTILE_CHARS = st.sampled_from(
+    ["\uffff", "\ufffe", "\ud800", "\udfff", "\x00", "\x01", "\x1b", "\x7f", "\x85", "\x9b",
+     "\u202e", "\u2028", "\ufeff", "\ufdd0", "\U0010ffff", "\t", "\n", "\r", "&", "<", "\"",
+     "]]>", " / "]
+)  # fmt: skip
+_HOSTILE_TEXT = st.lists(st.one_of(st.text(max_size=6), _HOSTILE_CHARS), max_size=8).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(names=st.lists(_HOSTILE_TEXT, min_size=1, max_size=4), group=_HOSTILE_TEXT)
+def test_export_is_well_formed_xml_whatever_the_names_hold(names: list[str], group: str) -> None:
+    """Regression: a feed named with U+FFFF (or a lone surrogate, a C0 control, U+FFFE)
+    was exported as it was, giving OPML no XML parser accepts. The output is re-read
+    with two strict parsers."""
+    import xml.etree.ElementTree as ET
+
+    from newsreader.config import Config, FeedConfig
+    from newsreader.opml import render_opml
+
+    feeds = tuple(
+        FeedConfig(
+            name=f"{name}{n}",
+            source="http",
+            target=f"https://e.example.org/{n}",
+            group=group or DEFAULT_GROUP,
+            url=f"https://e.example.org/{n}{name[:3]}",
+        )
+        for n, name in enumerate(names)
+    )
+    text, left_out = render_opml(Config(path=Path("feeds.yaml"), feeds=feeds))
+    assert left_out == 0
+    data = text.encode("utf-8")  # a lone surrogate would already fail here
+    ET.fromstring(data)  # expat: strict, no recovery
+    root = etree.fromstring(data, etree.XMLParser(recover=False))
+    assert len(root.findall(".//outline[@xmlUrl]")) == len(names)
+
+
+@settings(max_examples=300, deadline=None)
+@given(names=st.lists(_HOSTILE_TEXT, min_size=1, max_size=4), group=_HOSTILE_TEXT)
+def test_imported_names_round_trip_through_feeds_yaml_and_back_to_opml(
+    names: list[str], group: str
+) -> None:
+    """Names an OPML file may hold (U+FDD0, line separators, YAML syntax, quotes) are
+    written to feeds.yaml so that it loads with the same names and groups, and exports
+    back to the same names."""
+    import xml.etree.ElementTree as ET
+
+    from newsreader.config import parse_config
+    from newsreader.opml import append_feeds, plan_import, render_opml, xml_text
+
+    opml = ET.Element("opml", version="2.0")
+    body = ET.SubElement(opml, "body")
+    folder = ET.SubElement(body, "outline", text=xml_text(group)) if xml_text(group) else body
+    for n, name in enumerate(names):
+        url = f"https://e.example.org/{n}"
+        ET.SubElement(folder, "outline", type="rss", text=xml_text(name), xmlUrl=url)
+    found = parse_opml(ET.tostring(opml, encoding="utf-8"), "in.opml")
+    where = Path("/nowhere/feeds.yaml")
+    added, _ = plan_import(parse_config("", where), found)
+    config = parse_config(append_feeds("", added, str(where)), where)
+    assert [(f.name, f.group) for f in config.feeds] == [
+        (a.name, a.group or DEFAULT_GROUP) for a in added
+    ]
+    text, _ = render_opml(config)
+    assert [f.name for f in parse_opml(text.encode("utf-8"), "out.opml")] == [a.name for a in added]
+
+
+def test_opml_import_of_a_device_or_a_pipe_is_refused_without_reading(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Regression: ``opml import /dev/zero`` read until memory ran out (its size is 0,
+    so the size check passed); a FIFO would block forever."""
+    import os
+
+    config = tmp_path / "feeds.yaml"
+    config.write_text("feeds: []\n", encoding="utf-8")
+    fifo = tmp_path / "subs.opml"
+    os.mkfifo(fifo)
+    for source, kind in (("/dev/zero", "a device"), (str(fifo), "a named pipe")):
+        assert main(["opml", "import", source, "--config", str(config)]) == 2
+        assert capsys.readouterr().err == (
+            f"newsreader: {source}: is {kind}, expected an OPML file\n"
+        )
+    assert config.read_text(encoding="utf-8") == "feeds: []\n"

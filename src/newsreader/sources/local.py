@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, TypeVar
 from newsreader.errors import NewsreaderError, SourceError
 from newsreader.model import Feed, dedupe_articles
 from newsreader.sources.base import FetchResult, FetchState
+from newsreader.userfiles import kind_of, read_user_file, size_text
 
 if TYPE_CHECKING:
     from newsreader.config import FeedConfig
@@ -39,6 +40,16 @@ class _Entry:
     mtime_ns: int
 
 
+@dataclass(slots=True)
+class _Listing:
+    """What a folder holds: the files read, folders that could not be listed, and
+    what was left out on purpose (past :data:`MAX_FILES`, deeper than :data:`MAX_DEPTH`)."""
+
+    entries: list[_Entry]
+    problems: list[SourceError]
+    left_out: list[SourceError]
+
+
 def _problem(exc: OSError) -> str:
     if isinstance(exc, FileNotFoundError):
         return "no such file or folder"
@@ -47,15 +58,20 @@ def _problem(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def _walk(root: Path, on_error: Callable[[SourceError], None] | None) -> list[_Entry]:
+def _walk(root: Path) -> _Listing:
     """Regular files under ``root``, sorted by name per folder; hidden ones skipped.
 
-    Symlinks are followed, but each real folder is visited once, so loops end.
+    Symlinks are followed, but each real folder is visited once, so loops end. Past
+    :data:`MAX_FILES` the walk only counts, so the user learns how many were left out.
     """
     found: list[_Entry] = []
+    problems: list[SourceError] = []
     seen: set[tuple[int, int]] = set()
+    extra = 0
+    too_deep: list[str] = []
 
     def visit(folder: str, depth: int) -> None:
+        nonlocal extra
         try:
             st = os.stat(folder)
             if (st.st_dev, st.st_ino) in seen:
@@ -64,11 +80,21 @@ def _walk(root: Path, on_error: Callable[[SourceError], None] | None) -> list[_E
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
-            if on_error is not None:
-                on_error(SourceError(folder, _problem(exc)))
+            problems.append(SourceError(folder, _problem(exc)))
             return
         for entry in entries:
-            if entry.name.startswith(".") or len(found) >= MAX_FILES:
+            if entry.name.startswith("."):
+                continue
+            if len(found) >= MAX_FILES:
+                # Only counting now: the file type from the folder listing, no stat.
+                try:
+                    if entry.is_dir():
+                        if depth < MAX_DEPTH:
+                            visit(entry.path, depth + 1)
+                    elif entry.is_file():
+                        extra += 1
+                except OSError:
+                    pass
                 continue
             try:
                 st = entry.stat()
@@ -77,31 +103,37 @@ def _walk(root: Path, on_error: Callable[[SourceError], None] | None) -> list[_E
             if stat.S_ISDIR(st.st_mode):
                 if depth < MAX_DEPTH:
                     visit(entry.path, depth + 1)
+                else:
+                    too_deep.append(entry.path)
             elif stat.S_ISREG(st.st_mode):
                 found.append(_Entry(Path(entry.path), st.st_size, st.st_mtime_ns))
 
     visit(str(root), 0)
-    return found
-
-
-def _too_big(limit: int) -> str:
-    mb = 1024 * 1024
-    size = f"{limit // mb} MB" if limit % mb == 0 else f"{limit} bytes"
-    return f"larger than {size}"
+    left_out: list[SourceError] = []
+    if extra:
+        left_out.append(
+            SourceError(
+                str(root),
+                f"holds more than {MAX_FILES:,} files: read the first {MAX_FILES:,},"
+                f" left out {extra:,}",
+            )
+        )
+    if too_deep:
+        more = f" and {len(too_deep) - 1:,} more" if len(too_deep) > 1 else ""
+        left_out.append(
+            SourceError(
+                str(root),
+                f"folders nested more than {MAX_DEPTH} deep were left out ({too_deep[0]}{more})",
+            )
+        )
+    return _Listing(found, problems, left_out)
 
 
 def _read(entry: _Entry, limit: int = MAX_FILE_BYTES) -> bytes:
     """The file's bytes, refusing anything over the size cap without reading it all."""
     if entry.size > limit:
-        raise SourceError(str(entry.path), _too_big(limit))
-    try:
-        with open(entry.path, "rb") as handle:
-            data = handle.read(limit + 1)
-    except OSError as exc:
-        raise SourceError(str(entry.path), _problem(exc)) from None
-    if len(data) > limit:
-        raise SourceError(str(entry.path), _too_big(limit))
-    return data
+        raise SourceError(str(entry.path), f"larger than {size_text(limit)}")
+    return read_user_file(entry.path, limit, expected="a feed or article file")
 
 
 def read_file(path: Path) -> bytes:
@@ -113,7 +145,7 @@ def read_file(path: Path) -> bytes:
     if stat.S_ISDIR(st.st_mode):
         raise SourceError(str(path), "is a folder")
     if not stat.S_ISREG(st.st_mode):
-        raise SourceError(str(path), "not a regular file")
+        raise SourceError(str(path), f"not a regular file ({kind_of(st.st_mode)})")
     return _read(_Entry(path, st.st_size, st.st_mtime_ns))
 
 
@@ -122,9 +154,14 @@ def documents_in(
 ) -> Iterator[tuple[Path, bytes]]:
     """Every readable regular file under ``path`` with its bytes, in sorted order.
 
-    Files that cannot be read are passed to ``on_error`` (or skipped without one).
+    Files and folders that cannot be read, and what was left out (too many files,
+    nested too deep), are passed to ``on_error`` (or skipped without one).
     """
-    for entry in _walk(path, on_error):
+    listing = _walk(path)
+    if on_error is not None:
+        for problem in (*listing.problems, *listing.left_out):
+            on_error(problem)
+    for entry in listing.entries:
         try:
             yield entry.path, _read(entry)
         except SourceError as exc:
@@ -132,21 +169,26 @@ def documents_in(
                 on_error(exc)
 
 
-def _entries(target: Path) -> tuple[list[_Entry], bool, list[str]]:
-    """The files a target stands for, whether it is a folder, and unreadable subfolders."""
+def _entries(target: Path) -> tuple[list[_Entry], bool, list[str], list[str]]:
+    """The files a target stands for, whether it is a folder, the subfolders that could
+    not be listed, and what was left out of it on purpose."""
     try:
         st = target.stat()
     except OSError as exc:
         raise SourceError(str(target), _problem(exc)) from None
     if stat.S_ISDIR(st.st_mode):
-        problems: list[SourceError] = []
-        entries = _walk(target, problems.append)
-        if problems and not entries:
-            raise problems[0]
-        return entries, True, [str(p) for p in problems]
+        listing = _walk(target)
+        if listing.problems and not listing.entries:
+            raise listing.problems[0]
+        return (
+            listing.entries,
+            True,
+            [str(p) for p in listing.problems],
+            [str(p) for p in listing.left_out],
+        )
     if not stat.S_ISREG(st.st_mode):
-        raise SourceError(str(target), "not a regular file or folder")
-    return [_Entry(target, st.st_size, st.st_mtime_ns)], False, []
+        raise SourceError(str(target), f"not a regular file or folder ({kind_of(st.st_mode)})")
+    return [_Entry(target, st.st_size, st.st_mtime_ns)], False, [], []
 
 
 def fingerprint(entries: list[_Entry]) -> str:
@@ -166,10 +208,11 @@ def read_local(
     from newsreader.formats import parse_document
 
     root = Path(target)
-    entries, is_folder, warnings = _entries(root)
+    entries, is_folder, warnings, left_out = _entries(root)
     print_ = fingerprint(entries)
     if state.fingerprint == print_ and not warnings:
-        return FetchResult(feed=None, state=state)
+        # What was left out is said on every fetch, but does not force a re-read.
+        return FetchResult(feed=None, state=state, warnings=tuple(left_out))
     new_state = FetchState(fingerprint=print_)
     if not is_folder:
         entry = entries[0]
@@ -193,8 +236,8 @@ def read_local(
     feed = Feed(title=name, link=None, source=target, articles=dedupe_articles(articles))
     if warnings:
         # Without a fingerprint the next fetch reads the folder again and reports again.
-        return FetchResult(feed=feed, state=FetchState(), warnings=tuple(warnings))
-    return FetchResult(feed=feed, state=new_state)
+        return FetchResult(feed=feed, state=FetchState(), warnings=(*left_out, *warnings))
+    return FetchResult(feed=feed, state=new_state, warnings=tuple(left_out))
 
 
 async def run_parser(context: object, fn: Callable[..., T], *args: object) -> T:

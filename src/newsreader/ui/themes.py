@@ -77,12 +77,13 @@ def load_theme_file(path: Path) -> Theme:
     """One theme file -> Theme, or :class:`ThemeError` naming the file and the problem."""
     import yaml
 
+    from newsreader.errors import SourceError
+    from newsreader.userfiles import read_user_file
+
     try:
-        if path.stat().st_size > _MAX_THEME_BYTES:
-            raise ThemeError(f"{path}: too large for a theme file")
-        raw = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ThemeError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raw = read_user_file(path, _MAX_THEME_BYTES, expected="a theme file").decode("utf-8")
+    except SourceError as exc:
+        raise ThemeError(str(exc)) from None
     except UnicodeDecodeError:
         raise ThemeError(f"{path}: not UTF-8 text") from None
     try:
