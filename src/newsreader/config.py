@@ -478,6 +478,9 @@ class _Parser:
             value = self.scalar_text(vnode, f"header '{name}'")
             if "\r" in value or "\n" in value or not value.isprintable():
                 raise self.error(vnode, f"header '{name}' must be one line of text")
+            if not value.isascii():
+                # HTTP sends header values as bytes; only ASCII means the same to every server.
+                raise self.error(vnode, f"header '{name}' must be ASCII text")
             result[name] = value
         return result
 

@@ -354,10 +354,14 @@ async def refresh_feeds(
 def run_fetch(config_path: Path, db_path: Path) -> int:
     """``newsreader fetch``: refresh every configured feed, then print a summary."""
     from newsreader.config import load_config
-    from newsreader.store import Store
+    from newsreader.errors import StoreError
+    from newsreader.store import READ_ONLY_PROBLEM, Store
 
     config = load_config(config_path)
     with Store.open(db_path) as store:
+        if store.read_only:
+            # Nothing fetched could be kept: say so before asking any server.
+            raise StoreError(store.path, READ_ONLY_PROBLEM)
         store.sync_feeds(config.feeds)
         outcomes = _run_with_progress(config.feeds, store)
     for outcome in outcomes:

@@ -416,6 +416,16 @@ BAD_CONFIGS = [
     ),
     pytest.param(
         """\
+        settings:
+          headers:
+            X-Token: "café"
+        """,
+        3,
+        ["header 'X-Token' must be ASCII text"],
+        id="header-not-ascii",
+    ),
+    pytest.param(
+        """\
         feeds:
           - name: "Tab\\tname"
             url: https://a.example.org/feed
