@@ -105,6 +105,7 @@ _REFERENCE = re.compile(
 _XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
 _PROLOG_DECL = re.compile(r"<\?xml[^<>]*\?>")
 _UNQUOTED_ATTR = re.compile(r"(<[A-Za-z_][^<>]*?\s[A-Za-z_][\w:.-]*=)([^\s\"'<>=`]+)")
+_ROOT_START = re.compile(r"<[A-Za-z_]")
 _ROOT_NAME = re.compile(r"<([A-Za-z_][\w.:-]*)[\s>/]")
 _CDATA = re.compile(r"(<!\[CDATA\[.*?\]\]>)", re.DOTALL)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -209,20 +210,43 @@ def _recover(raw: bytes, url: str | None) -> _Element | None:
 
 
 def _strip_doctype(text: str, source: str) -> tuple[str, bool]:
-    """Remove the DOCTYPE (and every entity it declares) from the prolog."""
-    start = text.find("<!", 0, _DOCTYPE_REACH)
-    pos = -1
-    while start != -1:
-        if text.startswith(("<!DOCTYPE", "<!doctype"), start):
-            pos = start
-            break
-        start = text.find("<!", start + 2, _DOCTYPE_REACH)
+    """Remove the DOCTYPE (and every entity it declares) from the prolog.
+
+    The words ``<!DOCTYPE`` inside a comment or a CDATA section are text, not a
+    declaration: those are passed over whole. Any other ``<!DOCTYPE`` in the first
+    64 KB is one, wherever it stands, and goes (or, malformed, refuses the document).
+    """
+    pos = _find_doctype(text)
     if pos == -1:
         return text, False
     match = _DOCTYPE.match(text, pos)
     if match is None:
         raise ParseError(source, "malformed DOCTYPE")
     return text[:pos] + text[match.end() :], True
+
+
+def _find_doctype(text: str) -> int:
+    """Where the first ``<!DOCTYPE`` outside comments and CDATA sections starts; -1.
+
+    A CDATA section counts only inside the root element: one in the prolog is not XML,
+    and libxml2's recovery might read what it holds as markup.
+    """
+    root = _ROOT_START.search(text, 0, _DOCTYPE_REACH)
+    root_at = root.start() if root is not None else _DOCTYPE_REACH
+    start = text.find("<!", 0, _DOCTYPE_REACH)
+    while start != -1:
+        if text.startswith("<!--", start):
+            end = text.find("-->", start + 4)
+        elif start > root_at and text.startswith("<![CDATA[", start):
+            end = text.find("]]>", start + 9)
+        elif text[start + 2 : start + 9].upper() == "DOCTYPE":
+            return start
+        else:
+            end = start
+        if end == -1:
+            return -1  # the rest is one comment or section that never closes: text
+        start = text.find("<!", end + 2, _DOCTYPE_REACH)
+    return -1
 
 
 def _reference(match: re.Match[str]) -> str:
