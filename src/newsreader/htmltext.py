@@ -80,6 +80,8 @@ _ANY_TAG = re.compile(r"</?[a-zA-Z][^>]*>|<[!?][^>]*>")
 _ANGLE_IN_VALUE = re.compile(r"""=\s*(?:"[^"<>]*[<>]|'[^'<>]*[<>])""")
 _TAG_OPEN = re.compile(r"<[a-zA-Z]")
 _TAG_STOP = re.compile(r"""[>"']""")
+# What follows a quoted value in a tag: its end, or the next attribute.
+_TAG_GOES_ON = re.compile(r"""\s*(?:/?>|[^\s"'<>/=]+\s*(?:=|/?>|\s))|\s*\Z""")
 
 # A link that a reader must never follow from a terminal, dropped with its href.
 _BAD_HREF = re.compile(
@@ -148,13 +150,13 @@ def _plain_text(value: str) -> str:
 
 
 def _prepare(html: str) -> str:
-    """The input, bounded, its CDATA as text and its encoded controls decoded."""
+    """The input, bounded, its CDATA sections unwrapped and its encoded controls decoded."""
     if len(html) > MAX_HTML_CHARS:
         html = html[:MAX_HTML_CHARS]
     if "&#" in html:
         html = _decode_control_refs(html)
     if "<![CDATA[" in html:
-        html = _CDATA.sub(_cdata_text, html)
+        html = _CDATA.sub(_cdata_markup, html)
     if not html.isascii() and any(mark in html for mark in _ALL_SENTINELS):
         html = _SENTINELS.sub("", html)
     return html
@@ -225,9 +227,11 @@ def _text_from_markup(html: str) -> str:
 
 def _escape_angles_in_values(html: str) -> str:
     """``<`` and ``>`` inside quoted attribute values become entities, so the tag passes,
-    which read a tag up to its first ``>``, end it where a browser does. One scan. A
-    quote that never closes, or whose value would hold markup, is taken for a typo
-    (``id="x&#8221;>``): the tag ends at its first ``>`` and the text after it stays."""
+    which read a tag up to its first ``>``, end it where a browser does
+    (``title="<b>x</b>"`` is a value). One scan. A quote that never closes, or whose
+    value holds markup and is not followed by the rest of a tag, is taken for a typo
+    (``id="x&#8221;>Head</h2> "quoted"``): the tag ends at its first ``>`` and the text
+    after it stays."""
     parts: list[str] = []
     pos = 0
     for tag in _TAG_OPEN.finditer(html):
@@ -245,8 +249,8 @@ def _escape_angles_in_values(html: str) -> str:
             if close == -1:
                 break
             value = html[stop.end() : close]
-            if _TAG_START.search(value):
-                break  # a "value" holding markup is a quote left open: keep the text
+            if _TAG_START.search(value) and not _TAG_GOES_ON.match(html, close + 1):
+                break  # a "value" of markup the tag does not go on after: a typo
             parts.append(html[pos : stop.end()])
             parts.append(value.replace("<", "&lt;").replace(">", "&gt;"))
             pos = close
@@ -318,8 +322,11 @@ def _drop_elements(html: str) -> str:
     return "".join(parts)
 
 
-def _cdata_text(match: re.Match[str]) -> str:
-    return escape(match.group(1), quote=False)
+def _cdata_markup(match: re.Match[str]) -> str:
+    """HTML has no CDATA sections (a browser reads one as a broken comment); a feed that
+    writes one inside HTML content wraps markup in it, so what it holds is read as the
+    markup around it: a script there is a script, never text to show."""
+    return match.group(1)
 
 
 def _pre_lines(match: re.Match[str]) -> str:

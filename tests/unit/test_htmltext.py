@@ -262,8 +262,16 @@ def test_tag_left_open_at_the_end_is_dropped() -> None:
     assert html_to_text('<p>body</p><a href="x" title="never closed') == "body"
 
 
-def test_cdata_inside_html_is_text() -> None:
-    assert html_to_text("<p><![CDATA[a <b> c]]></p>") == "a <b> c"
+def test_a_cdata_section_inside_html_is_read_as_the_markup_it_wraps() -> None:
+    """Bug: a CDATA section inside HTML content was printed as text, so a script
+    wrapped in one showed as ``<script>...</script>``. HTML has no CDATA sections; what
+    a feed wraps in one is markup, read as such: the script goes, the text stays."""
+    html = "<p>a</p><![CDATA[<script>tick()</script><p>b &amp; <b>c</b></p>]]>"
+    text, markdown = html_to_text_and_markdown(html)
+    assert text == "a\n\nb & c"
+    assert "script" not in markdown and "tick" not in markdown
+    assert markdown == "a\n\nb \\& **c**"
+    assert html_to_text("<p><![CDATA[never closed <i>x</i>") == "never closed x"
 
 
 # Fragments that, put together at random, make the markup parsers meet in the wild.
@@ -330,9 +338,18 @@ def test_a_bang_before_a_link_across_closing_tags_stays_a_bang() -> None:
         ('<h2 id="typo&#8221;>Heading</h2><p>Body "quoted"</p>', 'Heading\n\nBody "quoted"'),
         ('<p data-b="x<y">c</p><p title="z">d</p>', "c\n\nd"),
         ('x = "a > b" <b>bold</b>', 'x = "a > b" bold'),
+        # Values holding markup, then the rest of the tag: still values (no residue).
+        ('<p title="a<b>c">hello</p>', "hello"),
+        ('<p title="<a href=x>">there</p>', "there"),
+        ('<img alt="chart" data-tip="<b>tip</b>" src="/c.png"> See.', "chart See."),
+        ('<p data-x="<i>" >spaced</p>', "spaced"),
+        # A quote left open that swallows markup and text: the text stays.
+        ('<h2 id="typo&#8221;>Heading</h2><p>Body " more</p>', 'Heading\n\nBody " more'),
     ],
 )
 def test_angle_brackets_inside_attribute_values_stay_inside_the_tag(html: str, text: str) -> None:
+    """Bug pinned by the markup cases: a value holding a tag (``title="a<b>c"``) was
+    taken for a quote left open, and ``c">hello`` was left in the text."""
     assert html_to_text(html) == text
 
 

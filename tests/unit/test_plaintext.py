@@ -113,9 +113,23 @@ def test_outlet_with_a_source_marker_wins_over_the_last_name() -> None:
         ("You are here: Home > World >", ["Home", "World"]),
         ("Home / Sport / Rowing", ["Home", "Sport", "Rowing"]),
         ("Home » News", ["Home", "News"]),
+        # A separator at either end belongs to no crumb, whichever separator it is.
+        ("Home / Sport /", ["Home", "Sport"]),
+        ("Home / Sport/", ["Home", "Sport"]),
+        ("/ Home / Sport", ["Home", "Sport"]),
+        ("Home > Sport >", ["Home", "Sport"]),
+        ("Home > Sport >>", ["Home", "Sport"]),
+        ("Home › Sport ›", ["Home", "Sport"]),
+        ("Home » Sport »", ["Home", "Sport"]),
+        ("Home ＞ Sport ＞", ["Home", "Sport"]),
+        ("Home → Sport →", ["Home", "Sport"]),
+        ("首页〉地方〉", ["首页", "地方"]),
+        ("Location: Home / / Sport /", ["Home", "Sport"]),
+        ("Home / 1/2 price / Deals", ["Home", "1/2 price", "Deals"]),
     ],
 )
 def test_breadcrumb_lines(line: str, crumbs: list[str]) -> None:
+    """Bug pinned by the trailing cases: ``Home / Sport /`` kept ``Sport /``."""
     assert parse_breadcrumb(line) == crumbs
 
 

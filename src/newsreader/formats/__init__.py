@@ -28,6 +28,14 @@ class Kind(Enum):
 _XML_FEED_ROOT = re.compile(rb"<(?:[\w.-]+:)?(rss|feed|RDF|channel|entry)[\s>/]", re.IGNORECASE)
 # A doctype alone decides nothing: some servers put an HTML doctype before an Atom root.
 _HTML_START = re.compile(rb"<(?:html|head|body|article|meta|title)[\s>/]", re.I)
+# What may stand before the root element: the XML declaration and other processing
+# instructions, comments, a DOCTYPE (its internal subset too), whitespace.
+_PROLOG = re.compile(
+    rb"(?:<\?.*?(?:\?>|\Z)|<!--.*?(?:-->|\Z)"
+    rb"|<!DOCTYPE(?:[^\[>]|\[(?:[^\]\"']|\"[^\"]*\"|'[^']*')*\])*(?:>|\Z)|\s+)+",
+    re.DOTALL | re.IGNORECASE,
+)
+_PROLOG_REACH = 65536
 _MARKDOWN_HINT = re.compile(r"^(?:---\s*$|#{1,6} \S|\+\+\+\s*$)", re.MULTILINE)
 _MARKDOWN_NAMES = (".md", ".markdown", ".mdown", ".mkd")
 _MARKDOWN_TYPES = ("text/markdown", "text/x-markdown")
@@ -36,12 +44,29 @@ _MARKDOWN_TYPES = ("text/markdown", "text/x-markdown")
 MAX_PAGE_BYTES = 4 * 1024 * 1024
 
 
-def _ascii_head(data: bytes) -> bytes:
+def _ascii_head(data: bytes, size: int = 4096) -> bytes:
     """The first bytes with UTF-16/32 folded to ASCII, enough to sniff markup."""
-    head = data[:4096]
+    head = data[:size]
     if head[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(head) > 1 and 0 in head[:4]):
         head = head.replace(b"\x00", b"")
     return head.lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n")
+
+
+def _after_prolog(data: bytes, head: bytes) -> tuple[bytes, bool]:
+    """The head from the first element on, and whether it starts there.
+
+    Comments, processing instructions and a DOCTYPE come before the root and say
+    nothing about it: a comment that mentions ``<title>`` does not make a feed a page.
+    A prolog longer than the head is looked through in the first 64 KB.
+    """
+    if not head.startswith((b"<?", b"<!")):
+        return head, head.startswith(b"<")
+    match = _PROLOG.match(head)
+    if match is not None and match.end() == len(head) and len(head) >= 4096:
+        head = _ascii_head(data, _PROLOG_REACH)
+        match = _PROLOG.match(head)
+    rest = head[match.end() :] if match is not None else head
+    return rest[:4096], rest.startswith(b"<") and not rest.startswith((b"<!", b"<?"))
 
 
 def sniff(data: bytes, *, content_type: str | None = None, filename: str | None = None) -> Kind:
@@ -50,15 +75,18 @@ def sniff(data: bytes, *, content_type: str | None = None, filename: str | None 
     ctype = (content_type or "").split(";")[0].strip().lower()
     if head.startswith(b"{") and (b'"version"' in data[:65536] or "json" in ctype):
         return Kind.FEED_JSON
+    markup = False  # the document starts like XML: never a plain-text page
     if head.startswith(b"<"):
-        start = _XML_FEED_ROOT.search(head)
-        html = _HTML_START.search(head)
+        body, markup = _after_prolog(data, head)
+        start = _XML_FEED_ROOT.search(body)
+        html = _HTML_START.search(body)
         if start and (html is None or start.start() < html.start()):
             return Kind.FEED_XML
         if html or "html" in ctype or head[:14].lower() == b"<!doctype html":
             return Kind.HTML
         if head.startswith(b"<?xml"):
             return Kind.FEED_XML
+        markup = markup or not body.strip()
     if b"\x00" in head or _looks_binary(head):
         return Kind.BINARY
     name = (filename or "").lower()
@@ -66,6 +94,8 @@ def sniff(data: bytes, *, content_type: str | None = None, filename: str | None 
         return Kind.MARKDOWN
     if "html" in ctype:
         return Kind.HTML
+    if markup:
+        return Kind.FEED_XML
     if name.endswith((".txt", ".text")):
         return Kind.TEXT
     if _MARKDOWN_HINT.search(head.decode("utf-8", "replace")):

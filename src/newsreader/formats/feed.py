@@ -86,6 +86,16 @@ DC_TITLE = "{http://purl.org/dc/elements/1.1/}title"
 DC_DESCRIPTION = "{http://purl.org/dc/elements/1.1/}description"
 DCTERMS_MODIFIED = "{http://purl.org/dc/terms/}modified"
 DCTERMS_ISSUED = "{http://purl.org/dc/terms/}issued"
+MEDIA = "http://search.yahoo.com/mrss/"
+MEDIA_TITLE = f"{{{MEDIA}}}title"
+MEDIA_DESCRIPTION = f"{{{MEDIA}}}description"
+MEDIA_GROUP = f"{{{MEDIA}}}group"
+MEDIA_CONTENT = f"{{{MEDIA}}}content"
+ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+ITUNES_TITLE = f"{{{ITUNES}}}title"
+ITUNES_SUMMARY = f"{{{ITUNES}}}summary"
+ITUNES_SUBTITLE = f"{{{ITUNES}}}subtitle"
+ITUNES_AUTHOR = f"{{{ITUNES}}}author"
 ATOM_LINK = f"{{{ATOM10}}}link"
 ATOM_UPDATED = f"{{{ATOM10}}}updated"
 ATOM_PUBLISHED = f"{{{ATOM10}}}published"
@@ -105,12 +115,16 @@ _REFERENCE = re.compile(
 _XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
 _PROLOG_DECL = re.compile(r"<\?xml[^<>]*\?>")
 _UNQUOTED_ATTR = re.compile(r"(<[A-Za-z_][^<>]*?\s[A-Za-z_][\w:.-]*=)([^\s\"'<>=`]+)")
+_ROOT_START = re.compile(r"<[A-Za-z_]")
 _ROOT_NAME = re.compile(r"<([A-Za-z_][\w.:-]*)[\s>/]")
 _CDATA = re.compile(r"(<!\[CDATA\[.*?\]\]>)", re.DOTALL)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SEGMENT = re.compile(r"[^<>]+")
 _LOOKS_HTML = re.compile(r"<[a-zA-Z/!][^>]*>|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
-_AUTHOR_EMAIL = re.compile(r"^\s*[^\s@()<>]+@[^\s@()<>]+\s*\((.+)\)\s*$")
+_EMAIL = r"(?:mailto:)?[^\s@()<>]+@[^\s@()<>]+"
+# "jo@example.org (Jo Bloggs)", and the other way round: "Jo Bloggs (jo@...)" or "<jo@...>".
+_AUTHOR_EMAIL = re.compile(rf"^\s*{_EMAIL}\s*\((.+)\)\s*$", re.IGNORECASE)
+_NAME_EMAIL = re.compile(rf"^\s*(.+?)\s*(?:\(\s*{_EMAIL}\s*\)|<\s*{_EMAIL}\s*>)\s*$", re.IGNORECASE)
 _MAIL_PREFIX = re.compile(r"^\s*mailto:", re.IGNORECASE)
 # Most links: a plain host name, no port, no brackets, which urllib cannot refuse later.
 _PLAIN_WEB_LINK = re.compile(r"https?://[A-Za-z0-9.-]+(?:[/?#]|\Z)")
@@ -209,20 +223,43 @@ def _recover(raw: bytes, url: str | None) -> _Element | None:
 
 
 def _strip_doctype(text: str, source: str) -> tuple[str, bool]:
-    """Remove the DOCTYPE (and every entity it declares) from the prolog."""
-    start = text.find("<!", 0, _DOCTYPE_REACH)
-    pos = -1
-    while start != -1:
-        if text.startswith(("<!DOCTYPE", "<!doctype"), start):
-            pos = start
-            break
-        start = text.find("<!", start + 2, _DOCTYPE_REACH)
+    """Remove the DOCTYPE (and every entity it declares) from the prolog.
+
+    The words ``<!DOCTYPE`` inside a comment or a CDATA section are text, not a
+    declaration: those are passed over whole. Any other ``<!DOCTYPE`` in the first
+    64 KB is one, wherever it stands, and goes (or, malformed, refuses the document).
+    """
+    pos = _find_doctype(text)
     if pos == -1:
         return text, False
     match = _DOCTYPE.match(text, pos)
     if match is None:
         raise ParseError(source, "malformed DOCTYPE")
     return text[:pos] + text[match.end() :], True
+
+
+def _find_doctype(text: str) -> int:
+    """Where the first ``<!DOCTYPE`` outside comments and CDATA sections starts; -1.
+
+    A CDATA section counts only inside the root element: one in the prolog is not XML,
+    and libxml2's recovery might read what it holds as markup.
+    """
+    root = _ROOT_START.search(text, 0, _DOCTYPE_REACH)
+    root_at = root.start() if root is not None else _DOCTYPE_REACH
+    start = text.find("<!", 0, _DOCTYPE_REACH)
+    while start != -1:
+        if text.startswith("<!--", start):
+            end = text.find("-->", start + 4)
+        elif start > root_at and text.startswith("<![CDATA[", start):
+            end = text.find("]]>", start + 9)
+        elif text[start + 2 : start + 9].upper() == "DOCTYPE":
+            return start
+        else:
+            end = start
+        if end == -1:
+            return -1  # the rest is one comment or section that never closes: text
+        start = text.find("<!", end + 2, _DOCTYPE_REACH)
+    return -1
 
 
 def _reference(match: re.Match[str]) -> str:
@@ -375,12 +412,19 @@ def _text(el: _Element | None) -> str:
 
 
 def _inner_html(el: _Element) -> str:
-    """An element's content as an HTML string: its text when it has no children."""
+    """An element's content as an HTML string: its text when it has no children
+    (RSS writes HTML escaped, so the text is the markup)."""
     if len(el) == 0:
         text = el.text
         if not text:
             return ""
         return _READING.sections.restore(text) if _MARK in text else text
+    return _markup(el)
+
+
+def _markup(el: _Element) -> str:
+    """An element whose content is XHTML, as an HTML string: its text is character
+    data even when it has no child elements (``&lt;blink&gt;`` is not a tag)."""
     from lxml import etree
 
     parts = [html.escape(el.text or "", quote=False)]
@@ -523,9 +567,46 @@ def _article(item: _Item, base: str | None) -> Article:
 
 
 def _rss_author(value: str) -> str:
-    """``jo@example.org (Jo Bloggs)`` -> ``Jo Bloggs``: the name is what readers want."""
-    match = _AUTHOR_EMAIL.match(value)
-    return match.group(1) if match else _MAIL_PREFIX.sub("", value)
+    """``jo@example.org (Jo Bloggs)``, ``Jo Bloggs (jo@example.org)`` and
+    ``Jo Bloggs <jo@example.org>`` -> ``Jo Bloggs``: the name is what readers want."""
+    match = _AUTHOR_EMAIL.match(value) or _NAME_EMAIL.match(value)
+    return match.group(1).strip() if match else _MAIL_PREFIX.sub("", value).strip()
+
+
+def _names(names: list[str]) -> str | None:
+    """Several authors as one string, ``A, B`` (as JSON Feed's ``authors`` are joined)."""
+    if len(names) == 1:
+        return names[0].strip() or None
+    unique = dict.fromkeys(n.strip() for n in names if n and n.strip())
+    return ", ".join(unique) or None
+
+
+def _media_text(el: _Element, tag: str) -> tuple[str, bool] | None:
+    """(raw, is_html) of a Media RSS title or description of ``el``: its own, else the
+    one in its media:group or media:content (YouTube puts them there)."""
+    found = el.find(tag)
+    if found is None:
+        found = el.find(f"{MEDIA_GROUP}/{tag}")
+    if found is None:
+        found = el.find(f"{MEDIA_CONTENT}/{tag}")
+    if found is None:
+        found = el.find(f"{MEDIA_GROUP}/{MEDIA_CONTENT}/{tag}")
+    if found is None:
+        return None
+    text = _text(found)
+    return (text, (found.get("type") or "").strip().lower() == "html") if text.strip() else None
+
+
+def _fill_from_media(item: _Item, el: _Element) -> None:
+    """Title and summary from Media RSS when the item gives none of its own."""
+    if not item.title.strip():
+        title = _media_text(el, MEDIA_TITLE)
+        if title is not None:
+            item.title, item.title_kind = title[0], "html" if title[1] else "text"
+    if item.summary is None:
+        summary = _media_text(el, MEDIA_DESCRIPTION)
+        if summary is not None:
+            item.summary, item.summary_html = summary
 
 
 def _map_rss(root: _Element, *, source: str, url: str | None) -> Feed:
@@ -540,7 +621,9 @@ def _map_rss(root: _Element, *, source: str, url: str | None) -> Feed:
     if _key(root.tag) == "channel":
         channel = root
     feed_title = ""
+    fallback_titles: dict[str, str] = {}  # dc:title, itunes:title, media:title
     feed_link: str | None = None
+    creators: list[str] = []
     if channel is not None:
         for child in channel:
             key = _key(child.tag)
@@ -552,13 +635,27 @@ def _map_rss(root: _Element, *, source: str, url: str | None) -> Feed:
                 feed_link = _text(child).strip() or None
             elif key == ATOM_LINK and feed_link is None and _is_alternate(child):
                 feed_link = child.get("href")
+            elif key in _CHANNEL_TITLES and key not in fallback_titles:
+                fallback_titles[key] = _text(child)
+            elif key == DC_CREATOR:
+                creators.append(_rss_author(_text(child)))
+    if not feed_title:
+        raw = next((fallback_titles[k] for k in _CHANNEL_TITLES if fallback_titles.get(k)), "")
+        feed_title = _title(raw)
     feed_link = _absolute(feed_link, url)
+    feed_author = _names(creators) if creators else None
     doc = _Doc(url=url, base=url or feed_link)
     articles = []
     for el in items[:MAX_ITEMS]:
         item = _rss_item(el)
+        item.author = item.author or feed_author
         articles.append(_article(item, doc.base_of(el)))
     return Feed(title=feed_title, link=feed_link, source=source, articles=dedupe_articles(articles))
+
+
+_MEDIA_KEYS = frozenset({MEDIA_TITLE, MEDIA_DESCRIPTION, MEDIA_GROUP, MEDIA_CONTENT})
+# A channel without <title> is named by the first of these it has, in this order.
+_CHANNEL_TITLES = (DC_TITLE, ITUNES_TITLE, MEDIA_TITLE)
 
 
 def _is_alternate(el: _Element) -> bool:
@@ -569,7 +666,9 @@ _RSS_ITEM_KEYS = frozenset(
     {
         "title", "link", "description", CONTENT_ENCODED, "guid", "pubDate", DC_DATE,
         DCTERMS_ISSUED, ATOM_PUBLISHED, ATOM_UPDATED, DCTERMS_MODIFIED, "author", DC_CREATOR,
-        "source", ATOM_LINK, DC_TITLE, DC_DESCRIPTION, XHTML_BODY,
+        "source", ATOM_LINK, DC_TITLE, DC_DESCRIPTION, XHTML_BODY, ITUNES_TITLE,
+        ITUNES_SUMMARY, ITUNES_SUBTITLE, ITUNES_AUTHOR, MEDIA_TITLE, MEDIA_DESCRIPTION,
+        MEDIA_GROUP, MEDIA_CONTENT,
     }
 )  # fmt: skip
 
@@ -577,6 +676,10 @@ _RSS_ITEM_KEYS = frozenset(
 def _rss_item(el: _Element) -> _Item:
     item = _Item()
     guid_permalink = False
+    authors: list[str] = []  # every <author>, or every dc:creator: whichever comes first
+    author_key = ""
+    itunes: dict[str, str] = {}
+    media = False
     for child in el:
         key = _key(child.tag)
         if key not in _RSS_ITEM_KEYS:
@@ -596,10 +699,10 @@ def _rss_item(el: _Element) -> _Item:
             item.published = item.published or _text(child)
         elif key in (ATOM_UPDATED, DCTERMS_MODIFIED):
             item.updated = item.updated or _text(child)
-        elif key == "author":
-            item.author = item.author or _rss_author(_text(child))
-        elif key == DC_CREATOR:
-            item.author = item.author or _text(child)
+        elif key in ("author", DC_CREATOR):
+            if author_key in ("", key):
+                author_key = key
+                authors.append(_rss_author(_text(child)))
         elif key == "source":
             item.source = _text(child)
         elif key == ATOM_LINK and _is_alternate(child):
@@ -609,7 +712,17 @@ def _rss_item(el: _Element) -> _Item:
         elif key == DC_DESCRIPTION and item.summary is None:
             item.summary = _text(child)
         elif key == XHTML_BODY:
-            item.body = item.body or _inner_html(child)
+            item.body = item.body or _markup(child)
+        elif key in (ITUNES_TITLE, ITUNES_SUMMARY, ITUNES_SUBTITLE, ITUNES_AUTHOR):
+            itunes.setdefault(key, _text(child))
+        elif key in _MEDIA_KEYS:
+            media = True
+    if authors:
+        item.author = _names(authors)
+    if itunes:
+        _fill_from_itunes(item, itunes)
+    if media:
+        _fill_from_media(item, el)
     if item.guid is None:
         item.guid = el.get(RDF_ABOUT)
     if item.link is None and item.guid and guid_permalink and _has_scheme(item.guid):
@@ -617,27 +730,70 @@ def _rss_item(el: _Element) -> _Item:
     return item
 
 
+def _fill_from_itunes(item: _Item, itunes: dict[str, str]) -> None:
+    """Title, summary and author from iTunes tags when the item gives none of its own."""
+    if not item.title.strip() and itunes.get(ITUNES_TITLE, "").strip():
+        item.title = itunes[ITUNES_TITLE]
+    if item.summary is None:
+        summary = itunes.get(ITUNES_SUMMARY, "").strip() or itunes.get(ITUNES_SUBTITLE, "")
+        if summary.strip():
+            item.summary = summary
+    if not item.author and itunes.get(ITUNES_AUTHOR, "").strip():
+        item.author = itunes[ITUNES_AUTHOR]
+
+
 def _atom_text(el: _Element) -> tuple[str, str]:
-    """(raw, kind) of an Atom text construct; kind is ``text`` or ``html``."""
+    """(raw, kind) of an Atom text construct; kind is ``text`` or ``html``.
+
+    Content of any other media type is base64 (RFC 4287 4.1.3.3; Atom 0.3 says so with
+    ``mode="base64"``): text types are decoded, binary ones give no text at all.
+    """
     kind = (el.get("type") or "text").strip().lower()
     mode = (el.get("mode") or "").strip().lower()
-    if mode == "base64":
-        import base64
-        import binascii
-
-        try:
-            value = base64.b64decode(_text(el)).decode("utf-8", "replace")
-        except (binascii.Error, ValueError):
-            value = ""
-        return value, "html" if "html" in kind else "text"
+    if mode == "base64" or (mode not in ("xml", "escaped") and _base64_type(kind)):
+        if not _textual_type(kind):
+            return "", "text"
+        return _base64_text(_text(el)), "html" if "html" in kind else "text"
     if kind == "xhtml" or "xhtml" in kind or mode == "xml":
         div = next((c for c in el if isinstance(c.tag, str)), None)
         if div is not None and _akey(div.tag).rsplit("}", 1)[-1] == "div" and len(el) == 1:
-            return _inner_html(div), "html"
-        return _inner_html(el), "html"
+            return _markup(div), "html"
+        return _markup(el), "html"
     if kind in ("html", "text/html") or mode == "escaped":
         return _text(el), "html"
     return _text(el), "text"
+
+
+def _base64_type(kind: str) -> bool:
+    """A media type Atom carries base64: neither text/* nor XML."""
+    return "/" in kind and not kind.startswith("text/") and not _xml_type(kind)
+
+
+def _xml_type(kind: str) -> bool:
+    media = kind.split(";", 1)[0].strip()
+    return media.endswith(("+xml", "/xml", "/xml-external-parsed-entity"))
+
+
+def _textual_type(kind: str) -> bool:
+    """A media type that holds text a reader can show (text, XML, JSON, scripts)."""
+    media = kind.split(";", 1)[0].strip()
+    if "/" not in media or media.startswith("text/") or _xml_type(media):
+        return True
+    return media.endswith(("/json", "+json")) or media in _TEXT_APPLICATIONS
+
+
+_TEXT_APPLICATIONS = frozenset({"application/javascript", "application/ecmascript"})
+
+
+def _base64_text(value: str) -> str:
+    """Base64 text content decoded as UTF-8 (what it cannot be read as is replaced)."""
+    import base64
+    import binascii
+
+    try:
+        return base64.b64decode(value).decode("utf-8", "replace")
+    except (binascii.Error, ValueError):
+        return ""
 
 
 def _atom_author(el: _Element) -> str | None:
@@ -662,7 +818,7 @@ def _map_atom(root: _Element, *, source: str, url: str | None) -> Feed:
     entries: list[_Element] = []
     feed_title = ""
     feed_link: str | None = None
-    feed_author: str | None = None
+    feed_authors: list[str] = []
     doc = _Doc(url=url, base=url)
     if _akey(root.tag) == "entry":
         entries.append(root)
@@ -676,8 +832,9 @@ def _map_atom(root: _Element, *, source: str, url: str | None) -> Feed:
                 feed_title = _title(raw, kind)
             elif key == "link" and feed_link is None and _is_alternate(child):
                 feed_link = _atom_link(child, doc)
-            elif key == "author" and feed_author is None:
-                feed_author = _atom_author(child)
+            elif key == "author":
+                feed_authors.append(_atom_author(child) or "")
+    feed_author = _names(feed_authors) if feed_authors else None
     if doc.base is None:
         doc.base = feed_link
     articles = []
@@ -700,6 +857,9 @@ def _is_web(link: _Element | None) -> bool:
 def _atom_entry(el: _Element) -> tuple[_Item, _Element | None]:
     item = _Item()
     link_el: _Element | None = None
+    authors: list[str] = []
+    creators: list[str] = []
+    media = False
     for child in el:
         key = _akey(child.tag)
         if key == "title":
@@ -714,7 +874,7 @@ def _atom_entry(el: _Element) -> tuple[_Item, _Element | None]:
         elif key in ("updated", "modified"):
             item.updated = item.updated or _text(child)
         elif key == "author":
-            item.author = item.author or _atom_author(child)
+            authors.append(_atom_author(child) or "")
         elif key == "summary":
             raw, kind = _atom_text(child)
             item.summary, item.summary_html = raw, kind == "html"
@@ -726,9 +886,15 @@ def _atom_entry(el: _Element) -> tuple[_Item, _Element | None]:
             if title is not None:
                 item.source = _title(*_atom_text(title))
         elif key == DC_CREATOR:
-            item.author = item.author or _text(child)
+            creators.append(_text(child))
         elif key == DC_DATE:
             item.published = item.published or _text(child)
+        elif key in _MEDIA_KEYS:
+            media = True
+    if authors or creators:
+        item.author = _names(authors) or _names(creators)
+    if media:
+        _fill_from_media(item, el)
     return item, link_el
 
 
@@ -765,7 +931,7 @@ def _parse_with_feedparser(raw: bytes, *, source: str, url: str | None) -> Feed:
             # dict.get: feedparser's own get() answers "updated" with the published date.
             published=dict.get(entry, "published"),
             updated=dict.get(entry, "updated"),
-            author=entry.get("author"),
+            author=_fp_author(entry),
             source=(entry.get("source") or {}).get("title"),
         )
         summary = entry.get("summary_detail")
@@ -774,6 +940,7 @@ def _parse_with_feedparser(raw: bytes, *, source: str, url: str | None) -> Feed:
             item.summary_html = _fp_kind(summary) == "html"
         content = entry.get("content") or []
         base = base_default
+        content = [c for c in content if _textual_type((c.get("type") or "").lower())]
         if content:
             item.body = content[0].get("value")
             item.body_html = _fp_kind(content[0]) == "html"
@@ -783,6 +950,16 @@ def _parse_with_feedparser(raw: bytes, *, source: str, url: str | None) -> Feed:
         articles.append(_article(item, base))
     title = _title(meta.get("title"), _fp_kind(meta.get("title_detail")))
     return Feed(title=title, link=feed_link, source=source, articles=dedupe_articles(articles))
+
+
+def _fp_author(entry: Any) -> str | None:
+    """Every author feedparser found, each reduced to the name, as the XML path does."""
+    names = [a.get("name") or a.get("email") or "" for a in entry.get("authors") or ()]
+    names = [_rss_author(n) for n in names if isinstance(n, str) and n.strip()]
+    if names:
+        return _names(names)
+    author = entry.get("author")
+    return _rss_author(author) if isinstance(author, str) else None
 
 
 def _fp_kind(detail: Any) -> str:

@@ -201,7 +201,10 @@ _CRUMB_MARKER = re.compile(
     r"You are here|Your location|Location|Current location|Breadcrumbs?)\s*(?:是)?\s*[:：]\s*",
     re.IGNORECASE,
 )
-_CRUMB_SEP = re.compile(r"\s*(?:>>|»|›|＞|>|→|»)\s*|\s+/\s+")
+_CRUMB_MARKS = r"(?:>>|»|›|＞|>|→|〉|/)"
+_CRUMB_SEP = re.compile(r"\s*(?:>>|»|›|＞|>|→|〉)\s*|\s+/\s+")
+# A separator at either end of a crumb ("Home / Sport /") belongs to no crumb.
+_CRUMB_EDGE = re.compile(rf"^(?:\s*{_CRUMB_MARKS})+|(?:{_CRUMB_MARKS}\s*)+$")
 _HOME = re.compile(r"^(?:首页|主页|首頁|ホーム|Home|Homepage|Home page|Start)$", re.IGNORECASE)
 
 
@@ -212,7 +215,7 @@ def parse_breadcrumb(line: str) -> list[str] | None:
     rest = stripped[marker.end() :] if marker else stripped
     if len(rest) > 200:
         return None
-    parts = [clean_line(p) for p in _CRUMB_SEP.split(rest)]
+    parts = [clean_line(_CRUMB_EDGE.sub("", p)) for p in _CRUMB_SEP.split(rest)]
     parts = [p for p in parts if p]
     if marker:
         return parts if parts or not rest else None
