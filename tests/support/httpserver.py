@@ -39,6 +39,7 @@ class Route:
     delay: float = 0.0  # seconds before the answer starts
     drip: float = 0.0  # seconds between body chunks of 1 KB
     headers: dict[str, str] = field(default_factory=dict)
+    reason: str | None = None  # the status line's reason phrase, when not the standard one
 
 
 @dataclass
@@ -83,7 +84,7 @@ class _Handler(BaseHTTPRequestHandler):
         if route.encoding and route.encoding in accepted:
             body = _compress(body, route.encoding)
             out["Content-Encoding"] = route.encoding
-        self._answer(route.status, body, out, drip=route.drip)
+        self._answer(route.status, body, out, drip=route.drip, reason=route.reason)
 
     @staticmethod
     def _not_modified(route: Route, headers: Mapping[str, str]) -> bool:
@@ -94,9 +95,15 @@ class _Handler(BaseHTTPRequestHandler):
         )
 
     def _answer(
-        self, status: int, body: bytes, headers: Mapping[str, str], *, drip: float = 0.0
+        self,
+        status: int,
+        body: bytes,
+        headers: Mapping[str, str],
+        *,
+        drip: float = 0.0,
+        reason: str | None = None,
     ) -> None:
-        self.send_response(status)
+        self.send_response(status, reason)
         for name, value in headers.items():
             self.send_header(name, value)
         if status != 304:

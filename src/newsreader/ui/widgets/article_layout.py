@@ -88,11 +88,12 @@ class Document:
     ) -> Document:
         links = Links(url)
         parser = InlineParser(links, find_refs(markdown) if markdown else {})
-        head = [Block(MESSAGE if message else TITLE, text=_clean(title), raw=True)]
+        # Title, meta line and link are one line each (wrapped, but never broken).
+        head = [Block(MESSAGE if message else TITLE, text=for_terminal(title), raw=True)]
         if meta:
-            head.append(Block(META, text=_clean(meta), raw=True, tight=True))
+            head.append(Block(META, text=for_terminal(meta), raw=True, tight=True))
         if url:
-            head.append(Block(URL, text=_clean(url), raw=True, tight=True))
+            head.append(Block(URL, text=for_terminal(url), raw=True, tight=True))
         if markdown:
             source: Iterator[Block] = iter_blocks(markdown)
             size = len(markdown)
