@@ -38,6 +38,14 @@ _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u2028\u2029\u3000]+")
 # Runs that need rewriting inside a line: never a lone ASCII space, the common case.
 _LINE_SPACE = re.compile(r"[ \t\u00a0]{2,}|[\t\u00a0]")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
+# The render guard's sets. Every line break Unicode knows moves a terminal's cursor as
+# a newline does; tab, vertical tab, form feed and the unit separator only separate.
+_NEWLINES = re.compile("\r\n|[\r\x1c-\x1e\x85\u2028\u2029]")
+_SEPARATORS = re.compile("[\t\x0b\x0c\x1f]+")
+_ALL_BREAKS = re.compile("[\t\n\r\x0b\x0c\x1c-\x1f\x85\u2028\u2029]+")
+# The controls above, and the bidi marks, which reorder what follows them as the
+# overrides do.
+_UNDRAWABLE = re.compile(f"[{_CONTROL_CLASS}\u061c\u200e\u200f]")
 
 
 def strip_controls(text: str) -> str:
@@ -51,6 +59,24 @@ def strip_controls(text: str) -> str:
     text = _ESCAPES.sub("", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_SPACING_CONTROLS)
     return _CONTROLS.sub("", text)
+
+
+def for_terminal(text: str, *, lines: bool = False) -> str:
+    """The render guard: ``text`` as it may be written to a terminal.
+
+    It runs last, on whatever the steps before it decoded (character references in an
+    article, a server's reason phrase, a theme's message), so nothing that moves the
+    cursor, rewrites the screen or reorders the text is drawn: escape sequences go
+    whole, every line break and tab becomes a space (``lines`` keeps line breaks, as
+    newlines, for text that is wrapped later), other controls and bidi marks go.
+    """
+    if text.isprintable():
+        return text
+    text = _ESCAPES.sub("", text)
+    if not lines:
+        return _UNDRAWABLE.sub("", _ALL_BREAKS.sub(" ", text))
+    text = _SEPARATORS.sub(" ", _NEWLINES.sub("\n", text))
+    return _UNDRAWABLE.sub("", text)
 
 
 def clean_line(text: str | None) -> str:

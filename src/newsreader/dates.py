@@ -62,6 +62,7 @@ _MONTH_DIGITS = {
         start=1,
     )
 }
+_MONTH_ABBREVIATIONS = tuple(_MONTH_DIGITS)
 # Two-digit strings compare as their numbers do; February's 29 is checked apart.
 _LAST_DAY = {
     "01": "31", "02": "29", "03": "31", "04": "30", "05": "31", "06": "30",
@@ -313,4 +314,64 @@ def _offset(zone: str | None) -> str | bool | None:
         return None
     sign = "-" if total < 0 else "+"
     hours, minutes = divmod(abs(total), 60)
+    return f"{sign}{hours:02d}:{minutes:02d}"
+
+
+def display_date(value: str | None, today: str | None = None) -> str:
+    """A stored date as the reader shows it, in the one way every pane shares.
+
+    A time with an offset is shown in the local zone, or in its own offset when the
+    local time would fall outside what ``datetime`` holds (year 1 or 9999 seen from a
+    far zone), so no date and no zone can make the display raise. A time without an
+    offset is shown as written; a bare date, month or year says only what it says.
+
+    Without ``today``, the full form (meta line, feed status): ``2024-03-14 08:30 CET``,
+    ``2024-03-14``, ``2024-03``, ``2024``; a value that is no date is shown as given.
+    With ``today`` (the local date, ISO), the sidebar's six cells: ``14:05`` today,
+    ``Mar 03`` this year, ``Mar'19`` before; nothing for a value that is no date.
+    """
+    if not value:
+        return ""
+    moment = to_datetime(value)
+    if moment is None:
+        return "" if today is not None else value
+    precise = len(value) > 10
+    # A year or a month names no day: shown as just that many characters of the day.
+    size = len(value) if len(value) in (4, 7) else 10
+    zone = ""
+    if precise and moment.tzinfo is not None:
+        moment, zone = _local(moment)
+    day = f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
+    if today is None:
+        if not precise:
+            return day[:size]
+        shown = f"{day} {moment.hour:02d}:{moment.minute:02d}"
+        return f"{shown} {zone}" if zone else shown
+    if size == 4:
+        return day[:4]
+    month = _MONTH_ABBREVIATIONS[moment.month - 1]
+    if precise and day == today:
+        return f"{moment.hour:02d}:{moment.minute:02d}"
+    if day[:4] == today[:4]:
+        return month if size == 7 else f"{month} {day[8:]}"
+    return f"{month}'{day[2:4]}"
+
+
+def _local(moment: datetime) -> tuple[datetime, str]:
+    """``moment`` in the local zone with the zone's name; in its own offset when the
+    local time is not a ``datetime`` (astimezone raises OverflowError at the edges)."""
+    try:
+        local = moment.astimezone()
+    except (OverflowError, ValueError, OSError):
+        return moment, _offset_name(moment)
+    return local, local.tzname() or _offset_name(local)
+
+
+def _offset_name(moment: datetime) -> str:
+    offset = moment.utcoffset()
+    if offset is None:
+        return ""
+    minutes = round(offset.total_seconds() / 60)
+    sign = "-" if minutes < 0 else "+"
+    hours, minutes = divmod(abs(minutes), 60)
     return f"{sign}{hours:02d}:{minutes:02d}"

@@ -16,6 +16,7 @@ from newsreader.store import StoredArticle
 from newsreader.ui.themes import load_themes
 from newsreader.ui.widgets.article_view import ArticleView
 from newsreader.ui.widgets.cell_wrap import NO_START
+from tests.support.display import UNSAFE
 
 pytestmark = pytest.mark.anyio
 REPO = Path(__file__).resolve().parents[2]
@@ -181,6 +182,26 @@ async def test_control_characters_never_reach_the_screen() -> None:
             for segment in view.render_line(y):
                 assert segment.text.isprintable(), repr(segment.text)
         assert "Red alert done" in lines(view)
+
+
+async def test_character_references_to_controls_are_cleaned_after_they_are_decoded() -> None:
+    """Bug: the pane cleaned a block before its inline parser decoded references, so
+    ``&#13;`` (carriage return), ``&#12;``, ``&#x202e;``, ``&#x2028;`` and ``&#x200f;`` in
+    Markdown text, link labels, image alt text and table cells were drawn raw."""
+    refs = "a&#13;b&#12;c&#x202e;d&#x2028;e&#x2029;f&#x200f;g&#x85;h"
+    markdown = (
+        f"## {refs}\n\n{refs} [{refs}](https://example.org/x) ![{refs}](https://example.org/i)"
+        f"\n\n| {refs} | x |\n| --- | --- |\n| y | {refs} |\n"
+    )
+    async with ViewApp().run_test(size=(70, 30)) as pilot:
+        view = await open_view(pilot, stored(markdown=markdown))
+        for y in range(view.scrollable_content_region.height):
+            for segment in view.render_line(y):
+                assert not UNSAFE.search(segment.text), repr(segment.text)
+        laid_out = view.laid_out_all()
+        assert [line for line in laid_out if UNSAFE.search(line)] == []
+        text = "\n".join(laid_out)
+        assert text.count("a b cd e fg…h") == 6, laid_out  # heading, text, link, alt, two cells
 
 
 async def test_cjk_wraps_within_the_pane_and_no_line_starts_with_closing_punctuation() -> None:

@@ -11,11 +11,13 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 
+from newsreader.content import for_terminal
 from newsreader.ui import KEY_IDS
-from newsreader.ui.commands import ReaderCommands
+from newsreader.ui.commands import ReaderCommands, ThemeCommands
 from newsreader.ui.screens.main import MainScreen
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
     from textual.screen import Screen
 
     from newsreader.config import Config
@@ -94,6 +96,34 @@ class NewsreaderApp(App[None]):
                 " (press ? to see the ids)"
             )
         self.set_keymap({k: v for k, v in keys.items() if k in KEY_IDS})
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every toast is plain text: feed names, links, server and theme messages are
+        data, never markup (``markup`` is ignored) and never controls. Widgets' and
+        screens' ``notify`` come here too."""
+        super().notify(
+            for_terminal(message, lines=True),
+            title=for_terminal(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
+    def search_themes(self) -> None:
+        """The palette's "Theme" command, listing theme names as plain text (Textual's
+        own list reads them as markup, and a theme file names itself)."""
+        from textual.command import CommandPalette
+
+        palette = CommandPalette(providers=[ThemeCommands], placeholder="Search for themes…")
+        self.push_screen(palette)
 
     def get_default_screen(self) -> Screen[None]:
         return self._main

@@ -4,10 +4,9 @@ the headline tree and the config, so the wording is testable without a UI."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING
 
-from newsreader.dates import timestamp
+from newsreader.dates import display_date
 
 if TYPE_CHECKING:
     from newsreader.config import Config
@@ -87,8 +86,5 @@ def _count(n: int, noun: str) -> str:
 
 
 def _when(value: str | None) -> str:
-    """A stored UTC time in local time, with the zone's name."""
-    stamp = timestamp(value)
-    if stamp is None:
-        return "never"
-    return datetime.fromtimestamp(stamp).astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    """A stored time in local time, with the zone's name (the reader's one date display)."""
+    return display_date(value) or "never"

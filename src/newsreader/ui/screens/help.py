@@ -13,6 +13,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from newsreader.content import for_terminal
+
 if TYPE_CHECKING:
     from textual.app import ComposeResult
     from textual.screen import Screen
@@ -67,7 +69,8 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(overflow="fold")
         table.add_column(no_wrap=True, style="dim")
         for keys, description, ident in self._rows:
-            table.add_row(Text(keys), Text(description), Text(ident))
+            # Keys and ids come from feeds.yaml: plain Text, guarded like all drawn data.
+            table.add_row(*(Text(for_terminal(part)) for part in (keys, description, ident)))
         natural = sum(max(cell_len(r[i]) for r in self._rows) for i in range(3)) + 4
         body = VerticalScroll(Static(table, id="help-keys"), id="help-body")
         body.styles.width = natural + 6  # padding and border; max-width caps it

@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from newsreader.content import for_terminal
 from newsreader.ui import KEY_ACTIONS
 from newsreader.ui.headlines import (
     FEED,
@@ -742,7 +743,8 @@ class MainScreen(Screen[None]):
             self._after_move(mark_later=False)
 
     def _set_status(self, text: str) -> None:
-        self.query_one("#status", Static).update(text)
+        # Feed names and the filter's text are data: plain (markup=False), and guarded.
+        self.query_one("#status", Static).update(for_terminal(text))
 
     def _update_status(self) -> None:
         if not self._refresher.running:

@@ -7,14 +7,13 @@ styles out of here means a theme switch costs nothing but a style-cache flush.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from rich.cells import cell_len, set_cell_size
 
-from newsreader.content import strip_controls
+from newsreader.content import for_terminal
+from newsreader.dates import display_date
 from newsreader.ui.widgets.article_markdown import (
     CODE_BLOCK,
     HEADING,
@@ -45,36 +44,19 @@ MESSAGE = "message"
 LINKS = "links"
 
 _BLANK: Segments = ()
-# Controls and separators that strip_controls leaves (it keeps tab and newline).
-_UNPRINTABLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def _clean(text: str) -> str:
-    """The render boundary: no control character reaches the terminal, whatever the source.
-
-    Newlines survive (they are line breaks for the wrapper); format characters such as
-    the zero-width joiner that emoji sequences need are printable-safe and stay.
-    """
+    """A block's text as it will be measured and drawn: :func:`for_terminal`, keeping
+    newlines (line breaks for the wrapper) and a tab's four cells (code)."""
     if text.isprintable():
         return text
-    text = strip_controls(text).replace("\t", "    ")
-    return _UNPRINTABLE.sub("", text)
+    return for_terminal(text.replace("\t", "    "), lines=True)
 
 
 def local_date(value: str | None) -> str:
-    """An ISO date in the local zone when it carries an offset; as given when it has none."""
-    if not value:
-        return ""
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return value
-    if len(value) <= 10 and "T" not in value:
-        return parsed.strftime("%Y-%m-%d")
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone()
-        return parsed.strftime("%Y-%m-%d %H:%M %Z").rstrip()
-    return parsed.strftime("%Y-%m-%d %H:%M")
+    """The meta line's date: :func:`newsreader.dates.display_date`, which never raises."""
+    return display_date(value)
 
 
 @dataclass(slots=True)
@@ -106,11 +88,12 @@ class Document:
     ) -> Document:
         links = Links(url)
         parser = InlineParser(links, find_refs(markdown) if markdown else {})
-        head = [Block(MESSAGE if message else TITLE, text=_clean(title), raw=True)]
+        # Title, meta line and link are one line each (wrapped, but never broken).
+        head = [Block(MESSAGE if message else TITLE, text=for_terminal(title), raw=True)]
         if meta:
-            head.append(Block(META, text=_clean(meta), raw=True, tight=True))
+            head.append(Block(META, text=for_terminal(meta), raw=True, tight=True))
         if url:
-            head.append(Block(URL, text=_clean(url), raw=True, tight=True))
+            head.append(Block(URL, text=for_terminal(url), raw=True, tight=True))
         if markdown:
             source: Iterator[Block] = iter_blocks(markdown)
             size = len(markdown)

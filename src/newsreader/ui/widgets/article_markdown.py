@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
+from newsreader.content import for_terminal
+
 # Inline flags; a run of text carries any combination of them.
 BOLD = 1
 ITALIC = 2
@@ -172,7 +174,9 @@ class InlineParser:
         if c == "&":
             m = _ENTITY.match(src, i)
             if m:
-                out.add(html.unescape(m.group(0)), flags)
+                # A reference may name any character (&#13; is a carriage return):
+                # what it decodes to is cleaned like the text around it.
+                out.add(for_terminal(html.unescape(m.group(0))), flags)
                 return m.end()
             out.add("&", flags)
             return i + 1

@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from newsreader.content import for_terminal
 from newsreader.ui.headlines import untitled_label
 from newsreader.ui.widgets.article_layout import Document, Layout, StyleKey, local_date
 from newsreader.ui.widgets.article_markdown import BOLD, CODE, ITALIC, STRIKE
@@ -324,7 +325,7 @@ class ArticleView(ScrollView, can_focus=True):
                     "article-view--code", partial=True, default=Style()
                 )
             if url:
-                style += Style(link=url)
+                style += Style(link=for_terminal(url))
             self._styles[key] = style
         return style
 
@@ -341,7 +342,10 @@ class ArticleView(ScrollView, can_focus=True):
                 return Strip.blank(width, base)
         strip = self._strips.get(index)
         if strip is None:
-            segments = [Segment(text, self._style(key)) for text, key in layout.lines[index]]
+            # The render guard, last: whatever the layout decoded, no control is drawn.
+            segments = [
+                Segment(for_terminal(text), self._style(key)) for text, key in layout.lines[index]
+            ]
             strip = Strip(segments).apply_style(base).crop_extend(0, width, base)
             if len(self._strips) >= _STRIP_CACHE:
                 self._strips.clear()

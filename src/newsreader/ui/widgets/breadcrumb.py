@@ -15,6 +15,8 @@ from textual import events
 from textual.message import Message
 from textual.widget import Widget
 
+from newsreader.content import for_terminal
+
 SEPARATOR = " › "
 ELLIPSIS = "…"
 
@@ -135,7 +137,9 @@ class Breadcrumb(Widget):
 
     def render(self) -> Text:
         width = max(0, self.size.width - 2)
-        parts = shorten([Crumb(" ".join(c.text.split()), c.kind) for c in self._crumbs], width)
+        # The render guard, then one line of single spaces, before anything is measured.
+        crumbs = [Crumb(" ".join(for_terminal(c.text).split()), c.kind) for c in self._crumbs]
+        parts = shorten(crumbs, width)
         text = Text(no_wrap=True, overflow="crop", end="")
         text.append(" ")
         separator = self.get_component_rich_style("breadcrumb--separator")

@@ -19,12 +19,10 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from newsreader.dates import to_datetime
+from newsreader.content import for_terminal
+from newsreader.dates import display_date
 from newsreader.ui.headlines import FEED, GROUP, HEADLINE, MESSAGE, HeadlineTree, Row
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-# Feed text is stored sanitised; this only keeps a stray tab or newline from breaking a row.
-_FLATTEN = {c: " " for c in range(32)} | {0x7F: " "}
 DATE_WIDTH = 6
 UNREAD_MARK = "●"
 STAR_MARK = "★"
@@ -32,40 +30,15 @@ ERROR_MARK = "!"
 
 
 def short_date(published: str | None, today: str) -> str:
-    """At most six cells: ``14:05`` today, ``Mar 03`` this year, ``Mar'19`` before.
-
-    A time with an offset is shown in local time (``today`` is a local date too); one
-    without an offset stays as the feed wrote it, and a bare date, month or year shows
-    only what it says.
-    """
+    """At most six cells: ``14:05`` today, ``Mar 03`` this year, ``Mar'19`` before
+    (:func:`newsreader.dates.display_date`, which every pane shares)."""
     if not published:
         return ""
     return _short_date(published, today)
 
 
-@lru_cache(maxsize=4096)
-def _short_date(published: str, today: str) -> str:
-    if len(published) == 4:
-        return published if published.isdigit() else ""
-    if len(published) > 10 and published[10] in "T ":
-        moment = to_datetime(published)
-        if moment is None:
-            return ""
-        if moment.tzinfo is not None:
-            moment = moment.astimezone()
-        published = moment.isoformat()
-    day = published[:10]
-    try:
-        month = _MONTHS[int(day[5:7]) - 1]
-    except (ValueError, IndexError):
-        return ""
-    if len(day) < 10:
-        return month if day[:4] == today[:4] else f"{month}'{day[2:4]}"
-    if day == today and len(published) >= 16:
-        return published[11:16]
-    if day[:4] == today[:4]:
-        return f"{month} {day[8:10]}"
-    return f"{month}'{day[2:4]}"
+# Rows are drawn again on every scroll; the same few dates are shown over and over.
+_short_date = lru_cache(maxsize=4096)(display_date)
 
 
 def fit(text: str, width: int) -> str:
@@ -208,17 +181,18 @@ class Sidebar(ScrollView, can_focus=True, inherit_bindings=False):
         if row.kind == HEADLINE:
             return self._headline_segments(row, width, base)
         if row.kind == MESSAGE:
-            return [Segment(fit(" " + row.group, width), self._style("sidebar--message", base))]
+            text = " " + for_terminal(row.group)
+            return [Segment(fit(text, width), self._style("sidebar--message", base))]
         if row.kind == GROUP:
             folded = (GROUP, row.group) in tree.folded
             count = tree.group_unread(row.group)
             lead = " ▸ " if folded else " ▾ "
-            name = row.group.translate(_FLATTEN)
+            name = for_terminal(row.group)
             style = self._style("sidebar--group", base)
             return self._with_count(lead, name, style, count, width, base)
         folded = (FEED, row.feed) in tree.folded
         lead = "   ▸ " if folded else "   ▾ "
-        name = row.feed.translate(_FLATTEN)
+        name = for_terminal(row.feed)
         if row.feed in tree.errors:
             err = self._style("sidebar--error", base)
             unread = tree.unread.get(row.feed, 0)
@@ -264,6 +238,6 @@ class Sidebar(ScrollView, can_focus=True, inherit_bindings=False):
             Segment(" " if headline.read else UNREAD_MARK, self._style("sidebar--unread", base)),
             Segment(STAR_MARK if headline.starred else " ", self._style("sidebar--star", base)),
             Segment(" ", base),
-            Segment(fit(self.model.title_of(headline).translate(_FLATTEN), room), title_style),
+            Segment(fit(for_terminal(self.model.title_of(headline)), room), title_style),
             Segment(date_part, self._style("sidebar--date", base)),
         ]
