@@ -26,7 +26,8 @@ def _read_stored(db_path: Path, out: dict[str, Any]) -> None:
         out["error"] = exc
 
 
-def _run(config: Config, store: Store, db_path: Path, *, before: dict[str, Any]) -> None:
+def _run(config: Config, store: Store, db_path: Path, *, before: dict[str, Any]) -> int:
+    """Run the app; its exit code is non-zero when Textual stopped it on an error."""
     from newsreader.ui.app import NewsreaderApp
     from newsreader.ui.headlines import HeadlineTree
 
@@ -41,6 +42,7 @@ def _run(config: Config, store: Store, db_path: Path, *, before: dict[str, Any])
     gc.freeze()
     gc.enable()
     app.run()
+    return app.return_code or 0
 
 
 def _start(config: Config, db_path: Path) -> int:
@@ -71,10 +73,9 @@ def _start_store(config: Config, db_path: Path) -> int:
         import newsreader.ui.app  # noqa: F401  (Textual loads while the thread reads)
 
         reader.join()
-        _run(config, store, db_path, before=stored)
+        return _run(config, store, db_path, before=stored)
     finally:
         store.close()
-    return 0
 
 
 def run_reader(config_path: Path, db_path: Path) -> int:
@@ -121,5 +122,5 @@ def run_open(targets: list[str]) -> int:
     if not config.feeds:
         return 1
     with tempfile.TemporaryDirectory(prefix="newsreader-open-") as tmp:
-        _start(config, Path(tmp) / "open.db")
-    return 1 if problems else 0
+        code = _start(config, Path(tmp) / "open.db")
+    return code or (1 if problems else 0)
