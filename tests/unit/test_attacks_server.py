@@ -472,9 +472,11 @@ def test_servers_that_hang_never_starve_a_healthy_one(server: FeedServer, store:
         outcomes = asyncio.run(refresh_feeds(feeds, store, on_progress=progress))
         elapsed = time.monotonic() - started
     by_name = {o.name: o for o in outcomes}
+    # Healthy feeds are all in before the first hanging request times out: none waited.
+    first_timeout = min(done[f.name] for f in stuck)
     for f in healthy:
         assert by_name[f.name].status == "ok", by_name[f.name].error
-        assert done[f.name] < 0.8
+        assert done[f.name] < first_timeout
     for f in stuck:
         error = by_name[f.name].error
         assert by_name[f.name].status == "error"
