@@ -394,6 +394,28 @@ async def test_keys_typed_into_the_filter_are_text_not_commands(make_app):
         assert not screen.model.unread_only
 
 
+async def test_keys_typed_in_one_burst_after_slash_go_to_the_filter(make_app, monkeypatch):
+    """A fast typist or a paste: ``/sol`` arrives before the filter could be focused by
+    a later message, and ``s`` must not star, ``o`` must not open the browser."""
+    from textual import events
+
+    opened: list[str] = []
+    monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: opened.append(url))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        starred_before = [h.starred for hs in screen.model.by_feed.values() for h in hs]
+        for key, char in (("slash", "/"), ("s", "s"), ("o", "o"), ("l", "l")):
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.model.filter == "sol"
+        assert [h.starred for hs in screen.model.by_feed.values() for h in hs] == starred_before
+        assert opened == []
+        await pilot.press("slash")  # a slash typed into the filter is text
+        assert screen.model.filter == "sol/"
+
+
 async def test_o_opens_the_link_in_a_thread_and_y_copies_it(make_app, monkeypatch):
     opened: list[str] = []
     import webbrowser

@@ -14,6 +14,9 @@ class KeyAction(NamedTuple):
     action: str
     description: str
     footer: str = ""
+    # Keys that open a text input run before the keys queued behind them, so a burst
+    # such as ``/sol`` (fast typing, a paste) lands in the input, not in the bindings.
+    opens_input: bool = False
 
 
 # In the order the help screen lists them. ``footer`` is the short label shown in the
@@ -41,7 +44,7 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("toggle_star", "s", "toggle_star", "Toggle star", "Star"),
     KeyAction("mark_feed_read", "A", "mark_feed_read", "Mark the whole feed read"),
     KeyAction("unread_only", "u", "unread_only", "Show only unread", "Unread"),
-    KeyAction("filter", "slash", "filter", "Filter headlines by text", "Filter"),
+    KeyAction("filter", "slash", "filter", "Filter headlines by text", "Filter", opens_input=True),
     KeyAction("refresh", "r", "refresh(False)", "Refresh this feed"),
     KeyAction("refresh_all", "R", "refresh(True)", "Refresh every feed", "Refresh"),
     KeyAction("open_link", "o", "open_link", "Open the link in the browser"),

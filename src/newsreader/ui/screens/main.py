@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import work
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
 
 from newsreader.content import for_terminal
 from newsreader.ui import KEY_ACTIONS
@@ -50,7 +51,6 @@ from newsreader.ui.widgets.sidebar import Sidebar
 if TYPE_CHECKING:
     from textual.app import ComposeResult
     from textual.timer import Timer
-    from textual.widgets import Input
 
     from newsreader.config import Config, FeedConfig
     from newsreader.refresh import FeedOutcome
@@ -75,6 +75,7 @@ def _bindings() -> list[Binding]:
             show=bool(k.footer),
             id=k.id,
             tooltip=k.description,
+            priority=k.opens_input,
         )
         for k in KEY_ACTIONS
     ]
@@ -120,6 +121,7 @@ class MainScreen(Screen[None]):
             yield Static("", id="status", markup=False)
         with Horizontal(id="body"):
             with Vertical(id="side"):
+                yield _hidden_filter()
                 yield Sidebar(self.model, today=self.today, id="sidebar")
             yield Static("", id="article-placeholder", markup=False)
         yield Footer(compact=True, show_command_palette=False)
@@ -505,30 +507,20 @@ class MainScreen(Screen[None]):
 
     def action_filter(self) -> None:
         filter_input = self._filter_input()
-        if filter_input is None:
-            from textual.widgets import Input
-
-            filter_input = Input(
-                placeholder="Filter headlines…", id="filter", compact=True, select_on_focus=False
-            )
-            self.query_one("#side").mount(filter_input, before=self.sidebar)
+        if filter_input.has_focus:
+            raise SkipAction()  # a slash typed into the filter is text
         filter_input.display = True
-        filter_input.focus()
+        # Focus now, not on the next message: keys already queued belong to the filter.
+        self.set_focus(filter_input)
 
-    def _filter_input(self) -> Input | None:
-        from textual.css.query import NoMatches
-
-        try:
-            return self.query_one("#filter")  # type: ignore[return-value]
-        except NoMatches:
-            return None
+    def _filter_input(self) -> Input:
+        return self.query_one("#filter", Input)
 
     def _close_filter(self) -> None:
         filter_input = self._filter_input()
-        if filter_input is not None:
-            filter_input.display = False
-            if filter_input.value:
-                filter_input.value = ""
+        filter_input.display = False
+        if filter_input.value:
+            filter_input.value = ""
         if self.model.filter:
             key, feed = self._cursor_key()
             self.model.filter = ""
@@ -749,6 +741,15 @@ class MainScreen(Screen[None]):
     def _update_status(self) -> None:
         if not self._refresher.running:
             self._set_status(status_line(self.model, self.last_refresh))
+
+
+def _hidden_filter() -> Input:
+    """The headline filter, built hidden so ``/`` can focus it at once."""
+    filter_input = Input(
+        placeholder="Filter headlines…", id="filter", compact=True, select_on_focus=False
+    )
+    filter_input.display = False
+    return filter_input
 
 
 def _open_in_browser(link: str) -> None:
