@@ -14,7 +14,7 @@ def _headless(monkeypatch):
     monkeypatch.setattr(App, "run", functools.partialmethod(App.run, headless=True))
 
 
-def test_a_crash_inside_the_app_gives_a_non_zero_exit_code(tmp_path, monkeypatch, capsys):
+def test_a_crash_inside_the_app_gives_a_non_zero_exit_code(tmp_path, monkeypatch):
     config_path = tmp_path / "feeds.yaml"
     config_path.write_text("feeds:\n  - name: One\n    path: one.xml\n", encoding="utf-8")
 
