@@ -416,6 +416,26 @@ async def test_keys_typed_in_one_burst_after_slash_go_to_the_filter(make_app, mo
         assert screen.model.filter == "sol/"
 
 
+async def test_keys_typed_in_one_burst_after_ctrl_p_go_to_the_palette(make_app, monkeypatch):
+    from textual import events
+    from textual.command import CommandPalette
+
+    opened: list[str] = []
+    monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: opened.append(url))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        starred_before = [h.starred for hs in screen.model.by_feed.values() for h in hs]
+        for key, char in (("ctrl+p", None), ("s", "s"), ("o", "o")):
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        assert getattr(app.screen.focused, "value", None) == "so"
+        assert [h.starred for hs in screen.model.by_feed.values() for h in hs] == starred_before
+        assert opened == []
+
+
 async def test_o_opens_the_link_in_a_thread_and_y_copies_it(make_app, monkeypatch):
     opened: list[str] = []
     import webbrowser
