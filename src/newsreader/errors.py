@@ -13,10 +13,6 @@ class NewsreaderError(Exception):
         self.where = where
         self.problem = problem
 
-    def __reduce__(self) -> tuple[type[NewsreaderError], tuple[str, str]]:
-        # Errors cross process boundaries when feeds are parsed in worker processes.
-        return (type(self), (self.where, self.problem))
-
 
 class ConfigError(NewsreaderError):
     """feeds.yaml (or a theme, or OPML) is invalid; ``line`` is 1-based when known."""
@@ -28,9 +24,6 @@ class ConfigError(NewsreaderError):
         location = f"{where}:{line}" if line is not None else where
         super().__init__(location, problem)
         self.where = where
-
-    def __reduce__(self) -> tuple[type[ConfigError], tuple[str, str, int | None]]:
-        return (type(self), (self.where, self.problem, self.line))
 
 
 class SourceError(NewsreaderError):

@@ -160,18 +160,8 @@ class RunContext:
 
 
 def _source(name: str) -> Source:
-    try:
-        from newsreader.sources.registry import get_source
-    except ImportError:  # a checkout without the registry: the built-ins only
-        from newsreader.sources.http import HttpSource
-        from newsreader.sources.local import LocalSource
+    from newsreader.sources.registry import get_source
 
-        builtins: dict[str, Source] = {"local": LocalSource(), "http": HttpSource()}
-        if name not in builtins:
-            from newsreader.errors import SourceError
-
-            raise SourceError(f"source '{name}'", "no such source") from None
-        return builtins[name]
     return get_source(name)
 
 

@@ -94,9 +94,6 @@ class HttpStatusError(SourceError):
         self.status = status
         self.retry_after = retry_after
 
-    def __reduce__(self) -> tuple[type[HttpStatusError], tuple[str, str, int, float | None]]:
-        return (type(self), (self.where, self.problem, self.status, self.retry_after))
-
 
 @functools.cache
 def accept_encoding() -> str:
