@@ -140,15 +140,18 @@ def theme_from_mapping(data: Any, *, default_name: str) -> Theme:
         if key in READER_VARIABLES:
             value = _colour(value, f"variables.{key}")
         clean_vars[key] = value
-    theme = Theme(name=name.strip(), dark=dark, variables=clean_vars, **colours, **extra)  # type: ignore[arg-type]
     try:
         # Textual's own values, before this theme's variables override them.
-        bare = Theme(name=theme.name, dark=dark, **colours, **extra)  # type: ignore[arg-type]
+        bare = Theme(name=name.strip(), dark=dark, **colours, **extra)  # type: ignore[arg-type]
         textual_defaults = bare.to_color_system().generate()
-        derived = reader_variables(theme)
     except Exception as exc:  # Textual's colour system rejected the combination
         raise ThemeError(f"unusable colours ({exc})") from None
     _check_variables(clean_vars, textual_defaults)
+    theme = Theme(name=name.strip(), dark=dark, variables=clean_vars, **colours, **extra)  # type: ignore[arg-type]
+    try:
+        derived = reader_variables(theme)
+    except Exception as exc:  # an overridden colour Textual's colour system cannot use
+        raise ThemeError(f"unusable colours ({exc})") from None
     theme.variables = {**derived, **clean_vars}
     return theme
 
@@ -281,3 +284,39 @@ def contrast_ratio(a: Color | str, b: Color | str) -> float:
     la, lb = relative_luminance(ca), relative_luminance(cb)
     high, low = max(la, lb), min(la, lb)
     return (high + 0.05) / (low + 0.05)
+
+
+def check_config_themes(config_path: Path, theme: str | None) -> list[str]:
+    """``config check``'s theme lines: each broken file in the user's themes folder,
+    and a ``theme:`` that names no bundled, user or Textual theme.
+
+    Textual is imported only when there is something to check (user theme files, or
+    a ``theme:`` that is not a bundled file's name), so a plain config skips it; the
+    bundled files themselves are checked by the test suite.
+    """
+    from newsreader import locations
+
+    user_dir = locations.user_themes_dir(config_path)
+    bundled_dir = locations.bundled_themes_dir()
+    try:
+        # A config beside the bundled folder (a source checkout) has no user themes.
+        user_files = user_dir.resolve() != bundled_dir.resolve() and any(
+            p.is_file() for p in user_dir.glob("*.yaml")
+        )
+        bundled_names = {p.stem for p in bundled_dir.glob("*.yaml")}
+    except OSError:
+        user_files, bundled_names = True, set()
+    if not user_files and (theme is None or theme in bundled_names):
+        return []
+    from textual.theme import BUILTIN_THEMES
+
+    problems: list[str] = []
+    user_themes, errors = load_themes([user_dir]) if user_files else ([], [])
+    problems.extend(errors)
+    if theme is not None:
+        bundled, _ = load_themes([bundled_dir])
+        names = {t.name for t in (*bundled, *user_themes)} | set(BUILTIN_THEMES)
+        if theme not in names:
+            hint = _did_you_mean(theme, sorted(names))
+            problems.append(f"{config_path}: theme {theme!r} is not an available theme{hint}")
+    return problems
