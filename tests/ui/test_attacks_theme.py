@@ -131,9 +131,12 @@ def test_good_variables_are_kept_and_parsed_once(
     theme_file(tmp_path / "themes", "fine", variables)
     calls: list[int] = []
     real = themes_module._parses
-    monkeypatch.setattr(
-        themes_module, "_parses", lambda checks: calls.append(len(checks)) or real(checks)
-    )
+
+    def counting(checks: list[tuple[str, str, str]]) -> bool:
+        calls.append(len(checks))
+        return real(checks)
+
+    monkeypatch.setattr(themes_module, "_parses", counting)
     (theme,), errors = load_themes([tmp_path / "themes"])
     assert errors == []
     assert calls == [len(variables)]
