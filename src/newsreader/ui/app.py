@@ -82,15 +82,15 @@ class NewsreaderApp(App[None]):
         fallback = next(
             (n for n in (configured, DEFAULT_THEME) if n and n in self.available_themes), None
         )
-        using = f"; using {fallback!r}" if fallback else ""
+        remembered = self.store.get_setting(THEME_SETTING)
+        lost = bool(remembered) and remembered not in self.available_themes
+        chosen = (None if lost else remembered) or fallback
+        using = f"; using {chosen!r}" if chosen else ""
         if configured and configured != fallback:
             self._problems.append(f"{self.config.path}: theme {configured!r} not found{using}")
-        remembered = self.store.get_setting(THEME_SETTING)
-        if remembered and remembered not in self.available_themes:
+        if lost:
             # Kept in the store: once the file loads again, the choice comes back.
             self._problems.append(f"theme {remembered!r} chosen last time no longer loads{using}")
-            remembered = None
-        chosen = remembered or fallback
         if chosen:
             self.theme = chosen
         self._theme_ready = True
