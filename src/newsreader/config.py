@@ -171,7 +171,8 @@ def compose_yaml(text: str, where: str) -> Node | None:
 
 
 def run_check(path: Path) -> int:
-    """``newsreader config check``: validate, then load the plugins the config names."""
+    """``newsreader config check``: validate, check the user's themes, then load the
+    plugins the config names. A broken theme exits 2, like a broken config."""
     try:
         config = load_config(path)
     except ConfigError as exc:
@@ -180,15 +181,21 @@ def run_check(path: Path) -> int:
     feeds = len(config.feeds)
     groups = len(config.groups)
     print(f"{path}: OK, {_plural(feeds, 'feed')} in {_plural(groups, 'group')}")
+    from newsreader.ui.themes import check_config_themes
+
+    theme_problems = check_config_themes(path, config.theme)
+    for problem in theme_problems:
+        print(f"newsreader: {problem}", file=sys.stderr)
+    status = 2 if theme_problems else 0
     plugins = sorted({f.source for f in config.feeds if f.source not in BUILTIN_SOURCES})
     if not plugins:
-        return 0
+        return status
     from newsreader.sources.registry import load_sources
 
     _, problems = load_sources(plugins)
     for problem in problems:
         print(f"newsreader: {problem}", file=sys.stderr)
-    return 1 if problems else 0
+    return status or (1 if problems else 0)
 
 
 def _has_controls(text: str) -> bool:

@@ -90,12 +90,13 @@ def test_a_user_theme_keeps_the_reader_variables_it_sets(tmp_path: Path) -> None
     write(
         tmp_path,
         "mine.yaml",
-        'name: mine\nprimary: "#5080ff"\nvariables:\n  article-link: "#ff8800"\n  other: "red"\n',
+        'name: mine\nprimary: "#5080ff"\nvariables:\n  article-link: "#ff8800"\n'
+        '  footer-background: "red"\n',
     )
     (theme,), errors = load_themes([tmp_path])
     assert errors == []
     assert theme.variables["article-link"] == "#ff8800"
-    assert theme.variables["other"] == "red"
+    assert theme.variables["footer-background"] == "red"
     assert set(READER_VARIABLES) <= set(theme.variables)
 
 

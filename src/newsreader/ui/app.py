@@ -78,13 +78,21 @@ class NewsreaderApp(App[None]):
         for theme in themes:
             self.register_theme(theme)
             self.reader_themes.append(theme.name)
-        wanted = [self.store.get_setting(THEME_SETTING), self.config.theme, DEFAULT_THEME]
-        for name in wanted:
-            if name and name in self.available_themes:
-                self.theme = name
-                break
-            if name and name == self.config.theme:
-                self._problems.append(f"{self.config.path}: theme {name!r} not found")
+        configured = self.config.theme
+        fallback = next(
+            (n for n in (configured, DEFAULT_THEME) if n and n in self.available_themes), None
+        )
+        remembered = self.store.get_setting(THEME_SETTING)
+        lost = bool(remembered) and remembered not in self.available_themes
+        chosen = (None if lost else remembered) or fallback
+        using = f"; using {chosen!r}" if chosen else ""
+        if configured and configured != fallback:
+            self._problems.append(f"{self.config.path}: theme {configured!r} not found{using}")
+        if lost:
+            # Kept in the store: once the file loads again, the choice comes back.
+            self._problems.append(f"theme {remembered!r} chosen last time no longer loads{using}")
+        if chosen:
+            self.theme = chosen
         self._theme_ready = True
 
     def _apply_keymap(self) -> None:
@@ -150,6 +158,27 @@ class NewsreaderApp(App[None]):
     def watch_theme(self, name: str) -> None:
         if self._theme_ready and name:
             self.store.set_setting(THEME_SETTING, name)
+
+    def refresh_css(self, animate: bool = True) -> None:
+        """Textual's CSS refresh, which a theme change runs: a theme whose variables
+        Textual's CSS still rejects (one registered past the file checks) falls back
+        to the default theme with a notice instead of stopping the reader."""
+        from textual.css.errors import StylesheetError
+        from textual.css.tokenizer import TokenError
+
+        try:
+            super().refresh_css(animate=animate)
+        except (StylesheetError, TokenError):
+            broken = self.theme
+            if broken == DEFAULT_THEME or DEFAULT_THEME not in self.available_themes:
+                raise
+            self.notify(
+                f"theme {broken!r} cannot be applied (Textual rejects its CSS variables);"
+                f" using {DEFAULT_THEME!r}",
+                severity="error",
+                timeout=10,
+            )
+            self.theme = DEFAULT_THEME  # its watcher refreshes the CSS again
 
     def action_quit(self) -> None:  # type: ignore[override]
         self._main.save_state()

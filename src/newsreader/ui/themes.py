@@ -42,6 +42,8 @@ COLOR_FIELDS: tuple[str, ...] = (
 )
 _OTHER_FIELDS = {"name", "dark", "variables", "luminosity_spread", "text_alpha"}
 _MAX_THEME_BYTES = 256 * 1024
+# Textual variables set with text styles whose names do not say "text-style".
+_STYLE_VARIABLES = frozenset({"link-style", "link-style-hover"})
 # Derived text colours must reach this against the background (WCAG AA body text).
 MIN_TEXT_CONTRAST = 4.5
 
@@ -138,13 +140,77 @@ def theme_from_mapping(data: Any, *, default_name: str) -> Theme:
         if key in READER_VARIABLES:
             value = _colour(value, f"variables.{key}")
         clean_vars[key] = value
+    try:
+        # Textual's own values, before this theme's variables override them.
+        bare = Theme(name=name.strip(), dark=dark, **colours, **extra)  # type: ignore[arg-type]
+        textual_defaults = bare.to_color_system().generate()
+    except Exception as exc:  # Textual's colour system rejected the combination
+        raise ThemeError(f"unusable colours ({exc})") from None
+    _check_variables(clean_vars, textual_defaults)
     theme = Theme(name=name.strip(), dark=dark, variables=clean_vars, **colours, **extra)  # type: ignore[arg-type]
     try:
         derived = reader_variables(theme)
-    except Exception as exc:  # Textual's colour system rejected the combination
+    except Exception as exc:  # an overridden colour Textual's colour system cannot use
         raise ThemeError(f"unusable colours ({exc})") from None
     theme.variables = {**derived, **clean_vars}
     return theme
+
+
+def _check_variables(variables: dict[str, str], textual_defaults: dict[str, str]) -> None:
+    """Refuse a variable Textual's CSS would reject, so a theme never stops the app.
+
+    Textual's own parser is the judge: one stylesheet with one declaration per
+    variable, each under the property Textual uses that kind of variable for, is
+    parsed once; only when it fails is each variable parsed alone to name the culprit.
+    """
+    for key in variables:
+        if key not in textual_defaults and key not in READER_VARIABLES:
+            choices = [*READER_VARIABLES, *textual_defaults]
+            raise ThemeError(f"unknown variable {key!r}{_did_you_mean(key, choices)}")
+    checks = [
+        (key, value, _css_property(key, textual_defaults.get(key)))
+        for key, value in variables.items()
+    ]
+    if not checks or _parses(checks):
+        return
+    for key, value, prop in checks:
+        if not _parses([(key, value, prop)]):
+            raise ThemeError(f"variable {key!r}: {value!r} is not a valid {prop} value")
+    raise ThemeError("the variables do not parse together")  # pragma: no cover
+
+
+def _css_property(name: str, default: str | None) -> str:
+    """The CSS property Textual uses a variable for, judged by its name and default."""
+    if "text-style" in name or name in _STYLE_VARIABLES:
+        return "text-style"
+    if name.endswith("-foreground") or (default is not None and default.startswith("auto")):
+        return "color"
+    if name in READER_VARIABLES and name != "article-code-bg":
+        return "color"
+    return "background"
+
+
+def _parses(checks: list[tuple[str, str, str]]) -> bool:
+    """Whether Textual's stylesheet parser accepts every ``(name, value, property)``."""
+    from textual.css.errors import StylesheetError
+    from textual.css.stylesheet import Stylesheet
+    from textual.css.tokenizer import TokenError
+
+    stylesheet = Stylesheet(variables={f"v{i}": value for i, (_, value, _) in enumerate(checks)})
+    body = " ".join(f"{prop}: $v{i};" for i, (_, _, prop) in enumerate(checks))
+    stylesheet.add_source(f"Theme {{ {body} }}", read_from=("theme", ""))
+    try:
+        stylesheet.parse()
+    except (StylesheetError, TokenError):
+        return False
+    return True
+
+
+def _did_you_mean(word: str, choices: Sequence[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.7)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _colour(value: Any, key: str) -> str:
@@ -218,3 +284,39 @@ def contrast_ratio(a: Color | str, b: Color | str) -> float:
     la, lb = relative_luminance(ca), relative_luminance(cb)
     high, low = max(la, lb), min(la, lb)
     return (high + 0.05) / (low + 0.05)
+
+
+def check_config_themes(config_path: Path, theme: str | None) -> list[str]:
+    """``config check``'s theme lines: each broken file in the user's themes folder,
+    and a ``theme:`` that names no bundled, user or Textual theme.
+
+    Textual is imported only when there is something to check (user theme files, or
+    a ``theme:`` that is not a bundled file's name), so a plain config skips it; the
+    bundled files themselves are checked by the test suite.
+    """
+    from newsreader import locations
+
+    user_dir = locations.user_themes_dir(config_path)
+    bundled_dir = locations.bundled_themes_dir()
+    try:
+        # A config beside the bundled folder (a source checkout) has no user themes.
+        user_files = user_dir.resolve() != bundled_dir.resolve() and any(
+            p.is_file() for p in user_dir.glob("*.yaml")
+        )
+        bundled_names = {p.stem for p in bundled_dir.glob("*.yaml")}
+    except OSError:
+        user_files, bundled_names = True, set()
+    if not user_files and (theme is None or theme in bundled_names):
+        return []
+    from textual.theme import BUILTIN_THEMES
+
+    problems: list[str] = []
+    user_themes, errors = load_themes([user_dir]) if user_files else ([], [])
+    problems.extend(errors)
+    if theme is not None:
+        bundled, _ = load_themes([bundled_dir])
+        names = {t.name for t in (*bundled, *user_themes)} | set(BUILTIN_THEMES)
+        if theme not in names:
+            hint = _did_you_mean(theme, sorted(names))
+            problems.append(f"{config_path}: theme {theme!r} is not an available theme{hint}")
+    return problems
