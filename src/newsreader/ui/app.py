@@ -157,7 +157,7 @@ class NewsreaderApp(App[None]):
 
     def watch_theme(self, name: str) -> None:
         if self._theme_ready and name:
-            self.store.set_setting(THEME_SETTING, name)
+            self._main.save_setting(THEME_SETTING, name, "theme")
 
     def refresh_css(self, animate: bool = True) -> None:
         """Textual's CSS refresh, which a theme change runs: a theme whose variables
@@ -182,7 +182,7 @@ class NewsreaderApp(App[None]):
 
     def action_quit(self) -> None:  # type: ignore[override]
         self._main.save_state()
-        self.exit()
+        self.exit(message=self._main.finish_writes())
 
     def save_state(self) -> None:
         self._main.save_state()

@@ -4,6 +4,7 @@ handler as the key that changed them: no message hop, no extra frame."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -18,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from newsreader.content import for_terminal
+from newsreader.errors import StoreError
 from newsreader.ui import KEY_ACTIONS
 from newsreader.ui.headlines import (
     FEED,
@@ -47,8 +49,10 @@ from newsreader.ui.refresher import (
 from newsreader.ui.summaries import empty_state, feed_summary, group_summary, status_line
 from newsreader.ui.widgets.breadcrumb import Breadcrumb
 from newsreader.ui.widgets.sidebar import Sidebar
+from newsreader.ui.writer import QUIT_FLUSH_SECONDS, Severity, StoreWriter, WriteNotice
 
 if TYPE_CHECKING:
+    from rich.text import Text
     from textual.app import ComposeResult
     from textual.timer import Timer
 
@@ -108,6 +112,8 @@ class MainScreen(Screen[None]):
         self._read_timer: Timer | None = None
         self._article: ArticleView | None = None
         self._refresher = Refresher(db_path, config.feeds, clock)
+        # Writes go through here, off the event loop; tests wait with writer.flush().
+        self.writer = StoreWriter(store, db_path, self._write_notice)
         self._arrival_timer: Timer | None = None
         self._sidebar_width: int | None = None
         self.last_refresh = ""
@@ -183,7 +189,31 @@ class MainScreen(Screen[None]):
         """Remember the feed and article under the cursor for the next start."""
         value = saved_position(self.model, self._row())
         if value is not None:
-            self.store.set_setting(POSITION_SETTING, value)
+            self.save_setting(POSITION_SETTING, value, "reading position")
+
+    def save_setting(self, key: str, value: str, what: str) -> None:
+        """Store a UI setting through the writer; ``what`` names it in messages."""
+        self.writer.submit(what, lambda store: store.set_setting(key, value), ("setting", key))
+
+    def finish_writes(self) -> Text | None:
+        """Quitting: wait a little for pending writes; a line for stderr about any
+        that are still not saved (shown after the app is gone, where it stays)."""
+        from rich.text import Text
+
+        self.writer.close(QUIT_FLUSH_SECONDS)
+        report = self.writer.unsaved_report()
+        return Text(report) if report else None
+
+    def _write_notice(self, text: str, severity: Severity) -> None:
+        """The writer's hop to the UI thread (any thread; never waits)."""
+        self.post_message(WriteNotice(text, severity))
+
+    def on_write_notice(self, event: WriteNotice) -> None:
+        self.notify(event.text, severity=event.severity, timeout=8)
+
+    def on_unmount(self) -> None:
+        # Any other way out than quitting (tests, errors): save what is pending too.
+        self.writer.close(QUIT_FLUSH_SECONDS)
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -261,6 +291,13 @@ class MainScreen(Screen[None]):
             self.breadcrumb.set_path(row.group, row.feed, (), title)
             self._message(title, "This article is no longer stored. Press R to refresh.")
             return
+        except (StoreError, sqlite3.Error, OSError) as exc:
+            # A failing disk or a damaged file: say so where the article would be.
+            self.current = None
+            self.breadcrumb.set_path(row.group, row.feed, (), title)
+            problem = _read_problem(exc, self.store)
+            self._message(title, f"This article could not be read: {problem}")
+            return
         self.current = stored
         self.breadcrumb.set_path(row.group, row.feed, stored.article.breadcrumb, title)
         if self._article is not None:
@@ -284,7 +321,8 @@ class MainScreen(Screen[None]):
     def _set_read(self, row: Row, read: bool) -> None:
         headline = self.model.by_feed[row.feed][row.index]
         if self.model.set_read(row.feed, row.index, read):
-            self.store.set_read([headline.key], read)
+            key = headline.key
+            self.writer.submit("read state", lambda store: store.set_read([key], read), key)
             self.sidebar.refresh()
 
     def _rebuild(self, keep_key: int | None = None, keep_feed: str | None = None) -> None:
@@ -476,8 +514,9 @@ class MainScreen(Screen[None]):
         headline = self.model.headline(row) if row is not None else None
         if row is None or headline is None:
             return
-        self.model.set_starred(row.feed, row.index, not headline.starred)
-        self.store.set_starred(headline.key, not headline.starred)
+        key, starred = headline.key, not headline.starred
+        self.model.set_starred(row.feed, row.index, starred)
+        self.writer.submit("star", lambda store: store.set_starred(key, starred), ("star", key))
         self.sidebar.refresh_row(self.sidebar.cursor)
 
     def action_mark_feed_read(self) -> None:
@@ -487,8 +526,10 @@ class MainScreen(Screen[None]):
         feeds = [row.feed] if row.feed else self.model.group_feeds.get(row.group, [])
         changed = 0
         for feed in feeds:
-            if self.model.mark_feed_read(feed):
-                changed += self.store.mark_feed_read(feed)
+            keys = self.model.mark_feed_read(feed)
+            if keys:
+                changed += len(keys)
+                self.writer.submit("read state", _feed_read(feed))
         if self._read_timer is not None:
             self._read_timer.stop()
             self._read_timer = None
@@ -580,7 +621,7 @@ class MainScreen(Screen[None]):
     def action_resize(self, direction: int) -> None:
         current = self._sidebar_width or self.query_one("#side").outer_size.width
         self._set_sidebar_width(current + direction * SIDEBAR_STEP)
-        self.store.set_setting(WIDTH_SETTING, str(self._sidebar_width))
+        self.save_setting(WIDTH_SETTING, str(self._sidebar_width), "sidebar width")
 
     def action_help(self) -> None:
         from newsreader.ui.screens.help import HelpScreen
@@ -589,7 +630,7 @@ class MainScreen(Screen[None]):
 
     def action_quit(self) -> None:
         self.save_state()
-        self.app.exit()
+        self.app.exit(message=self.finish_writes())
 
     # -- mouse -------------------------------------------------------------------------
 
@@ -750,6 +791,18 @@ def _hidden_filter() -> Input:
     )
     filter_input.display = False
     return filter_input
+
+
+def _feed_read(name: str) -> Callable[[Store], object]:
+    return lambda store: store.mark_feed_read(name)
+
+
+def _read_problem(exc: BaseException, store: Store) -> str:
+    """A failed read in one line, naming the database file."""
+    if isinstance(exc, StoreError):
+        return str(exc)
+    text = getattr(exc, "strerror", None) or " ".join(str(exc).split()) or type(exc).__name__
+    return f"{store.path}: {text}"
 
 
 def _open_in_browser(link: str) -> None:
