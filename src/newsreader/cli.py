@@ -11,10 +11,13 @@ from newsreader import __version__
 from newsreader.errors import NewsreaderError
 
 
-def _common(parser: argparse.ArgumentParser, *, db: bool = True) -> None:
-    parser.add_argument("--config", type=Path, help="feeds.yaml to use")
+def _common(parser: argparse.ArgumentParser, *, db: bool = True, top: bool = False) -> None:
+    """``--config``/``--db``, before or after the command. A command's own copies
+    default to "not given", so they never undo what was given before the command."""
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument("--config", type=Path, default=default, help="feeds.yaml to use")
     if db:
-        parser.add_argument("--db", type=Path, help="SQLite database file")
+        parser.add_argument("--db", type=Path, default=default, help="SQLite database file")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="newsreader", description="A terminal news reader.", parents=[debug]
     )
     parser.add_argument("--version", action="version", version=f"newsreader {__version__}")
-    _common(parser)
+    _common(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("open", parents=[debug], help="read files, folders or URLs, no config")

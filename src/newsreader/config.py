@@ -178,24 +178,23 @@ def run_check(path: Path) -> int:
     except ConfigError as exc:
         print(f"newsreader: {exc}", file=sys.stderr)
         return exc.exit_code
-    feeds = len(config.feeds)
-    groups = len(config.groups)
-    print(f"{path}: OK, {_plural(feeds, 'feed')} in {_plural(groups, 'group')}")
     from newsreader.ui.themes import check_config_themes
 
-    theme_problems = check_config_themes(path, config.theme)
-    for problem in theme_problems:
-        print(f"newsreader: {problem}", file=sys.stderr)
-    status = 2 if theme_problems else 0
+    problems = check_config_themes(path, config.theme)
+    status = 2 if problems else 0
     plugins = sorted({f.source for f in config.feeds if f.source not in BUILTIN_SOURCES})
-    if not plugins:
-        return status
-    from newsreader.sources.registry import load_sources
+    if plugins:
+        from newsreader.sources.registry import load_sources
 
-    _, problems = load_sources(plugins)
+        _, plugin_problems = load_sources(plugins)
+        problems += plugin_problems
+        status = status or (1 if plugin_problems else 0)
     for problem in problems:
         print(f"newsreader: {problem}", file=sys.stderr)
-    return status or (1 if problems else 0)
+    if not problems:  # "OK" only when nothing is wrong
+        feeds, groups = len(config.feeds), len(config.groups)
+        print(f"{path}: OK, {_plural(feeds, 'feed')} in {_plural(groups, 'group')}")
+    return status
 
 
 def _has_controls(text: str) -> bool:
