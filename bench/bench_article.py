@@ -20,8 +20,7 @@ from typing import Any
 
 from textual.app import App, ComposeResult
 
-from newsreader.model import Article
-from newsreader.store import StoredArticle
+from newsreader.model import Article, StoredArticle
 from newsreader.ui.themes import load_themes
 from newsreader.ui.widgets.article_view import ArticleView
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
 
 class Body:
@@ -173,3 +174,58 @@ def dedupe_articles(articles: list[Article]) -> tuple[Article, ...]:
             seen.add(art.id)
             kept.append(art)
     return tuple(kept)
+
+
+# -- what the store hands out ------------------------------------------------------------
+
+
+class Headline(NamedTuple):
+    """One sidebar row; cheap to build by the tens of thousands."""
+
+    key: int
+    feed: str
+    title: str
+    published: str | None
+    read: bool
+    starred: bool
+
+
+class StoredArticle(NamedTuple):
+    key: int
+    feed: str
+    article: Article
+    read: bool
+    starred: bool
+
+
+class FeedStatus(NamedTuple):
+    """What the store knows about one feed; times are ISO 8601 in UTC."""
+
+    name: str
+    title: str | None
+    link: str | None
+    last_success: str | None
+    last_error: str | None
+    unread: int
+    total: int
+    group: str | None = None
+    moved_to: str | None = None
+    last_attempt: str | None = None
+    # When the feed may be asked again (a server's Retry-After, or backing off after
+    # ``failures`` failed fetches in a row); None means now.
+    next_attempt: str | None = None
+    failures: int = 0
+
+
+class Schedule(NamedTuple):
+    """When a feed may be fetched again and why it waits."""
+
+    failures: int
+    next_attempt: datetime | None
+    last_error: str | None
+
+
+class SaveStats(NamedTuple):
+    new: int
+    updated: int
+    total: int

@@ -29,8 +29,9 @@ if TYPE_CHECKING:
     import httpx
 
     from newsreader.config import FeedConfig
+    from newsreader.model import Schedule
     from newsreader.sources.base import FetchResult, Source
-    from newsreader.store import Schedule, Store
+    from newsreader.store import Store
 
 T = TypeVar("T")
 

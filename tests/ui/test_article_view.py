@@ -11,8 +11,7 @@ import pytest
 from rich.cells import cell_len
 from textual.app import App, ComposeResult
 
-from newsreader.model import Article
-from newsreader.store import StoredArticle
+from newsreader.model import Article, StoredArticle
 from newsreader.ui.themes import load_themes
 from newsreader.ui.widgets.article_view import ArticleView
 from newsreader.ui.widgets.cell_wrap import NO_START

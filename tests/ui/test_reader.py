@@ -726,7 +726,7 @@ async def test_untitled_articles_get_a_name_in_the_sidebar_breadcrumb_and_filter
 
 
 def _status(name: str, **times: str | None) -> Any:
-    from newsreader.store import FeedStatus
+    from newsreader.model import FeedStatus
 
     return FeedStatus(name, None, None, times.get("last_success"), None, 0, 0,
                       last_attempt=times.get("last_attempt"),

@@ -10,9 +10,9 @@ import pytest
 
 from newsreader.config import FeedConfig
 from newsreader.errors import StoreError
-from newsreader.model import Article, Feed
+from newsreader.model import Article, Feed, Headline
 from newsreader.sources.base import FetchResult, FetchState
-from newsreader.store import SCHEMA_VERSION, Headline, Store
+from newsreader.store import SCHEMA_VERSION, Store
 
 
 def art(n: int, day: int | None = None, **fields: object) -> Article:

@@ -11,7 +11,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    from newsreader.store import FeedStatus, Headline
+    from newsreader.model import FeedStatus, Headline
 
 GROUP = 0
 FEED = 1

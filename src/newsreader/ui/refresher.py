@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from newsreader.config import FeedConfig
+    from newsreader.model import FeedStatus, Headline
     from newsreader.refresh import FeedOutcome
-    from newsreader.store import FeedStatus, Headline
 
 # A tick a few seconds early still counts as due, or each interval would run a tick late.
 DUE_SLACK_SECONDS = 5

@@ -27,7 +27,7 @@ from newsreader.ui.widgets.article_layout import Document, Layout, StyleKey, loc
 from newsreader.ui.widgets.article_markdown import BOLD, CODE, ITALIC, STRIKE
 
 if TYPE_CHECKING:
-    from newsreader.store import StoredArticle
+    from newsreader.model import StoredArticle
 
 _IDLE_SLICE = 0.008  # seconds of layout work per idle step
 _KEEP_WIDTHS = 3

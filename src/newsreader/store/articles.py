@@ -1,0 +1,326 @@
+"""Articles: the save algorithm of one fetch, headline and article reads, read/star flags."""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from newsreader.dates import timestamp
+from newsreader.model import Article, Headline, SaveStats, StoredArticle
+from newsreader.store.connection import Connection, now
+from newsreader.store.feeds import ensure_feed
+from newsreader.store.rows import article_from, headline_rows, integer, pairs, text
+
+if TYPE_CHECKING:
+    from newsreader.sources.base import FetchResult
+
+# Feeds drive the loop (CROSS JOIN) so SQLite walks each feed's covering index in order
+# instead of sorting every row. DESC puts NULL (undated) last.
+_HEADLINE_ORDER = "a.sort_key DESC, a.position, a.key"
+# f.id makes the feed order provably distinct, which spares SQLite a sort per feed.
+# Rows carry the feed's id; names are mapped in Python so 50,000 rows share a few strs.
+_HEADLINES_ALL = f"""
+SELECT a.key, a.feed_id, a.title, a.published, a.read, a.starred
+FROM feeds f CROSS JOIN articles a ON a.feed_id = f.id
+WHERE f.position IS NOT NULL
+ORDER BY f.position, f.id, {_HEADLINE_ORDER}
+"""
+# A read-only store cannot record which feeds are configured: it hands out every feed.
+_HEADLINES_STORED = _HEADLINES_ALL.replace("WHERE f.position IS NOT NULL\n", "")
+_HEADLINES_OF = f"""
+SELECT a.key, a.feed_id, a.title, a.published, a.read, a.starred
+FROM json_each(?) j CROSS JOIN feeds f ON f.name = j.value CROSS JOIN articles a ON a.feed_id = f.id
+ORDER BY j.key, {_HEADLINE_ORDER}
+"""
+
+_ARTICLE_COLUMNS = (
+    "a.key, f.name, a.article_id, a.title, a.link, a.published, a.updated, a.author, "
+    "a.source, a.breadcrumb, b.summary, b.text, b.related, b.markdown, a.read, a.starred"
+)
+_ARTICLE_FROM = "articles a JOIN feeds f ON f.id = a.feed_id JOIN bodies b ON b.key = a.key"
+
+
+def _sort_key(article: Article) -> float | None:
+    """Seconds since the epoch of the article's date; a date without offset counts as UTC."""
+    return timestamp(article.published or article.updated)
+
+
+def _head(article: Article) -> tuple[object, ...]:
+    """The columns of ``articles`` from title to breadcrumb."""
+    return (
+        article.title,
+        article.link,
+        article.published,
+        article.updated,
+        article.author,
+        article.source,
+        _json_list(article.breadcrumb),
+    )
+
+
+def _body(article: Article) -> tuple[object, ...]:
+    """The columns of ``bodies``, kept apart so headline scans stay small."""
+    return (
+        article.summary,
+        article.text,
+        _json_list(article.related),
+        article.markdown,
+    )
+
+
+_encode_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _json_list(values: tuple[str, ...]) -> str:
+    return _encode_json(list(values)) if values else "[]"
+
+
+def _digest(article: Article) -> str:
+    """A fingerprint of an article's content, from what its body is made of: known before
+    any HTML is converted. repr() keeps None apart from "None"; the bodies, the bulk of
+    it, go to the hash as they are, each after its length."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(repr((_head(article), article.related)).encode("utf-8", "surrogatepass"))
+    summary = article.summary_body
+    for body in (article.body, summary):
+        if body is None:
+            digest.update(b"-")
+        else:
+            source = body.fingerprint.encode("utf-8", "surrogatepass")
+            digest.update(b"%d:" % len(source))
+            digest.update(source)
+    return digest.hexdigest()
+
+
+def _position_offset(ids: list[str], known: dict[str, tuple[int, str, int]]) -> int:
+    """What to add to each index of the document to get its stored position.
+
+    When the document only gained items at the top, the stored articles keep their
+    positions and the new ones go before them, so an ordinary refresh moves no row
+    (rewriting every position cost a quarter of such a refresh). Otherwise the whole
+    document goes before every stored position, ahead of articles it no longer lists.
+    """
+    if not known:
+        return 0
+    fresh = 0
+    while fresh < len(ids) and ids[fresh] not in known:
+        fresh += 1
+    if fresh < len(ids):
+        offset = known[ids[fresh]][2] - fresh
+        for index in range(fresh, len(ids)):
+            old = known.get(ids[index])
+            if old is None or old[2] != index + offset:
+                break
+        else:
+            return offset
+    return min(old[2] for old in known.values()) - len(ids)
+
+
+class Articles(Connection):
+    def save_result(
+        self, name: str, result: FetchResult, max_articles: int | None = None
+    ) -> SaveStats:
+        """Store one fetch of a feed in one transaction.
+
+        Known articles are updated in place when their content changed and keep their
+        read and starred flags. ``max_articles`` then trims the oldest articles that
+        the feed no longer lists, read ones before unread ones; starred articles and the
+        articles of the current document are never removed (removing the latter would
+        bring them back as new on the next fetch).
+        """
+        when = now()
+        feed = result.feed
+        digests = self._prepare_bodies(name, feed.articles) if feed is not None else {}
+        with self._write() as db:
+            feed_id = ensure_feed(db, name)
+            state = result.state
+            db.execute(
+                "UPDATE feeds SET etag = ?, last_modified = ?, fingerprint = ?, last_attempt = ?,"
+                " last_success = ?, last_error = NULL, moved_to = ?, failures = 0,"
+                " next_attempt = NULL WHERE id = ?",
+                (state.etag, state.last_modified, state.fingerprint, when, when, result.moved_to,
+                 feed_id),
+            )  # fmt: skip
+            if feed is None:
+                total = db.execute(
+                    "SELECT count(*) FROM articles WHERE feed_id = ?", (feed_id,)
+                ).fetchone()[0]
+                return SaveStats(0, 0, total)
+            db.execute(
+                "UPDATE feeds SET title = ?, link = ? WHERE id = ?",
+                (feed.title, feed.link, feed_id),
+            )
+            known = {
+                aid: (key, digest, pos)
+                for aid, key, digest, pos in db.execute(
+                    "SELECT article_id, key, content_hash, position FROM articles"
+                    " WHERE feed_id = ?",
+                    (feed_id,),
+                )
+            }
+            # Keys are handed out here (the write lock is held) so bodies can share them.
+            next_key = db.execute("SELECT coalesce(max(key), 0) + 1 FROM articles").fetchone()[0]
+            inserts: list[tuple[object, ...]] = []
+            updates: list[tuple[object, ...]] = []
+            bodies: list[tuple[object, ...]] = []
+            moves: list[tuple[int, int]] = []
+            current: set[str] = set()
+            document: list[Article] = []
+            for article in feed.articles:
+                if article.id not in current:
+                    current.add(article.id)
+                    document.append(article)
+            offset = _position_offset([a.id for a in document], known)
+            for index, article in enumerate(document):
+                position = index + offset
+                head = _head(article)
+                digest = digests[article.id]
+                old = known.get(article.id)
+                if old is None:
+                    key = next_key
+                    next_key += 1
+                    inserts.append(
+                        (key, feed_id, article.id, *head, position, _sort_key(article), when,
+                         digest)
+                    )  # fmt: skip
+                    bodies.append((key, *_body(article)))
+                elif old[1] != digest:
+                    updates.append((*head, position, _sort_key(article), digest, old[0]))
+                    bodies.append((old[0], *_body(article)))
+                elif old[2] != position:
+                    moves.append((position, old[0]))
+            db.executemany(
+                "INSERT INTO articles (key, feed_id, article_id, title, link, published, updated,"
+                " author, source, breadcrumb, position, sort_key, fetched_at, content_hash)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                inserts,
+            )
+            db.executemany(
+                "UPDATE articles SET title = ?, link = ?, published = ?, updated = ?, author = ?,"
+                " source = ?, breadcrumb = ?, position = ?, sort_key = ?, content_hash = ?"
+                " WHERE key = ?",
+                updates,
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO bodies (key, summary, text, related, markdown)"
+                " VALUES (?, ?, ?, ?, ?)",
+                bodies,
+            )
+            db.executemany("UPDATE articles SET position = ? WHERE key = ?", moves)
+            total = len(known) + len(inserts)
+            if max_articles is not None and total > max_articles:
+                total -= self._trim(db, feed_id, known, current, total - max_articles)
+            return SaveStats(len(inserts), len(updates), total)
+
+    def _prepare_bodies(self, name: str, articles: tuple[Article, ...]) -> dict[str, str]:
+        """Each article's digest; the bodies of new or changed ones converted now.
+
+        Converting HTML takes a while, and doing it here keeps it outside the write
+        transaction, where it would hold up the reader marking an article read.
+        """
+        stored = dict(
+            pairs(
+                self._read(
+                    "SELECT a.article_id, a.content_hash FROM articles a"
+                    " JOIN feeds f ON f.id = a.feed_id WHERE f.name = ?",
+                    (name,),
+                )
+            )
+        )
+        digests: dict[str, str] = {}
+        for article in articles:
+            if article.id in digests:
+                continue
+            digest = digests[article.id] = _digest(article)
+            if stored.get(article.id) != digest:
+                _body(article)
+        return digests
+
+    def _trim(
+        self,
+        db: sqlite3.Connection,
+        feed_id: int,
+        known: dict[str, tuple[int, str, int]],
+        current: set[str],
+        excess: int,
+    ) -> int:
+        gone = [aid for aid in known if aid not in current]
+        if not gone:
+            return 0
+        rows = db.execute(
+            "SELECT article_id, key FROM articles WHERE feed_id = ? AND starred = 0"
+            " ORDER BY read DESC, sort_key ASC NULLS FIRST, fetched_at ASC, key ASC",
+            (feed_id,),
+        ).fetchall()
+        gone_set = set(gone)
+        victims = [(key,) for aid, key in rows if aid in gone_set][:excess]
+        db.executemany("DELETE FROM bodies WHERE key = ?", victims)
+        db.executemany("DELETE FROM articles WHERE key = ?", victims)
+        return len(victims)
+
+    # -- articles ----------------------------------------------------------------------
+
+    def headlines(self, feeds: Sequence[str] | None = None) -> list[Headline]:
+        """Headlines of the given feeds (default: all configured) in that order, newest first."""
+        params: tuple[str, ...]
+        if feeds is None:
+            sql, params = (_HEADLINES_STORED if self.read_only else _HEADLINES_ALL), ()
+        else:
+            sql, params = _HEADLINES_OF, (json.dumps(list(feeds)),)
+        # Tens of thousands of fresh tuples would trigger several full GC passes for
+        # nothing (they hold no cycles); pausing the collector halves the time.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            names = {
+                integer(i): text(n) for i, n in pairs(self._read("SELECT id, name FROM feeds"))
+            }
+            rows = headline_rows(self._read(sql, params))
+            return [Headline(k, names[f], t, p, r == 1, s == 1) for k, f, t, p, r, s in rows]
+        finally:
+            if enabled:
+                gc.enable()
+
+    def article(self, key: int) -> StoredArticle:
+        """One stored article; KeyError when it is gone (trimmed or never existed)."""
+        rows = self._read(
+            f"SELECT {_ARTICLE_COLUMNS} FROM {_ARTICLE_FROM} WHERE a.key = ?",
+            (key,),
+        )
+        if not rows:
+            raise KeyError(key)
+        return article_from(rows[0])
+
+    def articles(self, name: str, *, unread_only: bool = False) -> list[StoredArticle]:
+        """A feed's stored articles in headline order (newest first)."""
+        where = " AND a.read = 0" if unread_only else ""
+        rows = self._read(
+            f"SELECT {_ARTICLE_COLUMNS} FROM {_ARTICLE_FROM}"
+            f" WHERE f.name = ?{where} ORDER BY {_HEADLINE_ORDER}",
+            (name,),
+        )
+        return [article_from(r) for r in rows]
+
+    def set_read(self, keys: Iterable[int], read: bool = True) -> None:
+        with self._write() as db:
+            db.executemany(
+                "UPDATE articles SET read = ? WHERE key = ?", ((int(read), k) for k in keys)
+            )
+
+    def set_starred(self, key: int, starred: bool) -> None:
+        with self._write() as db:
+            db.execute("UPDATE articles SET starred = ? WHERE key = ?", (int(starred), key))
+
+    def mark_feed_read(self, name: str) -> int:
+        """Mark every article of a feed read; returns how many were unread."""
+        with self._write() as db:
+            cur = db.execute(
+                "UPDATE articles SET read = 1 WHERE read = 0 AND feed_id ="
+                " (SELECT id FROM feeds WHERE name = ?)",
+                (name,),
+            )
+            return cur.rowcount
