@@ -195,7 +195,7 @@ def _has_controls(text: str) -> bool:
     """Control characters, line breaks, tabs or bidi overrides (emoji joiners are fine)."""
     if text.isprintable():
         return False
-    from newsreader.content import strip_controls
+    from newsreader.text.sanitise import strip_controls
 
     return strip_controls(text) != text or any(ch in text for ch in "\t\n\r\u2028\u2029")
 
