@@ -87,8 +87,7 @@ def _local(tag: object) -> str:
 def _label(raw: str | None) -> str:
     """One clean line for a name or group: what feeds.yaml accepts back (no controls, no
     noncharacters), so an import never writes a file ``config check`` refuses."""
-    from newsreader.config import NONCHARACTERS
-    from newsreader.text.sanitise import clean_line
+    from newsreader.text.sanitise import NONCHARACTERS, clean_line
 
     return clean_line(NONCHARACTERS.sub("", raw or ""))
 

@@ -46,6 +46,25 @@ _ALL_BREAKS = re.compile("[\t\n\r\x0b\x0c\x1c-\x1f\x85\u2028\u2029]+")
 # overrides do.
 _UNDRAWABLE = re.compile(f"[{_CONTROL_CLASS}\u061c\u200e\u200f]")
 
+# U+FDD0..U+FDEF and the last two code points of every plane.
+NONCHARACTERS = re.compile(
+    "[\ufdd0-\ufdef"
+    + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17))
+    + "]"
+)
+# What a message quotes as an escape when it shows what the user wrote: the control
+# class without the BOM, which config messages have always shown as it is.
+QUOTED_CONTROLS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def has_controls(text: str) -> bool:
+    """Control characters, line breaks, tabs or bidi overrides (emoji joiners are fine)."""
+    if text.isprintable():
+        return False
+    return strip_controls(text) != text or any(ch in text for ch in "\t\n\r\u2028\u2029")
+
 
 def strip_controls(text: str) -> str:
     """Remove escape sequences and control characters; keep newlines and tabs."""
