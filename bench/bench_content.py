@@ -15,9 +15,9 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from newsreader.content import clean_block
-from newsreader.dates import normalize_date
-from newsreader.htmltext import html_to_markdown, html_to_text, html_to_text_and_markdown
+from newsreader.text.dates import normalize_date
+from newsreader.text.html import html_to_markdown, html_to_text, html_to_text_and_markdown
+from newsreader.text.sanitise import clean_block
 
 BODY_TAGS = {"description", "encoded", "content", "summary"}
 DATE_TAGS = {"pubDate", "published", "updated", "date", "issued", "modified"}

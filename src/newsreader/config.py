@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsreader.errors import ConfigError
+from newsreader.text.sanitise import NONCHARACTERS, QUOTED_CONTROLS, has_controls
 
 if TYPE_CHECKING:
     from yaml.nodes import MappingNode, Node
@@ -197,15 +198,6 @@ def run_check(path: Path) -> int:
     return status
 
 
-def _has_controls(text: str) -> bool:
-    """Control characters, line breaks, tabs or bidi overrides (emoji joiners are fine)."""
-    if text.isprintable():
-        return False
-    from newsreader.content import strip_controls
-
-    return strip_controls(text) != text or any(ch in text for ch in "\t\n\r\u2028\u2029")
-
-
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
@@ -213,20 +205,8 @@ def _plural(count: int, noun: str) -> str:
 def _one_line(text: str) -> str:
     """Folded to one line, controls shown as escapes: messages quote what the user wrote."""
     if not text.isprintable():
-        text = _INVISIBLE.sub(lambda m: ascii(m.group())[1:-1], text)
+        text = QUOTED_CONTROLS.sub(lambda m: ascii(m.group())[1:-1], text)
     return " ".join(text.split())
-
-
-# U+FDD0..U+FDEF and the last two code points of every plane.
-NONCHARACTERS = re.compile(
-    "[\ufdd0-\ufdef"
-    + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17))
-    + "]"
-)
-
-_INVISIBLE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
-)
 
 
 def _line(node: Node) -> int:
@@ -380,7 +360,7 @@ class _Parser:
         value = str(node.value)
         if not value.strip():
             raise self.error(node, f"{what} must not be empty")
-        if _has_controls(value):
+        if has_controls(value):
             raise self.error(node, f"{what} must not contain control characters or line breaks")
         odd = NONCHARACTERS.search(value)
         if odd is not None:
@@ -474,7 +454,6 @@ class _Parser:
 
     def headers(self, node: Node) -> dict[str, str]:
         """HTTP headers: token names, one-line values (no header injection)."""
-        import re
 
         result: dict[str, str] = {}
         token = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")

@@ -13,9 +13,9 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from newsreader.content import clean_line
 from newsreader.errors import NewsreaderError, SourceError
 from newsreader.model import Feed
+from newsreader.text.sanitise import clean_line
 
 Report = Callable[[str], None]
 

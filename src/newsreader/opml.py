@@ -59,7 +59,7 @@ def parse_opml(data: bytes, where: str, skipped: list[str] | None = None) -> lis
     """
     from lxml import etree
 
-    from newsreader.xmlsafe import safe_xml_parser
+    from newsreader.text.xmlsafe import safe_xml_parser
 
     try:
         root = etree.fromstring(data, safe_xml_parser())
@@ -87,8 +87,7 @@ def _local(tag: object) -> str:
 def _label(raw: str | None) -> str:
     """One clean line for a name or group: what feeds.yaml accepts back (no controls, no
     noncharacters), so an import never writes a file ``config check`` refuses."""
-    from newsreader.config import NONCHARACTERS
-    from newsreader.content import clean_line
+    from newsreader.text.sanitise import NONCHARACTERS, clean_line
 
     return clean_line(NONCHARACTERS.sub("", raw or ""))
 

@@ -20,8 +20,8 @@ from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
-from newsreader.content import clean_line
 from newsreader.errors import NewsreaderError, StoreError
+from newsreader.text.sanitise import clean_line
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -21,7 +21,7 @@ TEXT = st.one_of(hostile_text(), st.text(max_size=200))
 @fuzz()
 @given(text=TEXT)
 def test_sanitiser_leaves_no_control_in_lines_or_blocks(text) -> None:
-    from newsreader.content import clean_block, clean_line, clean_optional, strip_controls
+    from newsreader.text.sanitise import clean_block, clean_line, clean_optional, strip_controls
 
     check_text("clean_line", clean_line(text))
     check_text("clean_block", clean_block(text), multiline=True)
@@ -37,7 +37,7 @@ def test_sanitiser_leaves_no_control_in_lines_or_blocks(text) -> None:
     value=TEXT, base=st.sampled_from((None, "https://h.example.org/a/", "http://[x/", "ftp://h/"))
 )
 def test_web_link_is_none_or_an_http_url_that_parses(value, base) -> None:
-    from newsreader.content import web_link
+    from newsreader.text.links import web_link
 
     link = web_link(value, base)
     check_link("web_link", link)
@@ -47,7 +47,7 @@ def test_web_link_is_none_or_an_http_url_that_parses(value, base) -> None:
 @fuzz()
 @given(html=TEXT, base=st.sampled_from((None, "https://h.example.org/a/")))
 def test_html_converters_on_arbitrary_text(html, base) -> None:
-    from newsreader.htmltext import html_to_markdown, html_to_text
+    from newsreader.text.html import html_to_markdown, html_to_text
 
     check_text("html_to_text", html_to_text(html, base), multiline=True)
     check_markdown("html_to_markdown", html_to_markdown(html, base))
@@ -58,8 +58,8 @@ def test_html_converters_on_arbitrary_text(html, base) -> None:
     r"\A\d{1,6}-\d{1,3}-\d{1,3}[T ]\d{1,3}:\d{1,3}(:\d{1,3})?(\.\d{1,12})?([+-]\d{1,4}|Z)?\Z"
 )))  # fmt: skip
 def test_dates_are_iso_or_none(value) -> None:
-    from newsreader.dates import normalize_date, to_datetime
     from newsreader.formats.plaintext import parse_date_text
+    from newsreader.text.dates import normalize_date, to_datetime
 
     for found in (normalize_date(value), parse_date_text(value)):
         check_date("date", found)

@@ -88,7 +88,7 @@ def test_lines_of_hostile_text_as_any_page_kind(lines, name) -> None:
     ),
 )
 def test_html_fragments_convert_to_clean_text_and_markdown(html, tags) -> None:
-    from newsreader.htmltext import html_to_markdown, html_to_text
+    from newsreader.text.html import html_to_markdown, html_to_text
     from tests.fuzz.strategies import check_markdown, check_text
 
     source = "".join(t + html[i * 10 : i * 10 + 10] for i, t in enumerate(tags)) + html

@@ -376,7 +376,7 @@ def test_deep_nesting_is_read_or_refused_in_bounded_time(name: str) -> None:
 
 
 def test_deep_nesting_in_html_bodies_converts_in_bounded_time() -> None:
-    from newsreader.htmltext import html_to_markdown, html_to_text
+    from newsreader.text.html import html_to_markdown, html_to_text
     from tests.fuzz.strategies import check_markdown, check_text
 
     html = "<div><blockquote><ul><li>" * 20_000 + "deep \x1b[31m text"
@@ -467,8 +467,8 @@ FAR_DATES = [
 
 @pytest.mark.parametrize("value", FAR_DATES)
 def test_dates_far_in_the_past_and_future(value: str) -> None:
-    from newsreader.dates import normalize_date, to_datetime
     from newsreader.formats.plaintext import parse_date_text
+    from newsreader.text.dates import normalize_date, to_datetime
     from tests.fuzz.strategies import check_date
 
     for found in (normalize_date(value), parse_date_text(value)):

@@ -437,7 +437,7 @@ def test_the_render_guard_leaves_no_control_separator_or_bidi_character():
     """Bug: the pane's guard let the bidi marks (U+200E, U+200F, U+061C) through, the
     sidebar's flattened only C0 and DEL, the breadcrumb had none: one guard for all, and
     every code point that moves the cursor or reorders text goes."""
-    from newsreader.content import for_terminal
+    from newsreader.text.sanitise import for_terminal
 
     everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
     for lines in (False, True):

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsreader.content import clean_block, clean_line, clean_optional, strip_controls
+from newsreader.text.sanitise import clean_block, clean_line, clean_optional, strip_controls
 
 FORBIDDEN = (
     {chr(c) for c in range(0x20) if c not in (0x09, 0x0A)}

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsreader import dates
-from newsreader.dates import normalize_date, to_datetime
+from newsreader.text import dates
+from newsreader.text.dates import normalize_date, to_datetime
 
 
 @pytest.mark.parametrize(
@@ -227,7 +227,7 @@ def test_the_common_shapes_read_as_the_general_path_reads_them(raw: str) -> None
 
 
 def test_timestamp_reads_every_precision_naive_as_utc() -> None:
-    from newsreader.dates import timestamp
+    from newsreader.text.dates import timestamp
 
     assert timestamp("2003") == datetime(2003, 1, 1, tzinfo=UTC).timestamp()
     assert timestamp("2003-06") == datetime(2003, 6, 1, tzinfo=UTC).timestamp()

@@ -10,13 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from newsreader.content import clean_block
-from newsreader.htmltext import (
+from newsreader.text.html import (
     MAX_HTML_CHARS,
     html_to_markdown,
     html_to_text,
     html_to_text_and_markdown,
 )
+from newsreader.text.sanitise import clean_block
 
 BASE = "https://news.example.org/section/story.html"
 FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")

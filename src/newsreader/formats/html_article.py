@@ -14,11 +14,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
-from newsreader.content import clean_block, clean_line, clean_optional, strip_controls, web_link
-from newsreader.dates import normalize_date
 from newsreader.errors import ParseError
 from newsreader.formats.plaintext import parse_date_text
 from newsreader.model import Article, Feed, article_id
+from newsreader.text.dates import normalize_date
+from newsreader.text.links import web_link
+from newsreader.text.sanitise import clean_block, clean_line, clean_optional, strip_controls
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -551,6 +552,6 @@ def _inline(text: str, preformatted: bool) -> str:
 def _markdown(root: HtmlElement, base: str | None) -> str:
     import lxml.html
 
-    from newsreader.htmltext import html_to_markdown
+    from newsreader.text.html import html_to_markdown
 
     return html_to_markdown(lxml.html.tostring(root, encoding="unicode"), base_url=base)

@@ -12,16 +12,16 @@ import datetime as dt
 import re
 from typing import Any
 
-from newsreader.content import (
+from newsreader.formats.plaintext import parse_date_text
+from newsreader.model import Article, Feed, article_id
+from newsreader.text.dates import normalize_date
+from newsreader.text.links import web_link
+from newsreader.text.sanitise import (
     clean_block,
     clean_line,
     clean_optional,
     strip_controls,
-    web_link,
 )
-from newsreader.dates import normalize_date
-from newsreader.formats.plaintext import parse_date_text
-from newsreader.model import Article, Feed, article_id
 
 _FRONT_MATTER = re.compile(
     r"\A\ufeff?(?P<fence>---|\+\+\+)[ \t]*\n(?P<head>.*?)\n(?P=fence)[ \t]*(?:\n|\Z)", re.DOTALL
@@ -195,7 +195,7 @@ def _plain_text(body: str) -> str:
         except lxml.etree.ParserError:
             # Raw HTML that libxml2 reads as no document at all ('<!DOCTYPE' left open
             # swallows the rest): the tag-stripping pass still finds the text.
-            from newsreader.htmltext import html_to_text
+            from newsreader.text.html import html_to_text
 
             text = html_to_text(html)
         else:

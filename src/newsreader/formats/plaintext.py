@@ -14,9 +14,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 
-from newsreader.content import clean_line, strip_controls
 from newsreader.errors import ParseError
 from newsreader.model import Article, Feed, article_id
+from newsreader.text.markdown import escape_paragraph
+from newsreader.text.sanitise import clean_line, strip_controls
 
 # --- dates -------------------------------------------------------------------------
 
@@ -403,26 +404,15 @@ def _join_wrapped(lines: list[str]) -> str:
     return text
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
-_MD_LINE_START = re.compile(r"^(\s*)([#>+=-])")
-_MD_ORDERED_START = re.compile(r"^(\s*\d+)([.)])")
-
-
-def _md_escape(text: str) -> str:
-    """Plain text that Markdown renders literally (``2019.`` escapes its dot, not its digit)."""
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    return _MD_ORDERED_START.sub(r"\1\\\2", _MD_LINE_START.sub(r"\1\\\2", text))
-
-
 def _markdown(paragraphs: list[str], related: list[str], cjk: bool) -> str:
     blocks = []
     for index, para in enumerate(paragraphs):
         heading = _is_heading(para) and index + 1 < len(paragraphs)
-        blocks.append(("## " if heading else "") + _md_escape(para))
+        blocks.append(("## " if heading else "") + escape_paragraph(para))
     if related:
         blocks.append("---")
         blocks.append("## " + ("相关新闻" if cjk else "Related headlines"))
-        blocks.append("\n".join("- " + _md_escape(h) for h in related))
+        blocks.append("\n".join("- " + escape_paragraph(h) for h in related))
     return "\n\n".join(blocks)
 
 

@@ -28,10 +28,10 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from newsreader import __version__
-from newsreader.content import clean_line, clean_optional
 from newsreader.errors import ParseError, SourceError
 from newsreader.sources.base import FetchResult, FetchState, sendable_validator
 from newsreader.sources.local import run_parser
+from newsreader.text.sanitise import clean_line, clean_optional
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

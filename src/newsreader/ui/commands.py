@@ -13,7 +13,7 @@ from typing import cast
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from newsreader.content import for_terminal
+from newsreader.text.sanitise import for_terminal
 
 Command = tuple[str, str, Callable[[], object]]
 

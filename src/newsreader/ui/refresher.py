@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from newsreader.dates import timestamp
+from newsreader.text.dates import timestamp
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from newsreader.dates import display_date
+from newsreader.text.dates import display_date
 
 if TYPE_CHECKING:
     from newsreader.config import Config

@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from newsreader.content import for_terminal
+from newsreader.text.sanitise import for_terminal
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult

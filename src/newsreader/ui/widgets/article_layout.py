@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 
 from rich.cells import cell_len, set_cell_size
 
-from newsreader.content import for_terminal
-from newsreader.dates import display_date
+from newsreader.text.dates import display_date
+from newsreader.text.links import is_followable
+from newsreader.text.sanitise import for_terminal
 from newsreader.ui.widgets.article_markdown import (
     CODE_BLOCK,
     HEADING,
@@ -28,7 +29,6 @@ from newsreader.ui.widgets.article_markdown import (
     InlineParser,
     Links,
     find_refs,
-    is_followable,
     iter_blocks,
     iter_plain_blocks,
 )
@@ -55,7 +55,7 @@ def _clean(text: str) -> str:
 
 
 def local_date(value: str | None) -> str:
-    """The meta line's date: :func:`newsreader.dates.display_date`, which never raises."""
+    """The meta line's date: :func:`newsreader.text.dates.display_date`, which never raises."""
     return display_date(value)
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
-from newsreader.content import for_terminal
+from newsreader.text.sanitise import for_terminal
 
 # Inline flags; a run of text carries any combination of them.
 BOLD = 1
@@ -27,7 +27,6 @@ STRIKE = 32
 REF = 64  # the "[n]" reference number after a link
 
 _ASCII_PUNCT = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
-_SAFE_SCHEMES = ("http://", "https://", "mailto:", "ftp://", "gopher://", "gemini://")
 
 
 @dataclass(slots=True)
@@ -76,11 +75,6 @@ class Links:
             except ValueError:
                 return url
         return url
-
-
-def is_followable(url: str) -> bool:
-    """Only these schemes become terminal hyperlinks; anything else is shown, not linked."""
-    return url.lower().startswith(_SAFE_SCHEMES)
 
 
 # --- inline ------------------------------------------------------------------------

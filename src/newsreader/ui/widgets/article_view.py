@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from newsreader.content import for_terminal
+from newsreader.text.sanitise import for_terminal
 from newsreader.ui.headlines import untitled_label
 from newsreader.ui.widgets.article_layout import Document, Layout, StyleKey, local_date
 from newsreader.ui.widgets.article_markdown import BOLD, CODE, ITALIC, STRIKE

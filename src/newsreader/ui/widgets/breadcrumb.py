@@ -15,7 +15,7 @@ from textual import events
 from textual.message import Message
 from textual.widget import Widget
 
-from newsreader.content import for_terminal
+from newsreader.text.sanitise import for_terminal
 
 SEPARATOR = " › "
 ELLIPSIS = "…"

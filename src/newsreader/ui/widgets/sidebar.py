@@ -19,8 +19,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from newsreader.content import for_terminal
-from newsreader.dates import display_date
+from newsreader.text.dates import display_date
+from newsreader.text.sanitise import for_terminal
 from newsreader.ui.headlines import FEED, GROUP, HEADLINE, MESSAGE, HeadlineTree, Row
 
 DATE_WIDTH = 6
@@ -31,7 +31,7 @@ ERROR_MARK = "!"
 
 def short_date(published: str | None, today: str) -> str:
     """At most six cells: ``14:05`` today, ``Mar 03`` this year, ``Mar'19`` before
-    (:func:`newsreader.dates.display_date`, which every pane shares)."""
+    (:func:`newsreader.text.dates.display_date`, which every pane shares)."""
     if not published:
         return ""
     return _short_date(published, today)
