@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from newsreader import store as store_module
 from newsreader.errors import StoreError
+from newsreader.store import connection as store_module
 from tests.support.readonly import ReadOnlyMedia, read_only_media_in
 from tests.ui.test_reader import FERRY, SIZE, notices, ready, screen_text, stored, title_at_cursor
 

@@ -31,8 +31,6 @@ from html.entities import html5 as _HTML5
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-from newsreader.content import clean_block, clean_line, clean_optional, strip_controls
-from newsreader.dates import normalize_date
 from newsreader.errors import ParseError
 from newsreader.formats.cdata import MARK as _MARK
 from newsreader.formats.cdata import NO_SECTIONS, Sections, lift
@@ -43,9 +41,12 @@ from newsreader.formats.encoding import (
     decode_xml,
     http_charset,
 )
-from newsreader.htmltext import html_to_markdown, html_to_text
 from newsreader.model import Article, Body, Feed, article_id, dedupe_articles
-from newsreader.xmlsafe import safe_xml_parser
+from newsreader.text.dates import normalize_date
+from newsreader.text.html import html_to_markdown, html_to_text
+from newsreader.text.links import LINK_SCHEMES
+from newsreader.text.sanitise import clean_block, clean_line, clean_optional, strip_controls
+from newsreader.text.xmlsafe import safe_xml_parser
 
 if TYPE_CHECKING:
     from lxml.etree import _Element
@@ -102,7 +103,6 @@ ATOM_PUBLISHED = f"{{{ATOM10}}}published"
 XHTML_BODY = f"{{{XHTML}}}body"
 RDF_ABOUT = f"{{{RDF}}}about"
 
-_LINK_SCHEMES = frozenset({"http", "https", "ftp", "mailto", "gemini", "gopher", "news", "nntp"})
 _DOCTYPE = re.compile(
     r"<!DOCTYPE\s[^\[>]*(?:\[(?:[^\]\"']|\"[^\"]*\"|'[^']*')*\]\s*)?>", re.IGNORECASE
 )
@@ -467,7 +467,7 @@ def _absolute(href: str | None, base: str | None) -> str | None:
         parts.port  # noqa: B018  (raises ValueError for a port that is not one)
     except ValueError:
         return None
-    return href if scheme in _LINK_SCHEMES else None
+    return href if scheme in LINK_SCHEMES else None
 
 
 def _title(raw: str | None, kind: str = "guess", base: str | None = None) -> str:

@@ -9,11 +9,11 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from newsreader.dates import timestamp
 from newsreader.model import Article, Headline, SaveStats, StoredArticle
 from newsreader.store.connection import Connection, now
 from newsreader.store.feeds import ensure_feed
 from newsreader.store.rows import article_from, headline_rows, integer, pairs, text
+from newsreader.text.dates import timestamp
 
 if TYPE_CHECKING:
     from newsreader.sources.base import FetchResult

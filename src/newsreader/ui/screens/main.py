@@ -18,8 +18,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from newsreader.content import for_terminal
 from newsreader.errors import StoreError
+from newsreader.text.sanitise import for_terminal
 from newsreader.ui import KEY_ACTIONS
 from newsreader.ui.headlines import (
     FEED,
@@ -57,8 +57,9 @@ if TYPE_CHECKING:
     from textual.timer import Timer
 
     from newsreader.config import Config, FeedConfig
+    from newsreader.model import FeedStatus, Headline, StoredArticle
     from newsreader.refresh import FeedOutcome
-    from newsreader.store import FeedStatus, Headline, Store, StoredArticle
+    from newsreader.store import Store
     from newsreader.ui.widgets.article_view import ArticleView
 
 # An article shown this long (moving through headlines) counts as read; Enter marks at once.

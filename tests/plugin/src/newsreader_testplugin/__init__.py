@@ -16,10 +16,10 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from newsreader.content import clean_line
 from newsreader.errors import SourceError
 from newsreader.model import Article, Feed
 from newsreader.sources.base import FetchResult, FetchState
+from newsreader.text.sanitise import clean_line
 
 if TYPE_CHECKING:
     from newsreader.config import FeedConfig
