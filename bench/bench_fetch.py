@@ -200,9 +200,7 @@ def main() -> None:
 
 def bench_headlines(folder: Path, runs: int, count: int = 50_000) -> None:
     """``Store.headlines()`` over ``count`` stored articles, the sidebar's one query."""
-    from newsreader.config import FeedConfig
-    from newsreader.model import Article, Feed
-    from newsreader.sources.base import FetchResult, FetchState
+    from newsreader.model import Article, Feed, FeedConfig, FetchResult, FetchState
     from newsreader.store import Store
 
     per_feed = 250

@@ -56,8 +56,7 @@ def build(folder: Path, articles: int) -> tuple[Path, Path]:
     """A feeds.yaml with FEEDS local feeds (files that need not exist) and a database
     holding ``articles`` articles spread over them."""
     from newsreader.config import load_config
-    from newsreader.model import Article, Feed
-    from newsreader.sources.base import FetchResult
+    from newsreader.model import Article, Feed, FetchResult
     from newsreader.store import Store
 
     config = folder / "feeds.yaml"

@@ -16,24 +16,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsreader.errors import ConfigError
+from newsreader.model import (
+    DEFAULT_GROUP,
+    MAX_ARTICLES,
+    MAX_REFRESH_MINUTES,
+    MAX_SIZE_MB,
+    MAX_TIMEOUT_SECONDS,
+    MB,
+    FeedConfig,
+    FeedSettings,
+)
 from newsreader.text.sanitise import NONCHARACTERS, QUOTED_CONTROLS, has_controls
 
 if TYPE_CHECKING:
     from yaml.nodes import MappingNode, Node
 
-DEFAULT_GROUP = "Feeds"
 
 BUILTIN_SOURCES = ("local", "http")
 URL_SCHEMES = ("http", "https", "file")
 # Plugin options are plain data; this bounds what YAML aliases can multiply them into.
 MAX_OPTION_VALUES = 100_000
-# The ranges of the numbers in feeds.yaml. Each is far past any real use; they exist so
-# that no value can overflow the clock, SQLite's integers or a socket timeout.
-MAX_REFRESH_MINUTES = 366 * 24 * 60  # a year
-MAX_TIMEOUT_SECONDS = 3600.0
-MAX_SIZE_MB = 1024
-MAX_ARTICLES = 10_000_000
-_MB = 1024 * 1024
 # feeds.yaml is read whole before it is parsed: a file this large is not one.
 MAX_CONFIG_BYTES = 8 * 1024 * 1024
 
@@ -55,53 +57,6 @@ _STR_TAG = "tag:yaml.org,2002:str"
 _NULL_TAG = "tag:yaml.org,2002:null"
 # Scalars YAML types on its own (``2600``, ``on``, ``2024-01-01``) that names may be.
 _TYPED_SCALAR_TAGS = tuple(f"tag:yaml.org,2002:{t}" for t in ("int", "float", "bool", "timestamp"))
-
-
-@dataclass(frozen=True, slots=True)
-class FeedSettings:
-    """Settings that ``settings:`` gives every feed and a feed may override."""
-
-    refresh_minutes: int = 30
-    max_articles: int | None = 1000
-    headers: Mapping[str, str] = field(default_factory=dict)
-    timeout_seconds: float = 20.0
-    # The largest document read, over HTTP or from disk; anything bigger is refused.
-    max_bytes: int = 20 * 1024 * 1024
-
-    def __post_init__(self) -> None:
-        """The ranges of feeds.yaml hold for settings made in code too (``open``, plugins,
-        tests): whatever uses a value may rely on it."""
-        problems = []
-        if not 1 <= self.refresh_minutes <= MAX_REFRESH_MINUTES:
-            problems.append(f"refresh_minutes {self.refresh_minutes!r}")
-        if self.max_articles is not None and not 1 <= self.max_articles <= MAX_ARTICLES:
-            problems.append(f"max_articles {self.max_articles!r}")
-        if not 0 < self.timeout_seconds <= MAX_TIMEOUT_SECONDS:  # also refuses NaN
-            problems.append(f"timeout_seconds {self.timeout_seconds!r}")
-        if not 1 <= self.max_bytes <= MAX_SIZE_MB * _MB:
-            problems.append(f"max_bytes {self.max_bytes!r}")
-        if problems:
-            raise ValueError(f"FeedSettings out of range: {', '.join(problems)}")
-
-
-@dataclass(frozen=True, slots=True)
-class FeedConfig:
-    """One entry of ``feeds:``.
-
-    ``source`` is the registry name of the source that reads it: ``local`` for
-    ``path:``, ``http`` for ``url:``, or a plugin's name. ``target`` is the resolved
-    path (absolute) or the URL; plugins read their ``options``. ``url`` is the
-    ``url:`` as written (also for a ``file://`` URL), None for ``path:``/``source:``.
-    """
-
-    name: str
-    source: str
-    target: str
-    group: str = DEFAULT_GROUP
-    options: Mapping[str, Any] = field(default_factory=dict)
-    settings: FeedSettings = field(default_factory=FeedSettings)
-    line: int | None = None
-    url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -443,7 +398,7 @@ class _Parser:
             megabytes = self.integer(
                 entries["max_size_mb"][1], "max_size_mb", minimum=1, maximum=MAX_SIZE_MB, unit="MB"
             )
-            max_bytes = megabytes * _MB
+            max_bytes = megabytes * MB
         return FeedSettings(
             refresh_minutes=refresh,
             max_articles=max_articles,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -229,3 +231,150 @@ class SaveStats(NamedTuple):
     new: int
     updated: int
     total: int
+
+
+# --- Feeds as configured -------------------------------------------------------------
+# These are here, not in config, because sources, the store, refresh and the UI all take
+# them and config must be free to import those layers' names without a cycle.
+
+DEFAULT_GROUP = "Feeds"
+# The ranges of the numbers in feeds.yaml. Each is far past any real use; they exist so
+# that no value can overflow the clock, SQLite's integers or a socket timeout. Config
+# reports a value outside them by line; FeedSettings refuses one made in code.
+MAX_REFRESH_MINUTES = 366 * 24 * 60  # a year
+MAX_TIMEOUT_SECONDS = 3600.0
+MAX_SIZE_MB = 1024
+MAX_ARTICLES = 10_000_000
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSettings:
+    """Settings that ``settings:`` gives every feed and a feed may override."""
+
+    refresh_minutes: int = 30
+    max_articles: int | None = 1000
+    headers: Mapping[str, str] = field(default_factory=dict)
+    timeout_seconds: float = 20.0
+    # The largest document read, over HTTP or from disk; anything bigger is refused.
+    max_bytes: int = 20 * 1024 * 1024
+
+    def __post_init__(self) -> None:
+        """The ranges of feeds.yaml hold for settings made in code too (``open``, plugins,
+        tests): whatever uses a value may rely on it."""
+        problems = []
+        if not 1 <= self.refresh_minutes <= MAX_REFRESH_MINUTES:
+            problems.append(f"refresh_minutes {self.refresh_minutes!r}")
+        if self.max_articles is not None and not 1 <= self.max_articles <= MAX_ARTICLES:
+            problems.append(f"max_articles {self.max_articles!r}")
+        if not 0 < self.timeout_seconds <= MAX_TIMEOUT_SECONDS:  # also refuses NaN
+            problems.append(f"timeout_seconds {self.timeout_seconds!r}")
+        if not 1 <= self.max_bytes <= MAX_SIZE_MB * MB:
+            problems.append(f"max_bytes {self.max_bytes!r}")
+        if problems:
+            raise ValueError(f"FeedSettings out of range: {', '.join(problems)}")
+
+
+@dataclass(frozen=True, slots=True)
+class FeedConfig:
+    """One entry of ``feeds:``.
+
+    ``source`` is the registry name of the source that reads it: ``local`` for
+    ``path:``, ``http`` for ``url:``, or a plugin's name. ``target`` is the resolved
+    path (absolute) or the URL; plugins read their ``options``. ``url`` is the
+    ``url:`` as written (also for a ``file://`` URL), None for ``path:``/``source:``.
+    """
+
+    name: str
+    source: str
+    target: str
+    group: str = DEFAULT_GROUP
+    options: Mapping[str, Any] = field(default_factory=dict)
+    settings: FeedSettings = field(default_factory=FeedSettings)
+    line: int | None = None
+    url: str | None = None
+
+
+# --- What a fetch gives ---------------------------------------------------------------
+
+# A validator is sent back as it came, so it is kept only when HTTP can carry it as
+# is: visible ASCII with inner spaces, of a sane length.
+MAX_VALIDATOR = 512
+_SENDABLE = re.compile(r"[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?")
+
+
+def sendable_validator(value: object) -> str | None:
+    """An ETag or Last-Modified that can go back to the server in a header, else None.
+
+    Non-ASCII, controls or an overlong value would make every later request of the
+    feed fail before it is sent; without the validator the request is only not
+    conditional.
+    """
+    if not isinstance(value, str):
+        return None
+    value = value.strip(" \t")
+    if len(value) > MAX_VALIDATOR or not _SENDABLE.fullmatch(value):
+        return None
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class FetchState:
+    """What the store remembers between fetches of one feed (for conditional reads).
+
+    Validators are checked here, so whatever holds a FetchState (a fresh answer, a
+    database row written by an older version, a plugin) holds only sendable ones.
+    """
+
+    etag: str | None = None
+    last_modified: str | None = None
+    # Local sources: a signature of the files (paths, sizes, mtimes) last read.
+    fingerprint: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "etag", sendable_validator(self.etag))
+        object.__setattr__(self, "last_modified", sendable_validator(self.last_modified))
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """A fetch's outcome. ``feed`` is None when the source was not modified."""
+
+    feed: Feed | None
+    state: FetchState = FetchState()
+    # Set when an HTTP feed answered with a permanent redirect: the new URL.
+    moved_to: str | None = None
+    # Problems that did not stop the feed, e.g. one unreadable file in a folder.
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def not_modified(self) -> bool:
+        return self.feed is None
+
+
+# --- How a feed's refresh went --------------------------------------------------------
+
+OK = "ok"
+NOT_MODIFIED = "not modified"
+ERROR = "error"
+# Not asked this time: the server said when to come back (Retry-After), or the feed
+# failed several times in a row and is backing off.
+WAITING = "waiting"
+
+
+class FeedOutcome(NamedTuple):
+    """How one feed's refresh went. ``error`` is the one line to show when it failed."""
+
+    name: str
+    status: str
+    new: int = 0
+    total: int = 0
+    error: str | None = None
+    updated: int = 0
+    # Problems that did not stop the feed (e.g. one unreadable file in a folder).
+    warnings: tuple[str, ...] = ()
+    moved_to: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.status in (ERROR, WAITING) or bool(self.warnings)

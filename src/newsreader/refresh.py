@@ -18,9 +18,10 @@ from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from newsreader.errors import NewsreaderError, StoreError
+from newsreader.model import ERROR, NOT_MODIFIED, OK, WAITING, FeedOutcome
 from newsreader.text.sanitise import clean_line
 
 if TYPE_CHECKING:
@@ -28,9 +29,8 @@ if TYPE_CHECKING:
 
     import httpx
 
-    from newsreader.config import FeedConfig
-    from newsreader.model import Schedule
-    from newsreader.sources.base import FetchResult, Source
+    from newsreader.model import FeedConfig, FetchResult, Schedule
+    from newsreader.sources.base import Source
     from newsreader.store import Store
 
 T = TypeVar("T")
@@ -39,12 +39,6 @@ T = TypeVar("T")
 # line for the shared parser thread can be left off that feed's clock.
 _DEADLINE: ContextVar[asyncio.Timeout | None] = ContextVar("newsreader_deadline", default=None)
 
-OK = "ok"
-NOT_MODIFIED = "not modified"
-ERROR = "error"
-# Not asked this time: the server said when to come back (Retry-After), or the feed
-# failed several times in a row and is backing off.
-WAITING = "waiting"
 # A feed that fails this many times in a row waits BACKOFF_BASE before the next try,
 # twice that after one more failure, and so on up to BACKOFF_CAP.
 BACKOFF_AFTER = 2
@@ -61,24 +55,6 @@ _DEADLINE_FACTOR = 4
 MAX_ACTIVE = 256
 # The longest failure line kept for a feed (its URL included).
 MAX_ERROR_LINE = 2000
-
-
-class FeedOutcome(NamedTuple):
-    """How one feed's refresh went. ``error`` is the one line to show when it failed."""
-
-    name: str
-    status: str
-    new: int = 0
-    total: int = 0
-    error: str | None = None
-    updated: int = 0
-    # Problems that did not stop the feed (e.g. one unreadable file in a folder).
-    warnings: tuple[str, ...] = ()
-    moved_to: str | None = None
-
-    @property
-    def failed(self) -> bool:
-        return self.status in (ERROR, WAITING) or bool(self.warnings)
 
 
 class RunContext:

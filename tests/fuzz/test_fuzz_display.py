@@ -177,9 +177,8 @@ class RunningReader:
             raise error
 
     async def _show(self, example: Shown) -> None:
-        from newsreader.config import Config, FeedConfig
-        from newsreader.model import Article, Feed
-        from newsreader.sources.base import FetchResult
+        from newsreader.config import Config
+        from newsreader.model import Article, Feed, FeedConfig, FetchResult
         from newsreader.ui.headlines import FEED, HeadlineTree
 
         app, pilot, store = self.app, self.pilot, self.store

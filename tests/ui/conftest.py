@@ -35,8 +35,7 @@ pytest_textual_snapshot.normalize_svg = _offline_svg
 
 def fill_store(db_path: Path, config: Any) -> None:
     """Store the fixture articles, errors, read and starred flags into ``db_path``."""
-    from newsreader.model import Article, Feed
-    from newsreader.sources.base import FetchResult
+    from newsreader.model import Article, Feed, FetchResult
     from newsreader.store import Store
 
     data = json.loads((DATA / "articles.json").read_text(encoding="utf-8"))

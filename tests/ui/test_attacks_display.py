@@ -28,8 +28,7 @@ from typing import Any
 import pytest
 
 from newsreader.config import Config, load_config
-from newsreader.model import Article, Feed
-from newsreader.sources.base import FetchResult
+from newsreader.model import Article, Feed, FetchResult
 from newsreader.store import Store
 from tests.support.display import UNSAFE, raw_characters, screen_text
 from tests.support.httpserver import FeedServer
@@ -459,7 +458,7 @@ async def test_controls_stored_raw_in_every_field_reach_no_pane_and_no_toast(tmp
     """Bug class: the render guard ran on some panes only, before decoding or not at all;
     now it is the last step of every widget that draws data, so even rows written past
     the sanitiser (an old database, a plugin) draw nothing raw."""
-    from newsreader.config import FeedConfig
+    from newsreader.model import FeedConfig
 
     # A feed name the config would refuse, as ``newsreader open`` takes it from a file name.
     name = f"Harbour{RAW}"

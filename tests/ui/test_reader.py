@@ -599,8 +599,7 @@ async def test_command_palette_runs_reader_actions(make_app):
 
 @pytest.mark.parametrize("hostile", ["[bold]x[/]", "[/]", "[link=file:///etc/passwd]y[/link]"])
 async def test_feed_text_is_never_read_as_markup(make_app, tmp_path, hostile):
-    from newsreader.model import Article, Feed
-    from newsreader.sources.base import FetchResult
+    from newsreader.model import Article, Feed, FetchResult
 
     config = "feeds:\n  - name: '[/]'\n    path: x.rss\n    group: '[red]G'\n"
     db = tmp_path / "hostile.db"
@@ -689,8 +688,7 @@ async def test_untitled_articles_get_a_name_in_the_sidebar_breadcrumb_and_filter
     make_app, tmp_path
 ):
     from newsreader.config import parse_config
-    from newsreader.model import Article, Feed
-    from newsreader.sources.base import FetchResult
+    from newsreader.model import Article, Feed, FetchResult
 
     config = "feeds:\n  - name: Notes\n    path: n.rss\n    group: Mine\n"
     db = tmp_path / "untitled.db"
@@ -917,7 +915,7 @@ def test_the_breadcrumb_shortens_sections_from_the_middle_and_never_overflows():
 
 
 def test_the_status_after_a_refresh_names_failed_and_waiting_feeds():
-    from newsreader.refresh import FeedOutcome
+    from newsreader.model import FeedOutcome
     from newsreader.ui.screens.main import _refresh_summary
 
     assert _refresh_summary([FeedOutcome("A", "ok", new=3)]) == "A: 3 new"

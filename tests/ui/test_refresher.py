@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from newsreader.config import parse_config
-from newsreader.refresh import FeedOutcome
+from newsreader.model import FeedOutcome
 from newsreader.ui.refresher import Refresher, failure_notice, progress_text
 
 RSS = """<?xml version="1.0"?>

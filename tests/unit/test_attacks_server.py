@@ -34,10 +34,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newsreader import refresh as refresh_module
-from newsreader.config import FeedConfig, FeedSettings
 from newsreader.errors import SourceError
-from newsreader.refresh import FeedOutcome, refresh_feeds
-from newsreader.sources.base import MAX_VALIDATOR, FetchState, sendable_validator
+from newsreader.model import (
+    MAX_VALIDATOR,
+    FeedConfig,
+    FeedOutcome,
+    FeedSettings,
+    FetchState,
+    sendable_validator,
+)
+from newsreader.refresh import refresh_feeds
 from newsreader.sources.http import (
     MAX_RETRY_AFTER,
     MAX_SERVER_TEXT,

@@ -28,10 +28,9 @@ from typing import Any
 import pytest
 
 from newsreader.cli import main
-from newsreader.config import FeedConfig, load_config
+from newsreader.config import load_config
 from newsreader.errors import StoreError
-from newsreader.model import Article, Feed
-from newsreader.sources.base import FetchResult
+from newsreader.model import Article, Feed, FeedConfig, FetchResult
 from newsreader.store import APPLICATION_ID, Store
 from tests.support.readonly import ReadOnlyMedia, read_only_media_in
 

@@ -12,7 +12,7 @@ import textwrap
 import time
 from pathlib import Path
 
-from newsreader.config import FeedConfig
+from newsreader.model import FeedConfig
 from newsreader.store import SCHEMA_VERSION, Store
 from tests.support.httpserver import make_rss
 
@@ -109,7 +109,7 @@ def test_two_readers_mark_articles_at_the_same_time(tmp_path: Path) -> None:
 OPENER = textwrap.dedent(
     """
     import sys, time
-    from newsreader.config import FeedConfig
+    from newsreader.model import FeedConfig
     from newsreader.store import Store
     db, start = sys.argv[1], float(sys.argv[2])
     while time.time() < start:

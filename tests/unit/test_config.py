@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from newsreader.cli import main
-from newsreader.config import DEFAULT_GROUP, FeedSettings, load_config, run_check
+from newsreader.config import load_config, run_check
 from newsreader.errors import ConfigError
+from newsreader.model import DEFAULT_GROUP, FeedSettings
 
 
 def write(folder: Path, text: str, name: str = "feeds.yaml") -> Path:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.config import FeedConfig
+from newsreader.model import FeedConfig
 from newsreader.store import SCHEMA_VERSION, Store
 from tests.support.httpserver import make_rss
 

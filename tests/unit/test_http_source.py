@@ -8,10 +8,9 @@ from collections.abc import Iterator
 import pytest
 
 from newsreader import __version__
-from newsreader.config import FeedConfig, FeedSettings
 from newsreader.errors import NewsreaderError, SourceError
+from newsreader.model import FeedConfig, FeedSettings, FetchResult, FetchState
 from newsreader.refresh import RunContext
-from newsreader.sources.base import FetchResult, FetchState
 from newsreader.sources.http import WAS_FEED, HttpSource, fetch_url_sync
 from tests.support.httpserver import FeedServer, make_rss, refused_url
 

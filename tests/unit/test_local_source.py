@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.config import FeedConfig, FeedSettings
 from newsreader.errors import SourceError
+from newsreader.model import FeedConfig, FeedSettings, FetchResult, FetchState
 from newsreader.refresh import RunContext
-from newsreader.sources.base import FetchResult, FetchState
 from newsreader.sources.local import LocalSource, documents_in
 from tests.support.httpserver import make_rss
 

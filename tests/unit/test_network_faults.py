@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.config import FeedConfig, FeedSettings
 from newsreader.errors import NewsreaderError, SourceError
+from newsreader.model import FeedConfig, FeedSettings, FetchResult, FetchState
 from newsreader.refresh import (
     BACKOFF_BASE,
     BACKOFF_CAP,
@@ -29,7 +29,6 @@ from newsreader.refresh import (
     backoff_seconds,
     refresh_feeds,
 )
-from newsreader.sources.base import FetchResult, FetchState
 from newsreader.sources.http import HttpSource, feed_links, retry_after_seconds
 from newsreader.store import Store
 from tests.support.httpserver import FeedServer, RawServer, gzip_bomb, make_rss, refused_url

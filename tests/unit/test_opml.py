@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from newsreader.cli import main
-from newsreader.config import DEFAULT_GROUP, load_config
+from newsreader.config import load_config
 from newsreader.errors import ConfigError
+from newsreader.model import DEFAULT_GROUP
 from newsreader.opml import OpmlFeed, parse_opml, read_opml, run_export, run_import
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "opml"
@@ -366,7 +367,8 @@ def test_export_is_well_formed_xml_whatever_the_names_hold(names: list[str], gro
     with two strict parsers."""
     import xml.etree.ElementTree as ET
 
-    from newsreader.config import Config, FeedConfig
+    from newsreader.config import Config
+    from newsreader.model import FeedConfig
     from newsreader.opml import render_opml
 
     feeds = tuple(

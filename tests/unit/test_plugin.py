@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.config import FeedConfig, load_config
+from newsreader.config import load_config
 from newsreader.errors import SourceError
-from newsreader.sources.base import FetchResult, FetchState
+from newsreader.model import FeedConfig, FetchResult, FetchState
 from newsreader.sources.registry import get_source, reset
 
 ALMANAC_CONFIG = """\

@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from newsreader import refresh
-from newsreader.config import FeedConfig, FeedSettings
-from newsreader.refresh import FeedOutcome, refresh_feeds
-from newsreader.sources.base import FetchResult, FetchState
+from newsreader.model import FeedConfig, FeedOutcome, FeedSettings, FetchResult, FetchState
+from newsreader.refresh import refresh_feeds
 from newsreader.store import Store
 from tests.support.httpserver import FeedServer, make_rss
 

@@ -8,10 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.config import FeedConfig
 from newsreader.errors import StoreError
-from newsreader.model import Article, Feed, Headline
-from newsreader.sources.base import FetchResult, FetchState
+from newsreader.model import Article, Feed, FeedConfig, FetchResult, FetchState, Headline
 from newsreader.store import SCHEMA_VERSION, Store
 
 

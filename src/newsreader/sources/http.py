@@ -29,7 +29,7 @@ from urllib.parse import urljoin, urlsplit
 
 from newsreader import __version__
 from newsreader.errors import ParseError, SourceError
-from newsreader.sources.base import FetchResult, FetchState, sendable_validator
+from newsreader.model import FetchResult, FetchState, sendable_validator
 from newsreader.sources.local import run_parser
 from newsreader.text.sanitise import clean_line, clean_optional
 
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
     import httpx
 
-    from newsreader.config import FeedConfig
+    from newsreader.model import FeedConfig
     from newsreader.sources.base import FetchContext
 
 USER_AGENT = f"newsreader/{__version__} (+https://example.org/newsreader)"

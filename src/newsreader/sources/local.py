@@ -17,13 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from newsreader.errors import NewsreaderError, SourceError
-from newsreader.model import Feed, dedupe_articles
-from newsreader.sources.base import FetchResult, FetchState
+from newsreader.model import Feed, FetchResult, FetchState, dedupe_articles
 from newsreader.userfiles import kind_of, read_user_file, size_text
 
 if TYPE_CHECKING:
-    from newsreader.config import FeedConfig
-    from newsreader.model import Article
+    from newsreader.model import Article, FeedConfig
     from newsreader.sources.base import FetchContext
 
 T = TypeVar("T")

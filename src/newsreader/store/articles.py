@@ -16,7 +16,7 @@ from newsreader.store.rows import article_from, headline_rows, integer, pairs, t
 from newsreader.text.dates import timestamp
 
 if TYPE_CHECKING:
-    from newsreader.sources.base import FetchResult
+    from newsreader.model import FetchResult
 
 # Feeds drive the loop (CROSS JOIN) so SQLite walks each feed's covering index in order
 # instead of sorting every row. DESC puts NULL (undated) last.

@@ -8,13 +8,12 @@ from contextlib import suppress
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from newsreader.model import FeedStatus, Schedule
-from newsreader.sources.base import FetchState
+from newsreader.model import FeedStatus, FetchState, Schedule
 from newsreader.store.connection import Connection, now
 from newsreader.store.rows import feed_status_from, integer, optional_text, text
 
 if TYPE_CHECKING:
-    from newsreader.config import FeedConfig
+    from newsreader.model import FeedConfig
 
 
 def ensure_feed(db: sqlite3.Connection, name: str) -> int:

@@ -87,8 +87,9 @@ def run_reader(config_path: Path, db_path: Path) -> int:
 
 def open_config(targets: list[str]) -> tuple[Config, list[str]]:
     """A Config for ``newsreader open``: one feed per target, no file behind it."""
-    from newsreader.config import Config, FeedConfig
+    from newsreader.config import Config
     from newsreader.locations import user_config_dir
+    from newsreader.model import FeedConfig
 
     feeds: list[FeedConfig] = []
     problems: list[str] = []

@@ -12,9 +12,7 @@ from newsreader.text.dates import timestamp
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from newsreader.config import FeedConfig
-    from newsreader.model import FeedStatus, Headline
-    from newsreader.refresh import FeedOutcome
+    from newsreader.model import FeedConfig, FeedOutcome, FeedStatus, Headline
 
 # A tick a few seconds early still counts as due, or each interval would run a tick late.
 DUE_SLACK_SECONDS = 5

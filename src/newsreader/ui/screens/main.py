@@ -56,9 +56,8 @@ if TYPE_CHECKING:
     from textual.app import ComposeResult
     from textual.timer import Timer
 
-    from newsreader.config import Config, FeedConfig
-    from newsreader.model import FeedStatus, Headline, StoredArticle
-    from newsreader.refresh import FeedOutcome
+    from newsreader.config import Config
+    from newsreader.model import FeedConfig, FeedOutcome, FeedStatus, Headline, StoredArticle
     from newsreader.store import Store
     from newsreader.ui.widgets.article_view import ArticleView
 
