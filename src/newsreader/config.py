@@ -134,9 +134,11 @@ def run_check(path: Path) -> int:
     except ConfigError as exc:
         print(f"newsreader: {exc}", file=sys.stderr)
         return exc.exit_code
-    from newsreader.ui.themes import check_config_themes
+    problems: list[str] = []
+    if _themes_to_check(path, config.theme):
+        from newsreader.ui.themes import check_config_themes
 
-    problems = check_config_themes(path, config.theme)
+        problems = check_config_themes(path, config.theme)
     status = 2 if problems else 0
     plugins = sorted({f.source for f in config.feeds if f.source not in BUILTIN_SOURCES})
     if plugins:
@@ -151,6 +153,25 @@ def run_check(path: Path) -> int:
         feeds, groups = len(config.feeds), len(config.groups)
         print(f"{path}: OK, {_plural(feeds, 'feed')} in {_plural(groups, 'group')}")
     return status
+
+
+def _themes_to_check(config_path: Path, theme: str | None) -> bool:
+    """Whether ``config check`` has themes to look at: theme files in the user's folder,
+    or a ``theme:`` that no bundled file is named after. Without either, the UI and
+    Textual are not imported, so checking a plain config stays quick."""
+    from newsreader import locations
+
+    user_dir = locations.user_themes_dir(config_path)
+    bundled_dir = locations.bundled_themes_dir()
+    try:
+        # A config beside the bundled folder (a source checkout) has no user themes.
+        user_files = user_dir.resolve() != bundled_dir.resolve() and any(
+            p.is_file() for p in user_dir.glob("*.yaml")
+        )
+        bundled_names = {p.stem for p in bundled_dir.glob("*.yaml")}
+    except OSError:
+        return True
+    return user_files or (theme is not None and theme not in bundled_names)
 
 
 def _plural(count: int, noun: str) -> str:
@@ -663,12 +684,9 @@ def _expanded_size(node: Node) -> int:
 
 
 def _default_keys() -> dict[str, str]:
-    """The reader's rebindable binding ids and their default keys; its key table
-    imports without Textual."""
-    try:
-        from newsreader.ui import KEY_ACTIONS
-    except ImportError:
-        return {}
+    """The reader's rebindable binding ids and their default keys."""
+    from newsreader.keymap import KEY_ACTIONS
+
     return {k.id: k.keys for k in KEY_ACTIONS}
 
 

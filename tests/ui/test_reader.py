@@ -464,7 +464,7 @@ async def test_o_on_an_article_without_a_link_says_so(make_app):
 
 
 async def test_question_mark_lists_every_key_and_escape_closes(make_app):
-    from newsreader.ui import KEY_ACTIONS
+    from newsreader.keymap import KEY_ACTIONS
 
     app = make_app()
     async with app.run_test(size=(120, 50)) as pilot:

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 
+from newsreader.keymap import KEY_IDS
 from newsreader.text.sanitise import for_terminal
-from newsreader.ui import KEY_IDS
 from newsreader.ui.commands import ReaderCommands, ThemeCommands
 from newsreader.ui.screens.main import MainScreen
 

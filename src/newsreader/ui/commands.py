@@ -53,7 +53,7 @@ class ReaderCommands(_PlainCommands):
     """Offers the actions of the key table and ``Theme: NAME`` for each loaded theme."""
 
     def _commands(self) -> Iterator[Command]:
-        from newsreader.ui import KEY_ACTIONS
+        from newsreader.keymap import KEY_ACTIONS
 
         app = self.app
         target = app.screen_stack[0]

@@ -41,7 +41,7 @@ def key_rows(screen: Screen[object]) -> list[tuple[str, str, str]]:
             if display not in keys_by_id[ident]:
                 keys_by_id[ident].append(display)
             described[ident] = binding.tooltip or binding.description
-    from newsreader.ui import KEY_ACTIONS
+    from newsreader.keymap import KEY_ACTIONS
 
     rank = {k.id: i for i, k in enumerate(KEY_ACTIONS)}
     order.sort(key=lambda ident: rank.get(ident, len(rank)))

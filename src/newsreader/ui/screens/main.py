@@ -19,8 +19,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from newsreader.errors import StoreError
+from newsreader.keymap import KEY_ACTIONS
 from newsreader.text.sanitise import for_terminal
-from newsreader.ui import KEY_ACTIONS
 from newsreader.ui.headlines import (
     FEED,
     GROUP,
