@@ -93,9 +93,9 @@ class _Parser(NodeReader):
         if root is None or self.is_null(root):
             return Config(path=self.path)
         top = self.mapping(root, "the file", "a mapping with 'feeds:' (and 'settings:', 'keys:')")
-        for key, knode in top.items():
+        for key, (knode, _) in top.items():
             if key not in _TOP_KEYS:
-                raise self.error(knode[0], f"unknown key '{key}'{did_you_mean(key, _TOP_KEYS)}")
+                raise self.error(knode, f"unknown key '{key}'{did_you_mean(key, _TOP_KEYS)}")
         theme: str | None = None
         defaults = FeedSettings()
         if "settings" in top and not self.is_null(top["settings"][1]):

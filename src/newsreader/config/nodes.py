@@ -232,7 +232,7 @@ class NodeReader:
         value = self.value(node)
         if not isinstance(value, int | float) or isinstance(value, bool):
             raise self.error(node, f"{what} must be {expected}, not {describe(node)}")
-        return value  # type: ignore[no-any-return]
+        return value
 
     def in_range(
         self, node: Node, what: str, value: float, minimum: float, maximum: float, unit: str

@@ -99,7 +99,8 @@ class HttpStatusError(SourceError):
 def accept_encoding() -> str:
     """The encodings :func:`_decoder` can undo; brotli only when its module is installed."""
     try:
-        import brotli  # noqa: F401
+        # brotli ships no type information; it is only probed for here.
+        import brotli  # type: ignore[import-untyped]  # noqa: F401
     except ImportError:
         return "gzip, deflate"
     return "gzip, deflate, br"
