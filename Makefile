@@ -18,13 +18,19 @@ $(STAMP): $(BIN)/python
 run: $(STAMP)
 	$(BIN)/newsreader --config feeds.yaml $(ARGS)
 
+# The types and the import contracts (pyproject.toml: [tool.mypy], [tool.importlinter])
+# are checked before the tests, so every CI run checks the architecture too.
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+	PYTHONPATH=src $(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+	PYTHONPATH=src $(BIN)/lint-imports --no-cache
 
 format: $(STAMP)
 	$(BIN)/ruff format src tests bench
@@ -44,4 +50,4 @@ fuzz: $(STAMP)
 	NEWSREADER_FUZZ_PROFILE=long $(BIN)/python -m pytest -q -p no:cacheprovider --hypothesis-show-statistics tests/fuzz $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .mypy_cache

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from newsreader.ui.launch import MAX_OPEN_NAME, open_config
+from newsreader.targets import MAX_OPEN_NAME, open_config
 
 RSS = (
     '<rss version="2.0"><channel><title>{title}</title>'

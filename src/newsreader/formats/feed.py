@@ -28,7 +28,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.entities import html5 as _HTML5
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urljoin, urlsplit
 
 from newsreader.errors import ParseError
@@ -183,12 +183,20 @@ def _xml_parser(recover: bool = False) -> Any:
 _PARSERS: dict[bool, Any] = {}
 
 
+def _parse_xml(raw: bytes, parser: Any, url: str | None) -> _Element:
+    """``etree.fromstring`` with the document's address as its base, when there is one."""
+    from lxml import etree
+
+    # lxml takes None for "no base URL"; lxml-stubs only admit str | bytes.
+    return etree.fromstring(raw, parser, base_url=url)  # type: ignore[arg-type]
+
+
 def _strict(raw: bytes, url: str | None) -> _Element | None:
     from lxml import etree
 
     parser = _PARSERS.get(False) or _PARSERS.setdefault(False, _xml_parser())
     try:
-        return etree.fromstring(raw, parser, base_url=url)
+        return _parse_xml(raw, parser, url)
     except etree.XMLSyntaxError:
         return None
 
@@ -208,7 +216,8 @@ def _only_undeclared_prefixes(raw: bytes) -> bool:
     try:
         etree.fromstring(raw, _xml_parser())
     except etree.XMLSyntaxError as exc:
-        faults = {error.type for error in exc.error_log}
+        # The log iterates over its entries; lxml-stubs do not declare __iter__.
+        faults = {error.type for error in exc.error_log}  # type: ignore[attr-defined]
         return faults == {etree.ErrorTypes.NS_ERR_UNDEFINED_NAMESPACE}
     return False
 
@@ -217,7 +226,7 @@ def _recover(raw: bytes, url: str | None) -> _Element | None:
     from lxml import etree
 
     try:
-        return etree.fromstring(raw, _xml_parser(recover=True), base_url=url)
+        return _parse_xml(raw, _xml_parser(recover=True), url)
     except etree.XMLSyntaxError:
         return None
 
@@ -405,7 +414,8 @@ def _text(el: _Element | None) -> str:
     """All character data of an element (children's too)."""
     if el is None:
         return ""
-    text = el.text if len(el) == 0 else "".join(el.itertext())
+    # Trees parsed from bytes yield str; lxml-stubs also admit bytes.
+    text = el.text if len(el) == 0 else "".join(cast("Iterator[str]", el.itertext()))
     if not text:
         return ""
     return _READING.sections.restore(text) if _MARK in text else text

@@ -122,8 +122,8 @@ def parse_html_article(text: str, *, source: str, url: str | None) -> Feed:
         [meta.get(k) for k in _PUBLISHED_META]
         + [_ld_text(ld.get("datePublished"))]
         + _itemprop(tree, "datePublished")
-        + [t.get("datetime") for t in tree.xpath("//time[@pubdate][@datetime]")]
-        + [t.get("datetime") for t in tree.xpath("//article//time[@datetime]")[:1]]
+        + _datetimes(tree, "//time[@pubdate][@datetime]")
+        + _datetimes(tree, "//article//time[@datetime]")[:1]
     )
     updated = _first_date(
         [meta.get(k) for k in _UPDATED_META]
@@ -235,6 +235,10 @@ def _itemprop(tree: HtmlElement, prop: str) -> list[str | None]:
         el.get("content") or el.get("datetime") or el.text_content()
         for el in tree.xpath(f"//*[@itemprop='{prop}']")[:3]
     ]
+
+
+def _datetimes(tree: HtmlElement, path: str) -> list[str | None]:
+    return [el.get("datetime") for el in tree.xpath(path)]
 
 
 def _first_date(values: list[str | None]) -> str | None:

@@ -99,8 +99,7 @@ class HttpStatusError(SourceError):
 def accept_encoding() -> str:
     """The encodings :func:`_decoder` can undo; brotli only when its module is installed."""
     try:
-        # brotli ships no type information; it is only probed for here.
-        import brotli  # type: ignore[import-untyped]  # noqa: F401
+        import brotli  # noqa: F401  (only probed for; pyproject tells mypy it has no types)
     except ImportError:
         return "gzip, deflate"
     return "gzip, deflate, br"

@@ -47,7 +47,8 @@ class Row(NamedTuple):
     kind: int
     group: str
     feed: str
-    index: int = -1
+    # Shadows tuple.index on purpose: rows are read as row.index everywhere, never searched.
+    index: int = -1  # type: ignore[assignment]
 
 
 def _headline_rows(group: str, feed: str, indexes: Iterable[int]) -> Iterator[Row]:

@@ -3,7 +3,7 @@ key rebound in feeds.yaml shows as the user set it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.cells import cell_len
 from rich.table import Table
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
 
-def key_rows(screen: Screen[object]) -> list[tuple[str, str, str]]:
+def key_rows(screen: Screen[Any]) -> list[tuple[str, str, str]]:
     """(keys, description, binding id) per binding of ``screen``, keymap applied."""
     bindings = screen._bindings.copy()
     keymap = screen.app._keymap
@@ -57,7 +57,7 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "dismiss", "Close", id="help_close"),
     ]
 
-    def __init__(self, main: Screen[object]) -> None:
+    def __init__(self, main: Screen[Any]) -> None:
         super().__init__(id="help")
         self._rows = key_rows(main)
 

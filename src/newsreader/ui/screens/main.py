@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.actions import SkipAction
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
@@ -70,7 +70,7 @@ __all__ = ["MainScreen", "_refresh_summary", "due_feeds"]
 _refresh_summary = refresh_summary
 
 
-def _bindings() -> list[Binding]:
+def _bindings() -> list[BindingType]:
     return [
         Binding(
             k.keys,
@@ -597,7 +597,7 @@ class MainScreen(Screen[None]):
 
     def _link(self) -> str | None:
         article = self._article
-        link = getattr(article, "link", None) if article is not None else None
+        link = article.link if article is not None else None
         if link:
             return link
         return self.current.article.link if self.current is not None else None

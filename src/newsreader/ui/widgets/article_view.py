@@ -168,11 +168,11 @@ class ArticleView(ScrollView, can_focus=True):
             Document.build(title=title, meta="", url=None, markdown="", text=body, message=True)
         )
 
-    def scroll_page_down(self, *, animate: bool = False, **kwargs: object) -> None:  # type: ignore[override]
+    def scroll_page_down(self, *, animate: bool = False, **kwargs: object) -> None:
         """One page down, without animation (key-driven scrolling must land at once)."""
         self._scroll_by(max(1, self.scrollable_content_region.height - 1))
 
-    def scroll_page_up(self, *, animate: bool = False, **kwargs: object) -> None:  # type: ignore[override]
+    def scroll_page_up(self, *, animate: bool = False, **kwargs: object) -> None:
         self._scroll_by(-max(1, self.scrollable_content_region.height - 1))
 
     @property
