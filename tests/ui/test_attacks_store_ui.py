@@ -193,9 +193,10 @@ async def test_full_disk_gives_one_line_and_the_change_is_saved_when_space_is_ba
         await pilot.press("j")
         assert title_at_cursor(screen) != FERRY
         filler.unlink()
+        # The writer empties its queue, then posts the notice to the UI thread.
         await settled(pilot, lambda: screen.writer.pending == 0)
+        await settled(pilot, lambda: bool(matching(app, "after all")))
         assert len(matching(app, "Could not save")) == 1
-        assert matching(app, "after all")
         await pilot.press("q")
     flags = stored(db, FERRY)
     assert (flags.read, flags.starred) == (False, False)  # m, s, m, s: back as it was
