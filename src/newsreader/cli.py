@@ -79,25 +79,25 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return run_open(args.targets)
     if command == "dump":
-        from newsreader.dump import dump_targets
+        from newsreader.commands.dump import dump_targets
 
         return dump_targets(args.targets)
     if command == "fetch":
-        from newsreader.refresh import run_fetch
+        from newsreader.commands.fetch import run_fetch
 
         return run_fetch(_config_path(args), _db_path(args))
     if command == "list":
-        from newsreader.listing import run_list
+        from newsreader.commands.listing import run_list
 
         return run_list(_config_path(args), _db_path(args), unread=args.unread, as_json=args.json)
     if command == "opml":
-        from newsreader import opml
+        from newsreader.commands import opml
 
         if args.opml_command == "import":
             return opml.run_import(args.file, _config_path(args))
         return opml.run_export(_config_path(args))
     if command == "config":
-        from newsreader.config import run_check
+        from newsreader.commands.check import run_check
 
         return run_check(_config_path(args))
     raise AssertionError(command)

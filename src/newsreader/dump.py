@@ -1,21 +1,18 @@
-"""``newsreader dump``: what the source layer reads from each TARGET, as JSON.
+"""What the source layer reads from each TARGET of ``newsreader dump`` (printed by
+``commands.dump``).
 
-Each TARGET is read on its own: one that fails prints its one line on stderr and the
-others are still printed (exit 1). In a folder, each readable file is its own entry,
+Each TARGET is read on its own. In a folder, each readable file is its own entry,
 and a file that is not a feed or article is reported without losing the rest.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 from newsreader.errors import NewsreaderError, SourceError
 from newsreader.model import Feed
-from newsreader.text.sanitise import clean_line
 
 Report = Callable[[str], None]
 
@@ -64,18 +61,3 @@ def read_target(target: str, report: Report | None = None) -> list[Feed]:
         except NewsreaderError as exc:
             problem(exc)
     return feeds
-
-
-def dump_targets(targets: Sequence[str]) -> int:
-    feeds: list[Feed] = []
-    problems: list[str] = []
-    for target in targets:
-        try:
-            feeds.extend(read_target(target, problems.append))
-        except NewsreaderError as exc:
-            problems.append(str(exc))
-    for line in problems:
-        print(f"newsreader: {clean_line(line)}", file=sys.stderr)
-    out = {"feeds": [feed.to_json() for feed in feeds]}
-    sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
-    return 1 if problems else 0

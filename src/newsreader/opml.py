@@ -1,4 +1,5 @@
-"""OPML <-> feeds.yaml: ``newsreader opml import FILE`` and ``newsreader opml export``.
+"""OPML <-> feeds.yaml, behind ``newsreader opml import FILE`` and ``opml export``
+(printed by ``commands.opml``).
 
 Import appends new entries to feeds.yaml as text, so the user's comments, order and
 formatting stay as they were. OPML comes from other programs and is parsed as
@@ -9,13 +10,12 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsreader.config import Config, load_config, parse_config, read_config_text
+from newsreader.config import Config, parse_config, read_config_text
 from newsreader.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -147,8 +147,19 @@ def _category(raw: str | None) -> str | None:
 # -- import ------------------------------------------------------------------------
 
 
-def run_import(opml_path: Path, config_path: Path) -> int:
-    """Add the OPML file's feeds that feeds.yaml does not have yet; print how many."""
+@dataclass(frozen=True)
+class ImportReport:
+    """What ``opml import`` did: the feeds added, how many were there already, and how
+    many outlines had no http(s) feed URL."""
+
+    added: list[OpmlFeed]
+    present: int
+    unusable: int
+
+
+def import_opml(opml_path: Path, config_path: Path) -> ImportReport:
+    """Add the OPML file's feeds that feeds.yaml does not have yet. The new text is
+    parsed before it replaces the file, which it does atomically."""
     unusable: list[str] = []
     found = read_opml(opml_path, unusable)
     exists = config_path.exists()
@@ -159,11 +170,7 @@ def run_import(opml_path: Path, config_path: Path) -> int:
         new_text = append_feeds(text, added, str(config_path))
         parse_config(new_text, config_path)
         _write_atomically(config_path, new_text)
-    notes = f", {present} already there" if present else ""
-    if unusable:
-        notes += f", {len(unusable)} without an http(s) feed URL left out"
-    print(f"{config_path}: added {_plural(len(added), 'feed')} from {opml_path}{notes}")
-    return 0
+    return ImportReport(added, present, len(unusable))
 
 
 def plan_import(config: Config, found: list[OpmlFeed]) -> tuple[list[OpmlFeed], int]:
@@ -320,10 +327,6 @@ def _write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
 # -- export ------------------------------------------------------------------------
 
 
@@ -369,17 +372,3 @@ def render_opml(config: Config) -> tuple[str, int]:
 def xml_text(text: str) -> str:
     """``text`` without the characters XML cannot hold; every string exported goes here."""
     return _NOT_XML.sub("", text)
-
-
-def run_export(config_path: Path) -> int:
-    """Print feeds.yaml as OPML 2.0 on stdout."""
-    text, left_out = render_opml(load_config(config_path))
-    sys.stdout.write(text)
-    sys.stdout.flush()
-    if left_out:
-        print(
-            f"newsreader: {config_path}: left out {_plural(left_out, 'feed')} without a web URL"
-            " (local files, plugin sources)",
-            file=sys.stderr,
-        )
-    return 0

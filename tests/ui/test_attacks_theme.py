@@ -30,7 +30,7 @@ from typing import Any
 import pytest
 
 from newsreader import locations
-from newsreader.config import run_check
+from newsreader.commands.check import run_check
 from newsreader.store import Store
 from newsreader.ui import themes as themes_module
 from newsreader.ui.app import DEFAULT_THEME, THEME_SETTING
@@ -287,7 +287,8 @@ def test_config_check_on_a_plain_config_never_imports_textual(tmp_path: Path) ->
     for folder, theme in ((tmp_path / "plain", None), (tmp_path / "bundled", "newsreader-dark")):
         path = config_file(folder, theme=theme)
         code = (
-            "import sys; from pathlib import Path; from newsreader.config import run_check\n"
+            "import sys; from pathlib import Path\n"
+            "from newsreader.commands.check import run_check\n"
             f"code = run_check(Path({str(path)!r}))\n"
             "print(code, 'textual' in sys.modules)"
         )

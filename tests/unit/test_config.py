@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from newsreader.cli import main
-from newsreader.config import load_config, run_check
+from newsreader.commands.check import run_check
+from newsreader.config import load_config
 from newsreader.errors import ConfigError
 from newsreader.model import DEFAULT_GROUP, FeedSettings
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.dump import dump_targets
+from newsreader.commands.dump import dump_targets
 from tests.support.httpserver import FeedServer, make_rss
 
 

@@ -11,10 +11,11 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from newsreader.cli import main
+from newsreader.commands.opml import run_export, run_import
 from newsreader.config import load_config
 from newsreader.errors import ConfigError
 from newsreader.model import DEFAULT_GROUP
-from newsreader.opml import OpmlFeed, parse_opml, read_opml, run_export, run_import
+from newsreader.opml import OpmlFeed, parse_opml, read_opml
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "opml"
 

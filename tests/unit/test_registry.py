@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.config import run_check
+from newsreader.commands.check import run_check
 from newsreader.errors import SourceError
 from newsreader.sources import registry
 from newsreader.sources.registry import (

@@ -1,13 +1,12 @@
 """feeds.yaml -> a validated :class:`Config`. Errors carry the file and line number.
 
 ``nodes`` reads the YAML node tree, ``keys`` the ``keys:`` section, ``loader`` the
-file's sections and feeds, ``check`` runs ``newsreader config check``. ``yaml`` is
+file's sections and feeds (``newsreader config check`` is ``commands.check``). ``yaml`` is
 imported when a file is read: importing this package stays cheap.
 """
 
 from __future__ import annotations
 
-from newsreader.config.check import run_check
 from newsreader.config.loader import (
     BUILTIN_SOURCES,
     MAX_CONFIG_BYTES,
@@ -35,5 +34,4 @@ __all__ = [
     "load_config",
     "parse_config",
     "read_config_text",
-    "run_check",
 ]

@@ -6,7 +6,8 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from newsreader.config.loader import BUILTIN_SOURCES, load_config
+from newsreader.commands import plural
+from newsreader.config import BUILTIN_SOURCES, load_config
 from newsreader.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def run_check(path: Path) -> int:
         print(f"newsreader: {problem}", file=sys.stderr)
     if not problems:  # "OK" only when nothing is wrong
         feeds, groups = len(config.feeds), len(config.groups)
-        print(f"{path}: OK, {_plural(feeds, 'feed')} in {_plural(groups, 'group')}")
+        print(f"{path}: OK, {plural(feeds, 'feed')} in {plural(groups, 'group')}")
     return status
 
 
@@ -59,7 +60,3 @@ def _themes_to_check(config_path: Path, theme: str | None) -> bool:
     except OSError:
         return True
     return user_files or (theme is not None and theme not in bundled_names)
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
