@@ -87,7 +87,7 @@ _PIECES = st.sampled_from(
 def test_lifting_cdata_never_changes_the_reading(parts, junk) -> None:
     """Whatever surrounds large CDATA sections, lifted and whole parses read the same."""
     from newsreader.formats import cdata
-    from newsreader.formats import feed as feedmod
+    from newsreader.formats.feed import repair as feedmod
 
     body = "".join(parts).encode("utf-8", "surrogatepass") + junk
     data = (

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from newsreader.formats import cdata
-from newsreader.formats import feed as feedmod
+from newsreader.formats.feed import parse_xml_feed
+from newsreader.formats.feed import repair as feedmod
+from newsreader.model import Feed
 
 BIG = "<p>" + "Harbour lights, ferry news & tide tables. " * 40 + "</p>"
 
@@ -18,8 +20,8 @@ def rss(description: str, extra: str = "") -> bytes:
     ).encode()
 
 
-def parse(data: bytes) -> feedmod.Feed:
-    return feedmod.parse_xml_feed(data, source="f.xml", url=None, content_type=None)
+def parse(data: bytes) -> Feed:
+    return parse_xml_feed(data, source="f.xml", url=None, content_type=None)
 
 
 def test_large_sections_are_lifted_and_small_ones_stay() -> None:

@@ -10,14 +10,15 @@ import pytest
 
 from newsreader.errors import ParseError
 from newsreader.formats import Kind, parse_document, sniff
-from newsreader.formats import feed as feedmod
 from newsreader.formats.feed import parse_xml_feed
+from newsreader.formats.feed import xml as feedmod
+from newsreader.model import Feed
 
 RSS = b'<rss version="2.0"><channel><title>T</title><item><title>i</title></item></channel></rss>'
 ATOM = b'<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title></feed>'
 
 
-def xml_feed(data: bytes) -> feedmod.Feed:
+def xml_feed(data: bytes) -> Feed:
     return parse_xml_feed(data, source="feed.xml", url=None, content_type=None)
 
 
@@ -148,9 +149,9 @@ def test_feedparser_path_reduces_and_joins_authors(monkeypatch: pytest.MonkeyPat
     """Sibling of the RSS author bug on the robust path: 'Name (email)' kept the email
     and a second author was lost."""
     used = []
-    real = feedmod._parse_with_feedparser
+    real = feedmod.parse_with_feedparser
     monkeypatch.setattr(
-        feedmod, "_parse_with_feedparser", lambda *a, **k: used.append(1) or real(*a, **k)
+        feedmod, "parse_with_feedparser", lambda *a, **k: used.append(1) or real(*a, **k)
     )
     data = (
         b'<rss version="2.0"><channel><title>T</title><item>' + BROKEN + b"<guid>1</guid>"

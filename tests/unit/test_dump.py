@@ -78,7 +78,7 @@ def test_a_body_that_cannot_be_converted_is_that_documents_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Bodies convert when first read; dump reads them per document, so a fault stays one line."""
-    from newsreader.formats import feed as feedmod
+    from newsreader.formats.feed import items as feedmod
 
     def broken(html: str, base: str | None = None) -> str:
         raise RuntimeError("converter fault")

@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsreader.errors import ParseError
-from newsreader.formats import feed as feedmod
-from newsreader.formats.feed import parse_json_feed, parse_xml_feed
+from newsreader.formats.feed import parse_json_feed, parse_xml_feed, xml
+from newsreader.formats.feed import rss as rss_module
+from newsreader.model import Feed
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "feeds"
 
@@ -24,7 +25,7 @@ def rss(items: str, channel_link: str = "") -> bytes:
     ).encode()
 
 
-def xml_feed(data: bytes, url: str | None = None) -> feedmod.Feed:
+def xml_feed(data: bytes, url: str | None = None) -> Feed:
     return parse_xml_feed(data, source="feed.xml", url=url, content_type=None)
 
 
@@ -143,13 +144,13 @@ def test_exponential_entities_are_left_out() -> None:
 
 
 def test_the_number_of_items_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(feedmod, "MAX_ITEMS", 3)
+    monkeypatch.setattr(rss_module, "MAX_ITEMS", 3)
     items = "".join(f"<item><guid>{i}</guid><title>{i}</title></item>" for i in range(10))
     assert [a.title for a in xml_feed(rss(items)).articles] == ["0", "1", "2"]
 
 
 def test_an_oversized_document_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(feedmod, "MAX_DOCUMENT_BYTES", 100)
+    monkeypatch.setattr(xml, "MAX_DOCUMENT_BYTES", 100)
     with pytest.raises(ParseError, match="too large"):
         xml_feed(rss("<item><title>" + "x" * 200 + "</title></item>"))
 

@@ -167,7 +167,7 @@ def test_a_body_that_cannot_be_converted_fails_its_feed_only(
     tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Bodies become text when stored: a converter fault there is still one feed's line."""
-    from newsreader.formats import feed as feedmod
+    from newsreader.formats.feed import items as feedmod
 
     real = feedmod.html_to_text
 

@@ -297,7 +297,8 @@ def test_only_new_or_changed_feed_bodies_are_converted(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A refresh converts the HTML of what it writes, nothing it already holds."""
-    from newsreader.formats import feed as feedmod
+    from newsreader.formats.feed import items as feedmod
+    from newsreader.formats.feed import parse_xml_feed
 
     converted: list[str] = []
     real = feedmod.html_to_text
@@ -314,7 +315,7 @@ def test_only_new_or_changed_feed_bodies_are_converted(
             for n, body in enumerate(bodies)
         )
         data = f"<rss><channel><title>F</title>{items}</channel></rss>".encode()
-        feed = feedmod.parse_xml_feed(data, source="f.xml", url=None, content_type=None)
+        feed = parse_xml_feed(data, source="f.xml", url=None, content_type=None)
         return FetchResult(feed=feed)
 
     first = parsed("&lt;p&gt;one&lt;/p&gt;", "&lt;p&gt;two&lt;/p&gt;")
