@@ -58,8 +58,8 @@ def test_html_converters_on_arbitrary_text(html, base) -> None:
     r"\A\d{1,6}-\d{1,3}-\d{1,3}[T ]\d{1,3}:\d{1,3}(:\d{1,3})?(\.\d{1,12})?([+-]\d{1,4}|Z)?\Z"
 )))  # fmt: skip
 def test_dates_are_iso_or_none(value) -> None:
-    from newsreader.formats.plaintext import parse_date_text
     from newsreader.text.dates import normalize_date, to_datetime
+    from newsreader.text.page_dates import parse_date_text
 
     for found in (normalize_date(value), parse_date_text(value)):
         check_date("date", found)

@@ -467,8 +467,8 @@ FAR_DATES = [
 
 @pytest.mark.parametrize("value", FAR_DATES)
 def test_dates_far_in_the_past_and_future(value: str) -> None:
-    from newsreader.formats.plaintext import parse_date_text
     from newsreader.text.dates import normalize_date, to_datetime
+    from newsreader.text.page_dates import parse_date_text
     from tests.fuzz.strategies import check_date
 
     for found in (normalize_date(value), parse_date_text(value)):

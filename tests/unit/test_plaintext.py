@@ -6,12 +6,12 @@ import pytest
 
 from newsreader.errors import ParseError
 from newsreader.formats.plaintext import (
-    find_date,
     parse_breadcrumb,
     parse_dateline,
     parse_plaintext_page,
     split_headlines,
 )
+from newsreader.text.page_dates import find_date
 
 
 def page(text: str, url: str | None = None):

@@ -12,10 +12,10 @@ import datetime as dt
 import re
 from typing import Any
 
-from newsreader.formats.plaintext import parse_date_text
 from newsreader.model import Article, Feed, article_id
 from newsreader.text.dates import normalize_date
 from newsreader.text.links import web_link
+from newsreader.text.page_dates import parse_date_text
 from newsreader.text.sanitise import (
     clean_block,
     clean_line,
@@ -180,7 +180,7 @@ def _plain_text(body: str) -> str:
     import lxml.html
     from markdown_it import MarkdownIt
 
-    from newsreader.formats.html_article import html_paragraphs
+    from newsreader.formats.html_blocks import html_paragraphs
 
     rest = ""
     if len(body) > MAX_RENDER_CHARS:
