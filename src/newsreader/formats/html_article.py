@@ -16,6 +16,7 @@ from newsreader.errors import ParseError
 from newsreader.formats.html_blocks import html_paragraphs
 from newsreader.formats.html_meta import read_page_meta
 from newsreader.model import Article, Feed, article_id
+from newsreader.text.links import is_dangerous
 from newsreader.text.sanitise import clean_block, clean_line, strip_controls
 
 if TYPE_CHECKING:
@@ -159,11 +160,11 @@ def _fallback_body(tree: HtmlElement) -> HtmlElement | None:
 
 
 def _fix_links(root: HtmlElement, base: str | None) -> None:
-    """Absolute links and image sources; script and data URLs go."""
+    """Absolute links and image sources; those with a dangerous scheme go."""
     for element in root.iter("a", "img"):
         attribute = "href" if element.tag == "a" else "src"
         value = clean_line(element.get(attribute))
-        if value.lower().startswith(("javascript:", "data:", "vbscript:")):
+        if is_dangerous(value):
             element.attrib.pop(attribute, None)
         elif value and base:
             try:

@@ -35,6 +35,12 @@ DANGEROUS_SCHEMES: tuple[str, ...] = ("javascript", "vbscript", "data", "file")
 _HYPERLINK_PREFIXES = ("http://", "https://", "mailto:", "ftp://", "gopher://", "gemini://")
 
 
+def is_dangerous(url: str) -> bool:
+    """Whether ``url`` (already cleaned) uses one of :data:`DANGEROUS_SCHEMES`."""
+    scheme, colon, _ = url.partition(":")
+    return bool(colon) and scheme.strip().lower() in DANGEROUS_SCHEMES
+
+
 def is_followable(url: str) -> bool:
     """Only :data:`HYPERLINK_SCHEMES` become terminal hyperlinks; the rest are shown."""
     return url.lower().startswith(_HYPERLINK_PREFIXES)
