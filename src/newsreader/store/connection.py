@@ -288,12 +288,6 @@ class Connection:
         except UnicodeEncodeError as exc:
             raise StoreError(self.path, _unencodable(exc)) from None
 
-    def _feed_id(self, name: str) -> int:
-        rows = self._read("SELECT id FROM feeds WHERE name = ?", (name,))
-        if not rows:
-            raise StoreError(self.path, f"no feed named {name!r}")
-        return integer(rows[0][0])
-
 
 def _unencodable(exc: UnicodeEncodeError) -> str:
     """Text with lone surrogates (a file name that is not UTF-8) has no UTF-8 form."""
