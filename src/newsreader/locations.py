@@ -75,3 +75,19 @@ def bundled_themes_dir() -> Path:
 def user_themes_dir(config_path: Path) -> Path:
     """User themes live in a ``themes/`` folder next to the user's feeds.yaml."""
     return config_path.parent / "themes"
+
+
+def theme_files(config_path: Path) -> tuple[bool, frozenset[str]]:
+    """Whether the user's themes folder holds theme files, and the bundled themes'
+    names: what decides if ``config check`` has themes to look at. A config beside the
+    bundled folder (a source checkout) has no user themes; folders that cannot be read
+    count as holding some, so that the check reports them."""
+    user_dir = user_themes_dir(config_path)
+    bundled = bundled_themes_dir()
+    try:
+        user_files = user_dir.resolve() != bundled.resolve() and any(
+            p.is_file() for p in user_dir.glob("*.yaml")
+        )
+        return user_files, frozenset(p.stem for p in bundled.glob("*.yaml"))
+    except OSError:
+        return True, frozenset()

@@ -47,16 +47,7 @@ def _themes_to_check(config_path: Path, theme: str | None) -> bool:
     """Whether ``config check`` has themes to look at: theme files in the user's folder,
     or a ``theme:`` that no bundled file is named after. Without either, the UI and
     Textual are not imported, so checking a plain config stays quick."""
-    from newsreader import locations
+    from newsreader.locations import theme_files
 
-    user_dir = locations.user_themes_dir(config_path)
-    bundled_dir = locations.bundled_themes_dir()
-    try:
-        # A config beside the bundled folder (a source checkout) has no user themes.
-        user_files = user_dir.resolve() != bundled_dir.resolve() and any(
-            p.is_file() for p in user_dir.glob("*.yaml")
-        )
-        bundled_names = {p.stem for p in bundled_dir.glob("*.yaml")}
-    except OSError:
-        return True
+    user_files, bundled_names = theme_files(config_path)
     return user_files or (theme is not None and theme not in bundled_names)

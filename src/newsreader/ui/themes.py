@@ -296,25 +296,17 @@ def check_config_themes(config_path: Path, theme: str | None) -> list[str]:
     """
     from newsreader import locations
 
-    user_dir = locations.user_themes_dir(config_path)
-    bundled_dir = locations.bundled_themes_dir()
-    try:
-        # A config beside the bundled folder (a source checkout) has no user themes.
-        user_files = user_dir.resolve() != bundled_dir.resolve() and any(
-            p.is_file() for p in user_dir.glob("*.yaml")
-        )
-        bundled_names = {p.stem for p in bundled_dir.glob("*.yaml")}
-    except OSError:
-        user_files, bundled_names = True, set()
+    user_files, bundled_names = locations.theme_files(config_path)
     if not user_files and (theme is None or theme in bundled_names):
         return []
     from textual.theme import BUILTIN_THEMES
 
     problems: list[str] = []
+    user_dir = locations.user_themes_dir(config_path)
     user_themes, errors = load_themes([user_dir]) if user_files else ([], [])
     problems.extend(errors)
     if theme is not None:
-        bundled, _ = load_themes([bundled_dir])
+        bundled, _ = load_themes([locations.bundled_themes_dir()])
         names = {t.name for t in (*bundled, *user_themes)} | set(BUILTIN_THEMES)
         if theme not in names:
             hint = _did_you_mean(theme, sorted(names))
