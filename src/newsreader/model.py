@@ -330,6 +330,9 @@ class FetchState:
     last_modified: str | None = None
     # Local sources: a signature of the files (paths, sizes, mtimes) last read.
     fingerprint: str | None = None
+    # The last document read from the web was a feed: an HTML page in its place (a login
+    # wall, a parked domain) is then refused instead of stored as the feed's one article.
+    was_feed: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "etag", sendable_validator(self.etag))

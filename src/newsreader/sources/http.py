@@ -73,9 +73,6 @@ MAX_RETRY_AFTER = 24 * 3600
 # Decompression hands out at most this much per step, so memory stays near the cap.
 _DECODE_STEP = 256 * 1024
 _PERMANENT = (301, 308)
-# Kept as the fingerprint of an http feed whose last document was a feed, so an HTML
-# page in its place (a login wall, a parked domain) is reported instead of stored.
-WAS_FEED = "http:feed"
 _LINK_TAG = re.compile(rb"<link\b[^>]*>", re.IGNORECASE)
 _ATTR = re.compile(rb"""([a-z-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 _FEED_TYPES = (b"application/rss+xml", b"application/atom+xml", b"application/feed+json")
@@ -564,11 +561,12 @@ class HttpSource:
                 etag=response.etag or state.etag,
                 last_modified=response.last_modified or state.last_modified,
                 fingerprint=state.fingerprint,
+                was_feed=state.was_feed,
             )
             return FetchResult(feed=None, state=kept, moved_to=response.moved_to)
         data = response.data
         kind = sniff(data, content_type=response.content_type)
-        if kind is Kind.HTML and state.fingerprint == WAS_FEED:
+        if kind is Kind.HTML and state.was_feed:
             raise SourceError(feed.target, html_instead_of_feed(data, response.final_url))
         try:
             parsed = await run_parser(
@@ -592,6 +590,6 @@ class HttpSource:
         new_state = FetchState(
             etag=response.etag,
             last_modified=response.last_modified,
-            fingerprint=WAS_FEED if kind in (Kind.FEED_XML, Kind.FEED_JSON) else None,
+            was_feed=kind in (Kind.FEED_XML, Kind.FEED_JSON),
         )
         return FetchResult(feed=parsed, state=new_state, moved_to=response.moved_to)

@@ -139,11 +139,11 @@ class Articles(Connection):
             feed_id = ensure_feed(db, name)
             state = result.state
             db.execute(
-                "UPDATE feeds SET etag = ?, last_modified = ?, fingerprint = ?, last_attempt = ?,"
-                " last_success = ?, last_error = NULL, moved_to = ?, failures = 0,"
-                " next_attempt = NULL WHERE id = ?",
-                (state.etag, state.last_modified, state.fingerprint, when, when, result.moved_to,
-                 feed_id),
+                "UPDATE feeds SET etag = ?, last_modified = ?, fingerprint = ?, was_feed = ?,"
+                " last_attempt = ?, last_success = ?, last_error = NULL, moved_to = ?,"
+                " failures = 0, next_attempt = NULL WHERE id = ?",
+                (state.etag, state.last_modified, state.fingerprint, int(state.was_feed), when,
+                 when, result.moved_to, feed_id),
             )  # fmt: skip
             if feed is None:
                 total = db.execute(
