@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from newsreader.errors import NewsreaderError, StoreError
 from newsreader.model import ERROR, NOT_MODIFIED, OK, WAITING, FeedOutcome
+from newsreader.parse_stage import fetch_parsed
 from newsreader.text.sanitise import clean_line
 
 if TYPE_CHECKING:
@@ -104,7 +105,10 @@ class RunContext:
         return self._client
 
     async def run_parser(self, fn: Callable[..., T], *args: object) -> T:
-        """Run ``fn`` on the run's parser thread (see ``sources.local``).
+        """Run ``fn`` on the run's parser thread (see ``newsreader.parse_stage``).
+
+        One parser thread beats a pool: with the GIL, several parsing threads only add
+        switching costs, while one keeps the loop and SQLite (which releases the GIL) going.
 
         The time spent in line behind other feeds' parses is not counted against this
         feed's deadline; the parse itself is.
@@ -176,13 +180,14 @@ def _deadline(feed: FeedConfig) -> float:
 
 
 async def _fetch(feed: FeedConfig, store: Store, context: RunContext) -> FetchResult:
+    """Retrieve and parse one feed, in its turn and within its deadline."""
     source = _source(feed.source)
     async with context.turn(feed):
         state = store.fetch_state(feed.name)
         async with asyncio.timeout(_deadline(feed)) as deadline:
             token = _DEADLINE.set(deadline)
             try:
-                return await source.fetch(feed, state, context)
+                return await fetch_parsed(source, feed, state, context)
             finally:
                 _DEADLINE.reset(token)
 

@@ -10,6 +10,7 @@ import pytest
 from newsreader import __version__
 from newsreader.errors import NewsreaderError, SourceError
 from newsreader.model import FeedConfig, FeedSettings, FetchResult, FetchState
+from newsreader.parse_stage import fetch_parsed
 from newsreader.refresh import RunContext
 from newsreader.sources.http import HttpSource, fetch_url_sync
 from tests.support.httpserver import FeedServer, make_rss, refused_url
@@ -34,7 +35,7 @@ def fetch(url: str, state: FetchState | None = None, **settings: object) -> Fetc
     async def run() -> FetchResult:
         context = RunContext()
         try:
-            return await HttpSource().fetch(feed, state or FetchState(), context)
+            return await fetch_parsed(HttpSource(), feed, state or FetchState(), context)
         finally:
             await context.aclose()
 
