@@ -20,7 +20,8 @@ from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
-from newsreader.errors import NewsreaderError, StoreError
+from newsreader.bodies import prepare_bodies
+from newsreader.errors import NewsreaderError
 from newsreader.model import ERROR, NOT_MODIFIED, OK, WAITING, FeedOutcome
 from newsreader.parse_stage import fetch_parsed
 from newsreader.text.sanitise import clean_line
@@ -248,12 +249,14 @@ async def refresh_one(
         raise
     except Exception as exc:
         return _failed(feed, store, context, schedule, exc)
-    try:
-        stats = store.save_result(feed.name, result, feed.settings.max_articles)
-    except StoreError:
-        raise
-    except Exception as exc:  # converting a body (on first read, here) failed
-        return _failed(feed, store, context, schedule, exc)
+    digests: dict[str, str] = {}
+    if result.feed is not None:
+        stored = store.content_hashes(feed.name)
+        try:
+            digests = prepare_bodies(result.feed.articles, stored)
+        except Exception as exc:  # a body's converter failed (bodies convert on first read)
+            return _failed(feed, store, context, schedule, exc)
+    stats = store.save_result(feed.name, result, feed.settings.max_articles, digests=digests)
     warnings = tuple(clean_line(w) for w in result.warnings)
     if warnings:
         store.set_warning(feed.name, "; ".join(warnings))
