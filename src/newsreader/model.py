@@ -330,6 +330,9 @@ class FetchState:
     last_modified: str | None = None
     # Local sources: a signature of the files (paths, sizes, mtimes) last read.
     fingerprint: str | None = None
+    # The last document read from the web was a feed: an HTML page in its place (a login
+    # wall, a parked domain) is then refused instead of stored as the feed's one article.
+    was_feed: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "etag", sendable_validator(self.etag))
@@ -350,6 +353,59 @@ class FetchResult:
     @property
     def not_modified(self) -> bool:
         return self.feed is None
+
+
+# --- What a source retrieved, before it is parsed -----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One document's bytes as a source read them, and what the parser may know of them."""
+
+    data: bytes
+    # What errors and the parsed feed name it by: the configured target (a file, a URL)
+    # or, in a folder, the file's own path.
+    address: str
+    # Where the bytes finally came from (after redirects): relative links resolve there.
+    url: str | None = None
+    # The Content-Type the server sent, as one clean line.
+    media_type: str | None = None
+    # A file's name: its extension hints at the format (``.md``, ``.txt``).
+    filename: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """A file of a folder that could not be read, kept in its place among the documents."""
+
+    problem: str
+
+
+@dataclass(frozen=True, slots=True)
+class Retrieved:
+    """What a source brought back; the refresh parses it (``newsreader.parse_stage``).
+
+    A file or a URL gives one document; a folder gives one per file (``folder``), and
+    their articles become one feed named after the configured feed.
+    """
+
+    documents: tuple[Document | Unreadable, ...] = ()
+    # The state to keep when the documents parse (see ``problems`` for a folder).
+    state: FetchState = FetchState()
+    # Nothing changed since ``state`` was kept: there are no documents to parse.
+    not_modified: bool = False
+    folder: bool = False
+    # Fetched from the web: a page where a feed was (``FetchState.was_feed``), or one
+    # that holds no article, is refused; whether a feed came is kept in the state.
+    web: bool = False
+    # Set when an HTTP feed answered with a permanent redirect: the new URL.
+    moved_to: str | None = None
+    # Said on every fetch without making the source read again (files left out of a
+    # folder on purpose).
+    notes: tuple[str, ...] = ()
+    # Parts of a folder that could not be listed: like an unreadable file, they are
+    # reported, and the folder is read again next time.
+    problems: tuple[str, ...] = ()
 
 
 # --- How a feed's refresh went --------------------------------------------------------

@@ -19,8 +19,10 @@ from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, TypeVar
 
-from newsreader.errors import NewsreaderError, StoreError
+from newsreader.bodies import prepare_bodies
+from newsreader.errors import NewsreaderError
 from newsreader.model import ERROR, NOT_MODIFIED, OK, WAITING, FeedOutcome
+from newsreader.parse_stage import fetch_parsed
 from newsreader.text.sanitise import clean_line
 
 if TYPE_CHECKING:
@@ -101,7 +103,10 @@ class RunContext:
         return self._client
 
     async def run_parser(self, fn: Callable[..., T], *args: object) -> T:
-        """Run ``fn`` on the run's parser thread (see ``sources.local``).
+        """Run ``fn`` on the run's parser thread (see ``newsreader.parse_stage``).
+
+        One parser thread beats a pool: with the GIL, several parsing threads only add
+        switching costs, while one keeps the loop and SQLite (which releases the GIL) going.
 
         The time spent in line behind other feeds' parses is not counted against this
         feed's deadline; the parse itself is.
@@ -173,13 +178,14 @@ def _deadline(feed: FeedConfig) -> float:
 
 
 async def _fetch(feed: FeedConfig, store: Store, context: RunContext) -> FetchResult:
+    """Retrieve and parse one feed, in its turn and within its deadline."""
     source = _source(feed.source)
     async with context.turn(feed):
         state = store.fetch_state(feed.name)
         async with asyncio.timeout(_deadline(feed)) as deadline:
             token = _DEADLINE.set(deadline)
             try:
-                return await source.fetch(feed, state, context)
+                return await fetch_parsed(source, feed, state, context)
             finally:
                 _DEADLINE.reset(token)
 
@@ -240,12 +246,14 @@ async def refresh_one(
         raise
     except Exception as exc:
         return _failed(feed, store, context, schedule, exc)
-    try:
-        stats = store.save_result(feed.name, result, feed.settings.max_articles)
-    except StoreError:
-        raise
-    except Exception as exc:  # converting a body (on first read, here) failed
-        return _failed(feed, store, context, schedule, exc)
+    digests: dict[str, str] = {}
+    if result.feed is not None:
+        stored = store.content_hashes(feed.name)
+        try:
+            digests = prepare_bodies(result.feed.articles, stored)
+        except Exception as exc:  # a body's converter failed (bodies convert on first read)
+            return _failed(feed, store, context, schedule, exc)
+    stats = store.save_result(feed.name, result, feed.settings.max_articles, digests=digests)
     warnings = tuple(clean_line(w) for w in result.warnings)
     if warnings:
         store.set_warning(feed.name, "; ".join(warnings))

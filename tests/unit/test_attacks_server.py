@@ -116,7 +116,7 @@ def test_an_unsendable_etag_or_last_modified_never_breaks_the_next_fetch(
         [outcome] = refresh([feed(url)], store)
         assert outcome.status == "ok", outcome.error
     assert len(server.seen("/feed.xml")) == 3
-    assert store.fetch_state("Harbour") == FetchState(fingerprint="http:feed")
+    assert store.fetch_state("Harbour") == FetchState(was_feed=True)
     sent = server.seen("/feed.xml")[-1].headers
     assert "if-none-match" not in sent and "if-modified-since" not in sent
 

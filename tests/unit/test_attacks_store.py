@@ -172,6 +172,32 @@ def test_an_older_schema_on_read_only_media_is_one_line(
     )
 
 
+def test_a_schema_2_database_on_read_only_media_is_still_listed(
+    tmp_path: Path, read_only_media: ReadOnlyMedia, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Schema 3 added only what a refresh reads (``was_feed``): a v2 file that cannot be
+    upgraded is read as it is, as it was before schema 3."""
+    from newsreader.store import MIGRATIONS
+
+    db = tmp_path / "old.db"
+    with sqlite3.connect(db) as con:
+        for script in MIGRATIONS[:2]:
+            con.executescript(script)
+        con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        con.execute("PRAGMA user_version = 2")
+        con.execute("INSERT INTO feeds (id, name, title, position) VALUES (1, 'A', 'A', 0)")
+        con.execute(
+            "INSERT INTO articles (key, feed_id, article_id, title, fetched_at, content_hash)"
+            " VALUES (1, 1, 'x', 'Kept', '2026-01-01', 'h')"
+        )
+        con.execute("INSERT INTO bodies (key, text) VALUES (1, 'body')")
+    cfg = tmp_path / "feeds.yaml"
+    cfg.write_text("feeds:\n  - {name: A, path: a.xml}\n", encoding="utf-8")
+    path = read_only_media.hold(db) / db.name
+    listed = _listed(cfg, path, capsys)
+    assert [a["title"] for a in listed[0]["articles"]] == ["Kept"]
+
+
 @pytest.mark.anyio
 async def test_the_reader_opens_on_a_read_only_database_and_shows_the_news(
     tmp_path: Path, read_only_media: ReadOnlyMedia

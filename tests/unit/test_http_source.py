@@ -10,8 +10,9 @@ import pytest
 from newsreader import __version__
 from newsreader.errors import NewsreaderError, SourceError
 from newsreader.model import FeedConfig, FeedSettings, FetchResult, FetchState
+from newsreader.parse_stage import fetch_parsed
 from newsreader.refresh import RunContext
-from newsreader.sources.http import WAS_FEED, HttpSource, fetch_url_sync
+from newsreader.sources.http import HttpSource, fetch_url_sync
 from tests.support.httpserver import FeedServer, make_rss, refused_url
 
 RSS = make_rss("Harbour notes", [("a1", "Ferry timetable changes"), ("a2", "New pier lights")])
@@ -34,7 +35,7 @@ def fetch(url: str, state: FetchState | None = None, **settings: object) -> Fetc
     async def run() -> FetchResult:
         context = RunContext()
         try:
-            return await HttpSource().fetch(feed, state or FetchState(), context)
+            return await fetch_parsed(HttpSource(), feed, state or FetchState(), context)
         finally:
             await context.aclose()
 
@@ -47,7 +48,7 @@ def test_a_feed_is_read_and_its_validators_are_kept(server: FeedServer) -> None:
     assert result.feed is not None
     assert [a.title for a in result.feed.articles] == ["Ferry timetable changes", "New pier lights"]
     assert result.state == FetchState(
-        etag='"v1"', last_modified="Tue, 03 Mar 2026 10:00:00 GMT", fingerprint=WAS_FEED
+        etag='"v1"', last_modified="Tue, 03 Mar 2026 10:00:00 GMT", was_feed=True
     )
     assert result.moved_to is None
 

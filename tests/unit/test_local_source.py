@@ -10,6 +10,7 @@ import pytest
 
 from newsreader.errors import SourceError
 from newsreader.model import FeedConfig, FeedSettings, FetchResult, FetchState
+from newsreader.parse_stage import fetch_parsed
 from newsreader.refresh import RunContext
 from newsreader.sources.local import LocalSource, documents_in
 from tests.support.httpserver import make_rss
@@ -34,7 +35,7 @@ def fetch(
     )
 
     async def run() -> FetchResult:
-        return await LocalSource().fetch(feed, state or FetchState(), RunContext())
+        return await fetch_parsed(LocalSource(), feed, state or FetchState(), RunContext())
 
     return asyncio.run(run())
 
@@ -234,3 +235,26 @@ def test_a_file_swapped_for_a_pipe_after_the_folder_was_listed_is_not_waited_on(
     result = fetch(tmp_path)
     assert result.feed is not None and [a.title for a in result.feed.articles] == ["A"]
     assert result.warnings == (f"{victim}: is a named pipe, expected a feed or article file",)
+
+
+def test_the_source_only_reads_a_folder_an_unreadable_file_in_its_place(tmp_path: Path) -> None:
+    """Sources hand over bytes, in name order; the parse stage parses and merges them."""
+    from newsreader.model import Document, Retrieved, Unreadable
+
+    (tmp_path / "a.txt").write_bytes(b"plain")
+    (tmp_path / "b.xml").write_bytes(b"x" * 50)
+    (tmp_path / "c.md").write_text("# Note", encoding="utf-8")
+    feed = FeedConfig(
+        name="Local", source="local", target=str(tmp_path), settings=FeedSettings(max_bytes=40)
+    )
+    got = asyncio.run(LocalSource().fetch(feed, FetchState(), RunContext()))
+    assert isinstance(got, Retrieved) and got.folder and not got.not_modified
+    assert got.state.fingerprint
+    assert got.documents == (
+        Document(b"plain", address=str(tmp_path / "a.txt"), filename="a.txt"),
+        Unreadable(f"{tmp_path / 'b.xml'}: larger than 40 bytes"),
+        Document(b"# Note", address=str(tmp_path / "c.md"), filename="c.md"),
+    )
+    result = fetch(tmp_path, settings=FeedSettings(max_bytes=40))
+    assert result.feed is not None and [a.title for a in result.feed.articles] == ["plain", "Note"]
+    assert result.warnings == (f"{tmp_path / 'b.xml'}: larger than 40 bytes",)

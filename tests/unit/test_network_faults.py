@@ -21,6 +21,7 @@ import pytest
 
 from newsreader.errors import NewsreaderError, SourceError
 from newsreader.model import FeedConfig, FeedSettings, FetchResult, FetchState
+from newsreader.parse_stage import feed_links, fetch_parsed
 from newsreader.refresh import (
     BACKOFF_BASE,
     BACKOFF_CAP,
@@ -29,7 +30,7 @@ from newsreader.refresh import (
     backoff_seconds,
     refresh_feeds,
 )
-from newsreader.sources.http import HttpSource, feed_links, retry_after_seconds
+from newsreader.sources.http import HttpSource, retry_after_seconds
 from newsreader.store import Store
 from tests.support.httpserver import FeedServer, RawServer, gzip_bomb, make_rss, refused_url
 
@@ -77,7 +78,8 @@ def fetch(
     async def run() -> FetchResult:
         context = RunContext()
         try:
-            return await HttpSource().fetch(
+            return await fetch_parsed(
+                HttpSource(),
                 feed_config(url, timeout=timeout, max_bytes=max_bytes),
                 state or FetchState(),
                 context,

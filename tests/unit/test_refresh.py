@@ -251,3 +251,25 @@ def test_a_failure_line_is_bounded(store: Store, monkeypatch: pytest.MonkeyPatch
     assert outcome.error is not None and outcome.error.startswith("c://x: source 'chatty' failed")
     assert len(outcome.error) == refresh.MAX_ERROR_LINE
     assert store.schedule("Chatty").last_error == outcome.error
+
+
+class _Bytes:
+    """A third-party source of the second protocol: it hands over bytes to be parsed."""
+
+    name = "bytes"
+
+    async def fetch(self, feed: FeedConfig, state: FetchState, context: object) -> object:
+        from newsreader.model import Document, Retrieved
+
+        data = make_rss("Given", [("g1", "Handed over")]).encode()
+        return Retrieved((Document(data, address=feed.target),), state=FetchState(etag='"e"'))
+
+
+def test_a_source_that_hands_over_bytes_is_parsed_by_the_refresh(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(refresh, "_source", lambda name: _Bytes())
+    [outcome] = run([FeedConfig(name="B", source="bytes", target="b://x")], store)
+    assert (outcome.status, outcome.new) == ("ok", 1), outcome.error
+    assert [h.title for h in store.headlines(["B"])] == ["Handed over"]
+    assert store.fetch_state("B") == FetchState(etag='"e"')

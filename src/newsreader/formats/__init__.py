@@ -118,6 +118,19 @@ def parse_document(
 ) -> Feed:
     """Parse one document. ``source`` is the TARGET as given; ``url`` resolves links."""
     kind = sniff(data, content_type=content_type, filename=filename)
+    return parse_sniffed(data, kind, source=source, url=url, content_type=content_type)
+
+
+def parse_sniffed(
+    data: bytes,
+    kind: Kind,
+    *,
+    source: str,
+    url: str | None = None,
+    content_type: str | None = None,
+) -> Feed:
+    """Parse one document that :func:`sniff` called ``kind``: for a caller that asked
+    first (the refresh judges a web page by its kind before it is parsed)."""
     if kind is Kind.FEED_XML:
         from newsreader.formats.feed import parse_xml_feed
 

@@ -8,9 +8,12 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 # here too because this module is the contract plugins are written against.
 from newsreader.model import (
     MAX_VALIDATOR,
+    Document,
     FeedConfig,
     FetchResult,
     FetchState,
+    Retrieved,
+    Unreadable,
     sendable_validator,
 )
 
@@ -19,11 +22,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_VALIDATOR",
+    "Document",
     "FeedConfig",
     "FetchContext",
     "FetchResult",
     "FetchState",
+    "Retrieved",
     "Source",
+    "Unreadable",
     "sendable_validator",
 ]
 
@@ -37,14 +43,17 @@ class FetchContext(Protocol):
 
 @runtime_checkable
 class Source(Protocol):
-    """A retriever: given a configured feed and its last state, returns fresh content.
+    """A retriever: given a configured feed and its last state, returns what it read.
 
-    A source never touches the store. It raises :class:`newsreader.errors.SourceError`
-    or :class:`~newsreader.errors.ParseError` with a one-line message.
+    A source returns :class:`Retrieved` (bytes the refresh parses: the built-ins do),
+    or a :class:`FetchResult` with a :class:`~newsreader.model.Feed` it built itself
+    (a source whose content is no document, like the test plugin's). It never touches
+    the store, and raises :class:`newsreader.errors.SourceError` (or
+    :class:`~newsreader.errors.ParseError`) with a one-line message.
     """
 
     name: str
 
     async def fetch(
         self, feed: FeedConfig, state: FetchState, context: FetchContext
-    ) -> FetchResult: ...
+    ) -> Retrieved | FetchResult: ...

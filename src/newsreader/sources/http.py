@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import html
 import math
 import re
 import socket
@@ -25,12 +24,11 @@ import zlib
 from collections.abc import Callable, Iterator
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from newsreader import __version__
-from newsreader.errors import ParseError, SourceError
-from newsreader.model import FetchResult, FetchState, sendable_validator
-from newsreader.sources.local import run_parser
+from newsreader.errors import SourceError
+from newsreader.model import Document, FetchState, Retrieved, sendable_validator
 from newsreader.text.sanitise import clean_line, clean_optional
 
 if TYPE_CHECKING:
@@ -73,12 +71,6 @@ MAX_RETRY_AFTER = 24 * 3600
 # Decompression hands out at most this much per step, so memory stays near the cap.
 _DECODE_STEP = 256 * 1024
 _PERMANENT = (301, 308)
-# Kept as the fingerprint of an http feed whose last document was a feed, so an HTML
-# page in its place (a login wall, a parked domain) is reported instead of stored.
-WAS_FEED = "http:feed"
-_LINK_TAG = re.compile(rb"<link\b[^>]*>", re.IGNORECASE)
-_ATTR = re.compile(rb"""([a-z-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
-_FEED_TYPES = (b"application/rss+xml", b"application/atom+xml", b"application/feed+json")
 _RETRY_STATUSES = (429, 503)
 _DIGITS = re.compile(r"[0-9]+")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -512,44 +504,12 @@ def fetch_url_sync(
     return response.data or b"", response.final_url, response.content_type
 
 
-def feed_links(data: bytes, base: str) -> list[str]:
-    """Feeds an HTML page names in its head (``<link rel="alternate" type=...>``)."""
-    found: list[str] = []
-    for tag in _LINK_TAG.findall(data[:65536]):
-        attrs = {
-            m.group(1).lower(): (m.group(2) or m.group(3) or m.group(4) or b"")
-            for m in _ATTR.finditer(tag)
-        }
-        rel = attrs.get(b"rel", b"").lower().split()
-        kind = attrs.get(b"type", b"").lower().strip()
-        href = attrs.get(b"href", b"").strip()
-        if b"alternate" in rel and kind in _FEED_TYPES and href:
-            link = clean_optional(html.unescape(href[:500].decode("utf-8", "replace")))
-            if link:
-                absolute = urljoin(base, link)
-                if absolute.startswith(("http://", "https://")) and absolute not in found:
-                    found.append(absolute)
-    return found
-
-
-def html_instead_of_feed(data: bytes, base: str) -> str:
-    """The problem line for an HTML page where a feed was expected, naming its feed if any."""
-    links = feed_links(data, base)
-    if links:
-        return f"an HTML page, not a feed (the page names its feed: {links[0]})"
-    return "an HTML page, not a feed"
-
-
 class HttpSource:
     """Feeds and pages at ``url:`` in feeds.yaml."""
 
     name = "http"
 
-    async def fetch(
-        self, feed: FeedConfig, state: FetchState, context: FetchContext
-    ) -> FetchResult:
-        from newsreader.formats import Kind, parse_document, sniff
-
+    async def fetch(self, feed: FeedConfig, state: FetchState, context: FetchContext) -> Retrieved:
         settings = feed.settings
         response = await get(
             context.client,
@@ -564,34 +524,15 @@ class HttpSource:
                 etag=response.etag or state.etag,
                 last_modified=response.last_modified or state.last_modified,
                 fingerprint=state.fingerprint,
+                was_feed=state.was_feed,
             )
-            return FetchResult(feed=None, state=kept, moved_to=response.moved_to)
-        data = response.data
-        kind = sniff(data, content_type=response.content_type)
-        if kind is Kind.HTML and state.fingerprint == WAS_FEED:
-            raise SourceError(feed.target, html_instead_of_feed(data, response.final_url))
-        try:
-            parsed = await run_parser(
-                context,
-                functools.partial(
-                    parse_document,
-                    data,
-                    source=feed.target,
-                    url=response.final_url,
-                    content_type=response.content_type,
-                ),
-            )
-        except ParseError:
-            if kind is Kind.HTML:
-                problem = html_instead_of_feed(data, response.final_url)
-                raise SourceError(feed.target, problem) from None
-            raise
-        if kind is Kind.HTML and not any(a.text for a in parsed.articles):
-            # A page with a title and no body: a login wall, a front page of links.
-            raise SourceError(feed.target, html_instead_of_feed(data, response.final_url))
-        new_state = FetchState(
-            etag=response.etag,
-            last_modified=response.last_modified,
-            fingerprint=WAS_FEED if kind in (Kind.FEED_XML, Kind.FEED_JSON) else None,
+            return Retrieved(state=kept, not_modified=True, web=True, moved_to=response.moved_to)
+        doc = Document(
+            response.data,
+            address=feed.target,
+            url=response.final_url,
+            media_type=response.content_type,
         )
-        return FetchResult(feed=parsed, state=new_state, moved_to=response.moved_to)
+        # Whether a feed came (``was_feed``) is the parse stage's to say.
+        new_state = FetchState(etag=response.etag, last_modified=response.last_modified)
+        return Retrieved((doc,), state=new_state, web=True, moved_to=response.moved_to)

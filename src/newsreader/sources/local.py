@@ -1,8 +1,9 @@
 """The built-in ``local`` source: a feed or article file, or a folder of them.
 
-A folder configured as one feed merges the documents inside into one Feed named after
-the configured feed. Files are re-read only when their paths, sizes or mtimes change
-(the fingerprint kept in :class:`FetchState`).
+It reads; the refresh parses (``newsreader.parse_stage``), and merges the documents of
+a folder configured as one feed into one Feed named after the configured feed. Files
+are re-read only when their paths, sizes or mtimes change (the fingerprint kept in
+:class:`FetchState`).
 """
 
 from __future__ import annotations
@@ -14,17 +15,15 @@ import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from newsreader.errors import NewsreaderError, SourceError
-from newsreader.model import Feed, FetchResult, FetchState, dedupe_articles
+from newsreader.model import Document, FetchState, Retrieved, Unreadable
 from newsreader.userfiles import kind_of, read_user_file, size_text
 
 if TYPE_CHECKING:
-    from newsreader.model import Article, FeedConfig
+    from newsreader.model import FeedConfig
     from newsreader.sources.base import FetchContext
-
-T = TypeVar("T")
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_FILES = 10_000
@@ -196,58 +195,44 @@ def fingerprint(entries: list[_Entry]) -> str:
     return digest.hexdigest()
 
 
-def read_local(
-    name: str, target: str, state: FetchState, limit: int = MAX_FILE_BYTES
-) -> FetchResult:
-    """Read (and parse) a file or folder unless its fingerprint says nothing changed.
+def read_local(target: str, state: FetchState, limit: int = MAX_FILE_BYTES) -> Retrieved:
+    """Read a file or folder unless its fingerprint says nothing changed.
 
-    ``limit`` caps each file's size in bytes.
+    ``limit`` caps each file's size in bytes. A file that cannot be read fails the
+    fetch; in a folder it is an :class:`Unreadable` in its place, and the others are
+    read all the same.
     """
-    from newsreader.formats import parse_document
-
     root = Path(target)
-    entries, is_folder, warnings, left_out = _entries(root)
+    entries, is_folder, problems, left_out = _entries(root)
     print_ = fingerprint(entries)
-    if state.fingerprint == print_ and not warnings:
+    if state.fingerprint == print_ and not problems:
         # What was left out is said on every fetch, but does not force a re-read.
-        return FetchResult(feed=None, state=state, warnings=tuple(left_out))
+        return Retrieved(state=state, not_modified=True, notes=tuple(left_out))
     new_state = FetchState(fingerprint=print_)
     if not is_folder:
         entry = entries[0]
-        feed = parse_document(_read(entry, limit), source=target, filename=entry.path.name)
-        return FetchResult(feed=feed, state=new_state)
-
-    articles: list[Article] = []
+        doc = Document(_read(entry, limit), address=target, filename=entry.path.name)
+        return Retrieved((doc,), state=new_state)
+    documents: list[Document | Unreadable] = []
     for entry in entries:
         try:
             data = _read(entry, limit)
-            doc = parse_document(data, source=str(entry.path), filename=entry.path.name)
         except NewsreaderError as exc:
-            warnings.append(str(exc))
+            documents.append(Unreadable(str(exc)))
             continue
-        except Exception as exc:  # a parser bug must not cost the folder's other documents
-            warnings.append(f"{entry.path}: cannot be read ({type(exc).__name__}: {exc})")
+        except Exception as exc:  # an unforeseen failure must not cost the other files
+            documents.append(
+                Unreadable(f"{entry.path}: cannot be read ({type(exc).__name__}: {exc})")
+            )
             continue
-        articles.extend(doc.articles)
-    if warnings and not articles:
-        raise SourceError(target, f"no document could be read ({warnings[0]})")
-    feed = Feed(title=name, link=None, source=target, articles=dedupe_articles(articles))
-    if warnings:
-        # Without a fingerprint the next fetch reads the folder again and reports again.
-        return FetchResult(feed=feed, state=FetchState(), warnings=(*left_out, *warnings))
-    return FetchResult(feed=feed, state=new_state, warnings=tuple(left_out))
-
-
-async def run_parser(context: object, fn: Callable[..., T], *args: object) -> T:
-    """Run CPU-bound parsing off the event loop, on the run's parser thread when it has one.
-
-    One parser thread beats a pool: with the GIL, several parsing threads only add
-    switching costs, while one keeps the loop and SQLite (which releases the GIL) going.
-    """
-    runner = getattr(context, "run_parser", None)
-    if runner is not None:
-        return await runner(fn, *args)  # type: ignore[no-any-return]
-    return await asyncio.to_thread(fn, *args)
+        documents.append(Document(data, address=str(entry.path), filename=entry.path.name))
+    return Retrieved(
+        tuple(documents),
+        state=new_state,
+        folder=True,
+        notes=tuple(left_out),
+        problems=tuple(problems),
+    )
 
 
 class LocalSource:
@@ -255,9 +240,5 @@ class LocalSource:
 
     name = "local"
 
-    async def fetch(
-        self, feed: FeedConfig, state: FetchState, context: FetchContext
-    ) -> FetchResult:
-        return await run_parser(
-            context, read_local, feed.name, feed.target, state, feed.settings.max_bytes
-        )
+    async def fetch(self, feed: FeedConfig, state: FetchState, context: FetchContext) -> Retrieved:
+        return await asyncio.to_thread(read_local, feed.target, state, feed.settings.max_bytes)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from newsreader.bodies import content_digest
 from newsreader.model import Article, Headline, SaveStats, StoredArticle
 from newsreader.store.connection import Connection, now
 from newsreader.store.feeds import ensure_feed
@@ -79,23 +79,6 @@ def _json_list(values: tuple[str, ...]) -> str:
     return _encode_json(list(values)) if values else "[]"
 
 
-def _digest(article: Article) -> str:
-    """A fingerprint of an article's content, from what its body is made of: known before
-    any HTML is converted. repr() keeps None apart from "None"; the bodies, the bulk of
-    it, go to the hash as they are, each after its length."""
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(repr((_head(article), article.related)).encode("utf-8", "surrogatepass"))
-    summary = article.summary_body
-    for body in (article.body, summary):
-        if body is None:
-            digest.update(b"-")
-        else:
-            source = body.fingerprint.encode("utf-8", "surrogatepass")
-            digest.update(b"%d:" % len(source))
-            digest.update(source)
-    return digest.hexdigest()
-
-
 def _position_offset(ids: list[str], known: dict[str, tuple[int, str, int]]) -> int:
     """What to add to each index of the document to get its stored position.
 
@@ -122,7 +105,12 @@ def _position_offset(ids: list[str], known: dict[str, tuple[int, str, int]]) -> 
 
 class Articles(Connection):
     def save_result(
-        self, name: str, result: FetchResult, max_articles: int | None = None
+        self,
+        name: str,
+        result: FetchResult,
+        max_articles: int | None = None,
+        *,
+        digests: Mapping[str, str] | None = None,
     ) -> SaveStats:
         """Store one fetch of a feed in one transaction.
 
@@ -131,19 +119,27 @@ class Articles(Connection):
         the feed no longer lists, read ones before unread ones; starred articles and the
         articles of the current document are never removed (removing the latter would
         bring them back as new on the next fetch).
+
+        ``digests`` are the articles' content digests from
+        :func:`newsreader.bodies.prepare_bodies`, which also converts the bodies to be
+        written beforehand; without them they are worked out here, and bodies convert
+        when written.
         """
         when = now()
         feed = result.feed
-        digests = self._prepare_bodies(name, feed.articles) if feed is not None else {}
+        if digests is None:
+            # The first article of an id counts, as in prepare_bodies.
+            articles = reversed(feed.articles) if feed is not None else ()
+            digests = {a.id: content_digest(a) for a in articles}
         with self._write() as db:
             feed_id = ensure_feed(db, name)
             state = result.state
             db.execute(
-                "UPDATE feeds SET etag = ?, last_modified = ?, fingerprint = ?, last_attempt = ?,"
-                " last_success = ?, last_error = NULL, moved_to = ?, failures = 0,"
-                " next_attempt = NULL WHERE id = ?",
-                (state.etag, state.last_modified, state.fingerprint, when, when, result.moved_to,
-                 feed_id),
+                "UPDATE feeds SET etag = ?, last_modified = ?, fingerprint = ?, was_feed = ?,"
+                " last_attempt = ?, last_success = ?, last_error = NULL, moved_to = ?,"
+                " failures = 0, next_attempt = NULL WHERE id = ?",
+                (state.etag, state.last_modified, state.fingerprint, int(state.was_feed), when,
+                 when, result.moved_to, feed_id),
             )  # fmt: skip
             if feed is None:
                 total = db.execute(
@@ -216,29 +212,15 @@ class Articles(Connection):
                 total -= self._trim(db, feed_id, known, current, total - max_articles)
             return SaveStats(len(inserts), len(updates), total)
 
-    def _prepare_bodies(self, name: str, articles: tuple[Article, ...]) -> dict[str, str]:
-        """Each article's digest; the bodies of new or changed ones converted now.
-
-        Converting HTML takes a while, and doing it here keeps it outside the write
-        transaction, where it would hold up the reader marking an article read.
-        """
-        stored = dict(
-            pairs(
-                self._read(
-                    "SELECT a.article_id, a.content_hash FROM articles a"
-                    " JOIN feeds f ON f.id = a.feed_id WHERE f.name = ?",
-                    (name,),
-                )
-            )
+    def content_hashes(self, name: str) -> dict[str, str]:
+        """The content digest of every stored article of a feed, by article id: what
+        :func:`newsreader.bodies.prepare_bodies` compares with before a save."""
+        rows = self._read(
+            "SELECT a.article_id, a.content_hash FROM articles a"
+            " JOIN feeds f ON f.id = a.feed_id WHERE f.name = ?",
+            (name,),
         )
-        digests: dict[str, str] = {}
-        for article in articles:
-            if article.id in digests:
-                continue
-            digest = digests[article.id] = _digest(article)
-            if stored.get(article.id) != digest:
-                _body(article)
-        return digests
+        return {text(aid): text(digest) for aid, digest in pairs(rows)}
 
     def _trim(
         self,

@@ -83,9 +83,21 @@ CREATE TABLE settings (
 # Consecutive failed fetches of a feed, for backing off (``next_attempt`` holds when).
 _V2_FAILURES = "ALTER TABLE feeds ADD COLUMN failures INTEGER NOT NULL DEFAULT 0"
 
+# Whether an http feed's last document was a feed (``FetchState.was_feed``). Schema 2
+# kept that as the marker "http:feed" in ``fingerprint``; rows the http source wrote
+# that way (or whose source is not yet recorded) are moved to the new column.
+_V3_WAS_FEED = """
+ALTER TABLE feeds ADD COLUMN was_feed INTEGER NOT NULL DEFAULT 0;
+UPDATE feeds SET was_feed = 1, fingerprint = NULL
+    WHERE fingerprint = 'http:feed' AND coalesce(source, 'http') = 'http'
+"""
+
 # Index i holds the script that takes the schema from version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _V2_FAILURES)
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _V2_FAILURES, _V3_WAS_FEED)
 SCHEMA_VERSION = len(MIGRATIONS)
+# The oldest schema a read-only store opens as it is. Schema 3 only added ``was_feed``,
+# which only a refresh reads, and nothing fetched can be kept in a read-only store.
+READ_ONLY_SCHEMA = 2
 
 
 def now() -> str:
@@ -197,7 +209,7 @@ class Connection:
             raise StoreError(self.path, "not a newsreader database (left untouched)")
         if version > SCHEMA_VERSION:
             raise StoreError(self.path, f"made by a newer newsreader (schema {version})")
-        if self.read_only and version < SCHEMA_VERSION:
+        if self.read_only and version < READ_ONLY_SCHEMA:
             raise StoreError(
                 self.path,
                 f"made by an older newsreader (schema {version}) and read-only:"

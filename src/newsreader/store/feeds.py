@@ -58,7 +58,7 @@ class Feeds(Connection):
                 if old != (feed.source, feed.target):
                     db.execute(
                         "UPDATE feeds SET source = ?, target = ?, etag = NULL,"
-                        " last_modified = NULL, fingerprint = NULL, moved_to = NULL,"
+                        " last_modified = NULL, fingerprint = NULL, was_feed = 0, moved_to = NULL,"
                         " failures = 0, next_attempt = NULL WHERE name = ?",
                         (feed.source, feed.target, feed.name),
                     )
@@ -72,15 +72,17 @@ class Feeds(Connection):
 
     def fetch_state(self, name: str) -> FetchState:
         rows = self._read(
-            "SELECT etag, last_modified, fingerprint FROM feeds WHERE name = ?", (name,)
+            "SELECT etag, last_modified, fingerprint, was_feed FROM feeds WHERE name = ?",
+            (name,),
         )
         if not rows:
             return FetchState()
-        etag, modified, fingerprint = rows[0]
+        etag, modified, fingerprint, was_feed = rows[0]
         return FetchState(
             etag=optional_text(etag),
             last_modified=optional_text(modified),
             fingerprint=optional_text(fingerprint),
+            was_feed=was_feed == 1,
         )
 
     def schedule(self, name: str) -> Schedule:

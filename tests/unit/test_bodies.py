@@ -1,0 +1,74 @@
+"""Bodies made ready before a save: digests that never change, conversion of only what
+is new or changed."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsreader.bodies import content_digest, prepare_bodies
+from newsreader.model import Article, Body
+
+
+class _Counting(Body):
+    """A body that records each time it is converted (read for the first time)."""
+
+    def __init__(self, source: str, log: list[str]) -> None:
+        super().__init__()
+        self._source = source
+        self._log = log
+
+    @property
+    def text(self) -> str:
+        self._log.append(self._source)
+        return self._source.upper()
+
+    @property
+    def fingerprint(self) -> str:
+        return self._source
+
+
+def test_the_digest_is_the_one_stored_databases_hold() -> None:
+    """Stored content_hash values were made by this function: changing it would make
+    every stored article look changed."""
+    article = Article(
+        id="x",
+        title="T",
+        link="http://l",
+        published="2026-01-01",
+        breadcrumb=("a", "b"),
+        summary="s",
+        text="body",
+        related=("r",),
+        markdown="**b**",
+    )
+    assert content_digest(article) == "bdc6f20201437de11a0ec0baabdc25b6"
+    assert content_digest(Article(id="y", title="U")) == "0ddd7ccce5473bda80935c77621c841e"
+
+
+def test_only_new_or_changed_bodies_are_converted() -> None:
+    log: list[str] = []
+    same = Article(id="a", title="A", body=_Counting("one", log))
+    changed = Article(id="b", title="B", body=_Counting("two", log))
+    new = Article(id="c", title="C", body=_Counting("three", log))
+    stored = {"a": content_digest(same), "b": "an older digest"}
+    digests = prepare_bodies((same, changed, new), stored)
+    assert digests == {a.id: content_digest(a) for a in (same, changed, new)}
+    assert log == ["two", "three"]
+
+
+def test_the_first_article_of_an_id_counts() -> None:
+    log: list[str] = []
+    first = Article(id="a", title="First", body=_Counting("one", log))
+    again = Article(id="a", title="Again", body=_Counting("two", log))
+    assert prepare_bodies((first, again), {}) == {"a": content_digest(first)}
+    assert log == ["one"]
+
+
+def test_a_failing_converter_fails_here() -> None:
+    class _Broken(Body):
+        @property
+        def text(self) -> str:
+            raise ValueError("converter fault")
+
+    with pytest.raises(ValueError, match="converter fault"):
+        prepare_bodies((Article(id="a", title="A", body=_Broken()),), {})
