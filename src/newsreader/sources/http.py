@@ -4,24 +4,22 @@ Every request of a refresh run goes through the run's one ``httpx.AsyncClient``
 (connection reuse, HTTP keep-alive); the run decides how many go at once. Requests are
 conditional (ETag / Last-Modified, only ever sendable ones); redirects are followed
 here, so headers a feed configures never reach another origin; responses are streamed,
-decompressed here in bounded steps (a gzip bomb never inflates past the size cap) and
-cut off at that cap; the whole exchange has one deadline. Every header a server sends
-is read with bounds. Every failure becomes one :class:`SourceError`
-line naming the URL; an answer that asks to come back later (429, 503 with
+decompressed in bounded steps by ``content_coding`` (a gzip bomb never inflates past
+the size cap) and cut off at that cap; the whole exchange has one deadline. Every
+header a server sends is read with bounds. Every failure becomes one
+:class:`SourceError` line naming the URL; an answer that asks to come back later (429, 503 with
 ``Retry-After``) says when, so the refresh can honour it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import math
 import re
 import socket
 import ssl
 import time
-import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -29,6 +27,7 @@ from urllib.parse import urlsplit
 from newsreader import __version__
 from newsreader.errors import SourceError
 from newsreader.model import Document, FetchState, Retrieved, sendable_validator
+from newsreader.sources.content_coding import accept_encoding, chain, decoders
 from newsreader.text.sanitise import clean_line, clean_optional
 
 if TYPE_CHECKING:
@@ -60,16 +59,12 @@ CROSS_ORIGIN_HEADERS = frozenset(
     {"user-agent", "accept", "accept-encoding", "accept-language"}
     | {"if-none-match", "if-modified-since"}
 )
-# Content-Encoding layers undone at most; real servers send one.
-MAX_CODINGS = 3
 # Server text kept in an error line, and the longest URL kept as a feed's new address.
 MAX_SERVER_TEXT = 200
 MAX_STORED_URL = 2048
 # A server's Retry-After is honoured up to this many seconds (a typo must not silence a
 # feed for a year).
 MAX_RETRY_AFTER = 24 * 3600
-# Decompression hands out at most this much per step, so memory stays near the cap.
-_DECODE_STEP = 256 * 1024
 _PERMANENT = (301, 308)
 _RETRY_STATUSES = (429, 503)
 _DIGITS = re.compile(r"[0-9]+")
@@ -85,16 +80,6 @@ class HttpStatusError(SourceError):
         super().__init__(where, problem)
         self.status = status
         self.retry_after = retry_after
-
-
-@functools.cache
-def accept_encoding() -> str:
-    """The encodings :func:`_decoder` can undo; brotli only when its module is installed."""
-    try:
-        import brotli  # noqa: F401  (only probed for; pyproject tells mypy it has no types)
-    except ImportError:
-        return "gzip, deflate"
-    return "gzip, deflate, br"
 
 
 def new_client(*, max_connections: int | None = None) -> httpx.AsyncClient:
@@ -377,61 +362,6 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
-def _decoder(encoding: str, url: str) -> Callable[[bytes], Iterator[bytes]]:
-    """Undo one Content-Encoding in steps of at most about ``_DECODE_STEP`` bytes.
-
-    httpx would inflate each network chunk whole: 64 KB of a gzip bomb become 64 MB
-    before any cap can look at them.
-    """
-    if encoding in ("", "identity"):
-        return lambda data: iter((data,))
-    if encoding in ("gzip", "x-gzip", "deflate"):
-        return _Inflater(url, raw_fallback=encoding == "deflate").decode
-    if encoding == "br" and "br" in accept_encoding():
-        import brotli
-
-        brot = brotli.Decompressor()
-
-        def unbrotli(data: bytes) -> Iterator[bytes]:
-            try:
-                out = brot.process(data, output_buffer_limit=_DECODE_STEP)
-                while True:
-                    if out:
-                        yield out
-                    if brot.is_finished() or brot.can_accept_more_data():
-                        return
-                    out = brot.process(b"", output_buffer_limit=_DECODE_STEP)
-            except brotli.error:
-                raise SourceError(url, "the response could not be decompressed") from None
-
-        return unbrotli
-    raise SourceError(url, f"unsupported Content-Encoding {server_text(encoding[:40])!r}")
-
-
-class _Inflater:
-    """gzip/zlib (and headerless deflate, which some servers send) in bounded steps."""
-
-    def __init__(self, url: str, *, raw_fallback: bool) -> None:
-        self._url = url
-        self._obj = zlib.decompressobj(47)  # 47: a gzip or a zlib header
-        self._raw_fallback = raw_fallback
-
-    def decode(self, data: bytes) -> Iterator[bytes]:
-        while data and not self._obj.eof:
-            try:
-                out = self._obj.decompress(data, _DECODE_STEP)
-            except zlib.error:
-                if not self._raw_fallback:
-                    raise SourceError(self._url, "the response could not be decompressed") from None
-                self._raw_fallback = False
-                self._obj = zlib.decompressobj(-15)
-                continue
-            self._raw_fallback = False
-            data = self._obj.unconsumed_tail
-            if out:
-                yield out
-
-
 async def _receive(
     response: httpx.Response, url: str, max_bytes: int, moved_to: str | None
 ) -> Response:
@@ -445,13 +375,13 @@ async def _receive(
     declared = response.headers.get("content-length", "").strip()
     if _DIGITS.fullmatch(declared) and (len(declared) > 18 or int(declared) > max_bytes):
         raise SourceError(url, too_big)
-    decoders = _decoders(response.headers.get("content-encoding", ""), url)
+    layers = decoders(response.headers.get("content-encoding", ""), url)
     chunks: list[bytes] = []
     size = 0
     async for raw in response.aiter_raw():
         pieces: Iterator[bytes] = iter((raw,))
-        for decode in decoders:
-            pieces = _chain(decode, pieces)
+        for decode in layers:
+            pieces = chain(decode, pieces)
         for piece in pieces:
             size += len(piece)
             if size > max_bytes:
@@ -467,28 +397,10 @@ async def _receive(
     )
 
 
-def _decoders(header: str, url: str) -> list[Callable[[bytes], Iterator[bytes]]]:
-    """The decoders for a Content-Encoding list, last applied first; ``identity`` is none.
-
-    A list longer than ``MAX_CODINGS`` is refused before any decoder is made.
-    """
-    codings = [c.strip().lower() for c in header.split(",")]
-    codings = [c for c in codings if c not in ("", "identity")]
-    if len(codings) > MAX_CODINGS:
-        problem = f"too many Content-Encodings ({len(codings)}, at most {MAX_CODINGS})"
-        raise SourceError(url, problem)
-    return [_decoder(c, url) for c in reversed(codings)]
-
-
 def _content_type(response: httpx.Response) -> str | None:
     """The Content-Type as the parser may read it: one clean line; dropped when absurd."""
     value = clean_optional(response.headers.get("content-type"))
     return value if value is not None and len(value) <= 256 else None
-
-
-def _chain(decode: Callable[[bytes], Iterator[bytes]], pieces: Iterator[bytes]) -> Iterator[bytes]:
-    for piece in pieces:
-        yield from decode(piece)
 
 
 def fetch_url_sync(
