@@ -7,22 +7,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from newsreader.ui.widgets.article_layout import Document, Layout, local_date
-from newsreader.ui.widgets.article_markdown import (
+from newsreader.ui.article.blocks import PARA, TABLE, iter_plain_blocks
+from newsreader.ui.article.document import Document, local_date
+from newsreader.ui.article.inline import (
     BOLD,
     CODE,
     ITALIC,
     LINK,
-    PARA,
     REF,
-    TABLE,
     InlineParser,
     Links,
     find_refs,
-    iter_blocks,
-    iter_plain_blocks,
 )
-from newsreader.ui.widgets.cell_wrap import NO_END, NO_START, wrap
+from newsreader.ui.article.layout import Layout
+from newsreader.ui.article.splitter import iter_blocks
+from newsreader.ui.article.wrap import NO_END, NO_START, wrap
 
 
 def parse(src: str, base: str | None = None) -> tuple[str, list[tuple[str, int, int]], Links]:
