@@ -3,6 +3,8 @@ markup, and wrapping by terminal cells with the CJK line-break rules."""
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
@@ -123,6 +125,25 @@ def test_code_blocks_keep_their_lines_and_indentation() -> None:
     shown = layout("```py\ndef f():\n    return 1\n```\n\n    indented code\n")
     code = [line.rstrip() for line in shown if line.startswith(" ")]
     assert code == [" def f():", "     return 1", " indented code"]
+
+
+def test_indented_code_inside_a_quote_ends_where_the_quote_does() -> None:
+    # The code lines' quote markers were once left on, so the block ended before its
+    # first line and the same line was split again for ever.
+    blocks = list(itertools.islice(iter_blocks(">     code\n>     more\n> after\n\nout"), 10))
+    assert [(b.kind, b.lines or b.text, b.quote) for b in blocks] == [
+        ("code", ["code", "more"], 1),
+        ("para", "after", 1),
+        ("para", "out", 0),
+    ]
+    shown = layout(">     code\n>\n>     more\n\n    plain code\n")
+    assert [line.rstrip() for line in shown[2:]] == [
+        "▎  code",
+        "▎",
+        "▎  more",
+        "",
+        " plain code",
+    ]
 
 
 def test_tables_align_columns_and_long_tables_come_in_pieces() -> None:

@@ -204,10 +204,12 @@ class BlockSplitter:
         code: list[str] = []
         lines = self.lines
         while self.i < len(lines):
-            raw = lines[self.i].expandtabs(4)
-            if raw.strip() and len(raw) - len(raw.lstrip(" ")) < 4:
+            # Inside a quote the markers come off first; a line that leaves the quote
+            # ends the block, as it ends any other in the quote.
+            depth, body = _unquote(lines[self.i].expandtabs(4), self.quote)
+            if depth < self.quote or (body.strip() and len(body) - len(body.lstrip(" ")) < 4):
                 break
-            code.append(raw[4:])
+            code.append(body[4:])
             self.i += 1
         while code and not code[-1].strip():
             code.pop()
