@@ -82,6 +82,13 @@ def test_images_show_their_alt_text_and_link_inside_a_link() -> None:
     assert links.urls == ["https://e.example.org/p.jpg", "https://e.example.org/pier"]
 
 
+def test_an_image_description_is_text_not_markup() -> None:
+    # The converter writes an alt attribute escaping only backslashes and brackets.
+    text, _, links = parse("![*x* \\[y\\](z) _u_ &amp; ![a](b) ](https://e.example.org/i.png)")
+    assert text == "[image:\u00a0*x* [y](z) _u_ &amp; ![a](b)][1]"
+    assert links.urls == ["https://e.example.org/i.png"]
+
+
 def test_unclosed_or_escaped_markup_stays_literal() -> None:
     for src in ("**open", "a * b * c", "snake_case_name", "\\*not\\*", "[bold]x[/]", "`tick"):
         _, pieces, _ = parse(src)
@@ -143,6 +150,18 @@ def test_indented_code_inside_a_quote_ends_where_the_quote_does() -> None:
         "▎  more",
         "",
         " plain code",
+    ]
+
+
+def test_an_item_that_opens_with_a_fence_holds_the_code() -> None:
+    # The fence was once the item's text, and a "*" in the code a new item.
+    shown = layout("- ```\n  * star\n    deeper\n  ```\n- next\n\n1.  ~~~\n    x\n    ~~~\n")
+    assert [line.rstrip() for line in shown[2:]] == [
+        "•  * star",
+        "     deeper",
+        "• next",
+        "",
+        "1.  x",
     ]
 
 

@@ -85,6 +85,8 @@ _DESTINATION = re.compile(
 _REF_LABEL = re.compile(r"\[([^\[\]]{0,999})\]")
 _AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)>")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# The one markup an image description keeps: backslash escapes.
+_ALT_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _REF_DEF = re.compile(
     r"^ {0,3}\[([^\[\]]{1,999})\]:[ \t]*<?([^\s>]+)>?"
     r"(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*$",
@@ -94,6 +96,14 @@ _REF_DEF = re.compile(
 
 def _label(text: str) -> str:
     return " ".join(text.split()).casefold()
+
+
+def _alt_text(label: str) -> str:
+    """An image's description as text. It is an HTML ``alt`` attribute, which the
+    converter writes escaping only backslashes and brackets, leaving ``*``, ``_``, ``&``
+    and ``![..](..)`` as they were: read as markup, the words would lose those
+    characters and a nested image would number a link of its own."""
+    return _ALT_ESCAPE.sub(r"\1", label)
 
 
 class InlineParser:
@@ -265,9 +275,7 @@ class InlineParser:
             if url is None:
                 return 0
         if image:
-            alt = Inline()
-            self._parse(label, 0, alt)
-            text = "[image:\u00a0" + (" ".join(alt.text.split()) or "untitled") + "]"
+            text = "[image:\u00a0" + (" ".join(_alt_text(label).split()) or "untitled") + "]"
             self._emit_link(out, text, url, flags | IMAGE)
             return end
         start = len(out.text)

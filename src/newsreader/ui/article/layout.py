@@ -168,9 +168,10 @@ class Layout:
             self.lines.append((*prefix, *_slice(text, runs, start, end, component, urls)))
 
     def _code(self, block: Block) -> None:
-        prefix = (
-            self._prefix(block, first=False) if block.marker else self._prefix(block, first=True)
-        )
+        """Code lines on a shaded ground; an item that opens with code shows its marker
+        on the first line and hangs the rest under it."""
+        first = self._prefix(block, first=True)
+        prefix = self._prefix(block, first=False) if block.marker else first
         avail = max(4, self.width - _width(prefix))
         key: StyleKey = ("code", 0, None)
         lines = block.lines or [""]
@@ -179,7 +180,8 @@ class Layout:
             pieces = [raw[a:b] for a, b in wrap(raw, avail - 2)] if raw else [""]
             for piece in pieces:
                 pad = avail - 1 - cell_len(piece)
-                self.lines.append((*prefix, (" " + piece + " " * max(0, pad), key)))
+                self.lines.append((*first, (" " + piece + " " * max(0, pad), key)))
+                first = prefix
 
     def _table(self, index: int, block: Block) -> None:
         rows = self.doc.table(index, block)

@@ -172,31 +172,28 @@ class BlockSplitter:
         if fence is None:
             return None
         done = self._flush()
+        stack = self.stack
+        code = Block(CODE_BLOCK, depth=len(stack), indent=sum(s.width for s in stack))
+        done.append(self._fence_body(fence, len(fence.group(1)), code))
+        return done
+
+    def _fence_body(self, fence: re.Match[str], strip: int, code: Block) -> Block:
+        """The lines after an opening fence, up to the closing one, into ``code``;
+        ``strip`` is the indentation of the opening fence, taken off every line."""
         mark = fence.group(2)
-        strip = len(fence.group(1))
-        code: list[str] = []
         lines = self.lines
+        body_lines: list[str] = []
         self.i += 1
         while self.i < len(lines):
             _, body = _unquote(lines[self.i].expandtabs(4), self.quote)
             self.i += 1
             if body.strip().startswith(mark[0] * len(mark)) and not body.strip().strip(mark[0]):
                 break
-            code.append(body[min(strip, len(body) - len(body.lstrip(" "))) :])
-        stack = self.stack
-        done.append(
-            Block(
-                CODE_BLOCK,
-                lines=code,
-                quote=self.quote,
-                depth=len(stack),
-                indent=sum(s.width for s in stack),
-                text=fence.group(3),
-                end=self.ends[self.i - 1],
-            )
-        )
+            body_lines.append(body[min(strip, len(body) - len(body.lstrip(" "))) :])
+        code.lines, code.text, code.quote = body_lines, fence.group(3), self.quote
+        code.end = self.ends[self.i - 1]
         self.blank_before = False
-        return done
+        return code
 
     def _indented_code(self, rest: str, indent: int) -> Found:
         if self.para_block is not None or indent < 4 or self.stack:
@@ -328,8 +325,7 @@ class BlockSplitter:
         top.mark = marker[-1]
         shown = f"{top.number}." if ordered else BULLETS[(len(stack) - 1) % len(BULLETS)]
         top.width = max(top.width if not fresh else 0, len(shown) + 1)
-        self.para = [(item.group(4) or "").strip()]
-        self.para_block = Block(
+        first = Block(
             PARA,
             depth=len(stack),
             indent=sum(s.width for s in stack[:-1]),
@@ -337,6 +333,15 @@ class BlockSplitter:
             quote=self.quote,
             tight=not self.blank_before and (fresh is False or len(stack) > 1),
         )
+        text = item.group(4) or ""
+        fence = _FENCE.match(text) if "``" in text or "~~" in text else None
+        if fence is not None:
+            # The item opens with a code block: its lines are the item's, not new items.
+            first.kind = CODE_BLOCK
+            done.append(self._fence_body(fence, content + len(fence.group(1)), first))
+            return done
+        self.para = [text.strip()]
+        self.para_block = first
         self.blank_before = False
         self.i += 1
         return done
