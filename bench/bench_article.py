@@ -21,8 +21,8 @@ from typing import Any
 from textual.app import App, ComposeResult
 
 from newsreader.model import Article, StoredArticle
+from newsreader.ui.article.view import ArticleView
 from newsreader.ui.themes import load_themes
-from newsreader.ui.widgets.article_view import ArticleView
 
 REPO = Path(__file__).resolve().parents[1]
 _WORDS = (

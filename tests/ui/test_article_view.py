@@ -12,9 +12,9 @@ from rich.cells import cell_len
 from textual.app import App, ComposeResult
 
 from newsreader.model import Article, StoredArticle
+from newsreader.ui.article.view import ArticleView
+from newsreader.ui.article.wrap import NO_START
 from newsreader.ui.themes import load_themes
-from newsreader.ui.widgets.article_view import ArticleView
-from newsreader.ui.widgets.cell_wrap import NO_START
 from tests.support.display import UNSAFE
 
 pytestmark = pytest.mark.anyio

@@ -3,26 +3,27 @@ markup, and wrapping by terminal cells with the CJK line-break rules."""
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from newsreader.ui.widgets.article_layout import Document, Layout, local_date
-from newsreader.ui.widgets.article_markdown import (
+from newsreader.ui.article.blocks import PARA, TABLE, iter_plain_blocks
+from newsreader.ui.article.document import Document, local_date
+from newsreader.ui.article.inline import (
     BOLD,
     CODE,
     ITALIC,
     LINK,
-    PARA,
     REF,
-    TABLE,
     InlineParser,
     Links,
     find_refs,
-    iter_blocks,
-    iter_plain_blocks,
 )
-from newsreader.ui.widgets.cell_wrap import NO_END, NO_START, wrap
+from newsreader.ui.article.layout import Layout
+from newsreader.ui.article.splitter import iter_blocks
+from newsreader.ui.article.wrap import NO_END, NO_START, wrap
 
 
 def parse(src: str, base: str | None = None) -> tuple[str, list[tuple[str, int, int]], Links]:
@@ -81,6 +82,13 @@ def test_images_show_their_alt_text_and_link_inside_a_link() -> None:
     assert links.urls == ["https://e.example.org/p.jpg", "https://e.example.org/pier"]
 
 
+def test_an_image_description_is_text_not_markup() -> None:
+    # The converter writes an alt attribute escaping only backslashes and brackets.
+    text, _, links = parse("![*x* \\[y\\](z) _u_ &amp; ![a](b) ](https://e.example.org/i.png)")
+    assert text == "[image:\u00a0*x* [y](z) _u_ &amp; ![a](b)][1]"
+    assert links.urls == ["https://e.example.org/i.png"]
+
+
 def test_unclosed_or_escaped_markup_stays_literal() -> None:
     for src in ("**open", "a * b * c", "snake_case_name", "\\*not\\*", "[bold]x[/]", "`tick"):
         _, pieces, _ = parse(src)
@@ -124,6 +132,37 @@ def test_code_blocks_keep_their_lines_and_indentation() -> None:
     shown = layout("```py\ndef f():\n    return 1\n```\n\n    indented code\n")
     code = [line.rstrip() for line in shown if line.startswith(" ")]
     assert code == [" def f():", "     return 1", " indented code"]
+
+
+def test_indented_code_inside_a_quote_ends_where_the_quote_does() -> None:
+    # The code lines' quote markers were once left on, so the block ended before its
+    # first line and the same line was split again for ever.
+    blocks = list(itertools.islice(iter_blocks(">     code\n>     more\n> after\n\nout"), 10))
+    assert [(b.kind, b.lines or b.text, b.quote) for b in blocks] == [
+        ("code", ["code", "more"], 1),
+        ("para", "after", 1),
+        ("para", "out", 0),
+    ]
+    shown = layout(">     code\n>\n>     more\n\n    plain code\n")
+    assert [line.rstrip() for line in shown[2:]] == [
+        "▎  code",
+        "▎",
+        "▎  more",
+        "",
+        " plain code",
+    ]
+
+
+def test_an_item_that_opens_with_a_fence_holds_the_code() -> None:
+    # The fence was once the item's text, and a "*" in the code a new item.
+    shown = layout("- ```\n  * star\n    deeper\n  ```\n- next\n\n1.  ~~~\n    x\n    ~~~\n")
+    assert [line.rstrip() for line in shown[2:]] == [
+        "•  * star",
+        "     deeper",
+        "• next",
+        "",
+        "1.  x",
+    ]
 
 
 def test_tables_align_columns_and_long_tables_come_in_pieces() -> None:

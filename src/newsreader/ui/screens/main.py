@@ -59,7 +59,7 @@ if TYPE_CHECKING:
     from newsreader.config import Config
     from newsreader.model import FeedConfig, FeedOutcome, FeedStatus, Headline, StoredArticle
     from newsreader.store import Store
-    from newsreader.ui.widgets.article_view import ArticleView
+    from newsreader.ui.article.view import ArticleView
 
 # An article shown this long (moving through headlines) counts as read; Enter marks at once.
 READ_AFTER_SECONDS = 1.0
@@ -158,7 +158,7 @@ class MainScreen(Screen[None]):
         self.call_after_refresh(self._mount_article)
 
     def _mount_article(self) -> None:
-        from newsreader.ui.widgets.article_view import ArticleView
+        from newsreader.ui.article.view import ArticleView
 
         placeholder = self.query_one("#article-placeholder")
         article = ArticleView(id="article")

@@ -7,143 +7,18 @@ styles out of here means a theme switch costs nothing but a style-cache flush.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-
 from rich.cells import cell_len, set_cell_size
 
-from newsreader.text.dates import display_date
 from newsreader.text.links import is_followable
-from newsreader.text.sanitise import for_terminal
-from newsreader.ui.widgets.article_markdown import (
-    CODE_BLOCK,
-    HEADING,
-    IMAGE,
-    LINK,
-    PARA,
-    REF,
-    RULE,
-    TABLE,
-    Block,
-    Inline,
-    InlineParser,
-    Links,
-    find_refs,
-    iter_blocks,
-    iter_plain_blocks,
-)
-from newsreader.ui.widgets.cell_wrap import wrap
+from newsreader.ui.article.blocks import CODE_BLOCK, HEADING, PARA, RULE, TABLE, Block
+from newsreader.ui.article.document import LINKS, MESSAGE, META, TITLE, URL, Document, clean_text
+from newsreader.ui.article.inline import IMAGE, LINK, REF, Inline
+from newsreader.ui.article.wrap import wrap
 
 StyleKey = tuple[str, int, str | None]
 Segments = tuple[tuple[str, StyleKey], ...]
 
-TITLE = "title"
-META = "meta"
-URL = "url"
-MESSAGE = "message"
-LINKS = "links"
-
 _BLANK: Segments = ()
-
-
-def _clean(text: str) -> str:
-    """A block's text as it will be measured and drawn: :func:`for_terminal`, keeping
-    newlines (line breaks for the wrapper) and a tab's four cells (code)."""
-    if text.isprintable():
-        return text
-    return for_terminal(text.replace("\t", "    "), lines=True)
-
-
-def local_date(value: str | None) -> str:
-    """The meta line's date: :func:`newsreader.text.dates.display_date`, which never raises."""
-    return display_date(value)
-
-
-@dataclass(slots=True)
-class Document:
-    """The blocks of one article, split from the source only as far as anyone has looked."""
-
-    head: list[Block]
-    source: Iterator[Block]
-    source_len: int
-    links: Links
-    parser: InlineParser
-    tail: list[Block] = field(default_factory=list)
-    blocks: list[Block] = field(default_factory=list)
-    inlines: dict[int, Inline] = field(default_factory=dict)
-    cells: dict[int, list[list[Inline]]] = field(default_factory=dict)
-    finished: bool = False
-
-    @classmethod
-    def build(
-        cls,
-        *,
-        title: str,
-        meta: str,
-        url: str | None,
-        markdown: str,
-        text: str,
-        related: tuple[str, ...] = (),
-        message: bool = False,
-    ) -> Document:
-        links = Links(url)
-        parser = InlineParser(links, find_refs(markdown) if markdown else {})
-        # Title, meta line and link are one line each (wrapped, but never broken).
-        head = [Block(MESSAGE if message else TITLE, text=for_terminal(title), raw=True)]
-        if meta:
-            head.append(Block(META, text=for_terminal(meta), raw=True, tight=True))
-        if url:
-            head.append(Block(URL, text=for_terminal(url), raw=True, tight=True))
-        if markdown:
-            source: Iterator[Block] = iter_blocks(markdown)
-            size = len(markdown)
-        else:
-            source = iter_plain_blocks(text)
-            size = len(text)
-        tail: list[Block] = []
-        if related and not (markdown and related[0] in markdown):
-            tail.append(Block(HEADING, text="Related headlines", level=2, raw=True))
-            tail.extend(
-                Block(PARA, text=h, raw=True, marker="•", tight=i > 0)
-                for i, h in enumerate(related)
-            )
-        doc = cls(head, source, size, links, parser, tail)
-        doc.blocks.extend(head)
-        if head:
-            head[-1].end = 0
-        return doc
-
-    def block(self, index: int) -> Block | None:
-        """Block ``index``, splitting more of the source if needed; None past the end."""
-        while index >= len(self.blocks) and not self.finished:
-            nxt = next(self.source, None)
-            if nxt is None:
-                self.finished = True
-                for extra in self.tail:
-                    extra.end = self.source_len
-                    self.blocks.append(extra)
-                self.blocks.append(Block(LINKS, end=self.source_len))
-            else:
-                self.blocks.append(nxt)
-        return self.blocks[index] if index < len(self.blocks) else None
-
-    def inline(self, index: int, block: Block) -> Inline:
-        found = self.inlines.get(index)
-        if found is None:
-            if block.raw:
-                found = Inline()
-                found.add(_clean(block.text))
-            else:
-                found = self.parser.parse(_clean(block.text))
-            self.inlines[index] = found
-        return found
-
-    def table(self, index: int, block: Block) -> list[list[Inline]]:
-        found = self.cells.get(index)
-        if found is None:
-            found = [[self.parser.parse(_clean(c)) for c in row] for row in block.rows or []]
-            self.cells[index] = found
-        return found
 
 
 class Layout:
@@ -293,18 +168,20 @@ class Layout:
             self.lines.append((*prefix, *_slice(text, runs, start, end, component, urls)))
 
     def _code(self, block: Block) -> None:
-        prefix = (
-            self._prefix(block, first=False) if block.marker else self._prefix(block, first=True)
-        )
+        """Code lines on a shaded ground; an item that opens with code shows its marker
+        on the first line and hangs the rest under it."""
+        first = self._prefix(block, first=True)
+        prefix = self._prefix(block, first=False) if block.marker else first
         avail = max(4, self.width - _width(prefix))
         key: StyleKey = ("code", 0, None)
         lines = block.lines or [""]
         for raw in lines:
-            raw = _clean(raw)
+            raw = clean_text(raw)
             pieces = [raw[a:b] for a, b in wrap(raw, avail - 2)] if raw else [""]
             for piece in pieces:
                 pad = avail - 1 - cell_len(piece)
-                self.lines.append((*prefix, (" " + piece + " " * max(0, pad), key)))
+                self.lines.append((*first, (" " + piece + " " * max(0, pad), key)))
+                first = prefix
 
     def _table(self, index: int, block: Block) -> None:
         rows = self.doc.table(index, block)
@@ -382,7 +259,7 @@ class Layout:
         digits = len(str(len(urls)))
         for number, url in enumerate(urls, 1):
             label = f"[{number}]".rjust(digits + 2) + " "
-            clean = _clean(url)
+            clean = clean_text(url)
             key: StyleKey = ("link", LINK, clean if is_followable(clean) else None)
             avail = max(4, self.width - len(label))
             pieces = [clean[a:b] for a, b in wrap(clean, avail)] or [""]
@@ -423,7 +300,7 @@ def _slice(
 def _key(component: str, flags: int, link: int, urls: list[str]) -> StyleKey:
     if flags & (LINK | IMAGE | REF):
         name = "image" if flags & IMAGE else "ref" if flags & REF else "link"
-        url = _clean(urls[link - 1]) if 0 < link <= len(urls) else None
+        url = clean_text(urls[link - 1]) if 0 < link <= len(urls) else None
         return (name, flags, url if url and is_followable(url) else None)
     return (component, flags, None)
 

@@ -22,9 +22,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from newsreader.text.sanitise import for_terminal
+from newsreader.ui.article.document import Document, local_date
+from newsreader.ui.article.inline import BOLD, CODE, ITALIC, STRIKE
+from newsreader.ui.article.layout import Layout, StyleKey
 from newsreader.ui.headlines import untitled_label
-from newsreader.ui.widgets.article_layout import Document, Layout, StyleKey, local_date
-from newsreader.ui.widgets.article_markdown import BOLD, CODE, ITALIC, STRIKE
 
 if TYPE_CHECKING:
     from newsreader.model import StoredArticle
