@@ -93,6 +93,8 @@ def _label(raw: str | None) -> str:
 
 
 def _walk(parent: object, folders: list[str], out: list[OpmlFeed], skipped: list[str]) -> None:
+    # ``parent`` is an lxml element; lxml-stubs give its text and attributes as
+    # str | bytes, which a tree parsed from bytes never holds, so it is left untyped.
     for child in parent:  # type: ignore[attr-defined]
         if _local(child.tag) != "outline":
             continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from newsreader.errors import ParseError
@@ -59,9 +60,9 @@ def split_headlines(line: str) -> list[str]:
     return _unique(clean_line(h) for h in headlines)
 
 
-def _unique(items: object) -> list[str]:
+def _unique(items: Iterable[str]) -> list[str]:
     seen: dict[str, None] = {}
-    for item in items:  # type: ignore[attr-defined]
+    for item in items:
         if item and item not in seen:
             seen[item] = None
     return list(seen)

@@ -180,6 +180,7 @@ class NewsreaderApp(App[None]):
             )
             self.theme = DEFAULT_THEME  # its watcher refreshes the CSS again
 
+    # Textual's own is a coroutine; quitting here saves and waits for the writer first.
     def action_quit(self) -> None:  # type: ignore[override]
         self._main.save_state()
         self.exit(message=self._main.finish_writes())

@@ -141,12 +141,14 @@ def theme_from_mapping(data: Any, *, default_name: str) -> Theme:
             value = _colour(value, f"variables.{key}")
         clean_vars[key] = value
     try:
-        # Textual's own values, before this theme's variables override them.
+        # Textual's own values, before this theme's variables override them. (The
+        # colours were validated as strings above; Theme's stubs want each by name.)
         bare = Theme(name=name.strip(), dark=dark, **colours, **extra)  # type: ignore[arg-type]
         textual_defaults = bare.to_color_system().generate()
     except Exception as exc:  # Textual's colour system rejected the combination
         raise ThemeError(f"unusable colours ({exc})") from None
     _check_variables(clean_vars, textual_defaults)
+    # As above: each colour by name, which the stubs cannot see through ``**``.
     theme = Theme(name=name.strip(), dark=dark, variables=clean_vars, **colours, **extra)  # type: ignore[arg-type]
     try:
         derived = reader_variables(theme)

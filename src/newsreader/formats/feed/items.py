@@ -90,6 +90,7 @@ class _FeedBody(Body):
         self._raw = raw[:MAX_BODY_CHARS]
         self._is_html = is_html
         self._base = base
+        # None until first read, where the base class always holds a string.
         self._text: str | None = None  # type: ignore[assignment]
         self._markdown: str | None = None  # type: ignore[assignment]
 

@@ -53,6 +53,7 @@ def key_rows(screen: Screen[Any]) -> list[tuple[str, str, str]]:
 class HelpScreen(ModalScreen[None]):
     """A scrollable list of keys over the reader; any of Escape, q or ? closes it."""
 
+    # Binding rather than Textual's wider BindingType: the key list reads each one's keys.
     BINDINGS: ClassVar[list[Binding]] = [  # type: ignore[assignment]
         Binding("escape,q,question_mark", "dismiss", "Close", id="help_close"),
     ]
@@ -78,5 +79,6 @@ class HelpScreen(ModalScreen[None]):
         body.border_subtitle = "rebind in feeds.yaml  keys: {id: key}"
         yield body
 
+    # Textual's own is a coroutine that takes a result; this screen closes with none.
     def action_dismiss(self, result: object = None) -> None:  # type: ignore[override]
         self.dismiss(None)
