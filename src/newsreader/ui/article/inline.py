@@ -198,6 +198,10 @@ class InlineParser:
         body = src[i + n : m.start()].replace("\n", " ")
         if len(body) > 2 and body[0] == " " and body[-1] == " " and body.strip():
             body = body[1:-1]
+        if flags & LINK and "\\" in body:
+            # In a link's text the converter escapes the brackets of code, which the
+            # label's bracket matching needs; the code itself has none.
+            body = body.replace("\\[", "[").replace("\\]", "]")
         out.add(body, flags | CODE)
         return m.end()
 
@@ -235,6 +239,12 @@ class InlineParser:
             if j < 0:
                 self._failed[key] = start
                 return -1
+            slashes = j
+            while slashes > start and src[slashes - 1] == "\\":
+                slashes -= 1
+            if (j - slashes) % 2:
+                pos = j + 1  # a backslash-escaped delimiter is a literal character
+                continue
             run = 1
             while j + run < size and src[j + run] == c:
                 run += 1
