@@ -85,7 +85,7 @@ def test_images_show_their_alt_text_and_link_inside_a_link() -> None:
 def test_an_image_description_is_text_not_markup() -> None:
     # The converter writes an alt attribute escaping only backslashes and brackets.
     text, _, links = parse("![*x* \\[y\\](z) _u_ &amp; ![a](b) ](https://e.example.org/i.png)")
-    assert text == "[image:\u00a0*x* [y](z) _u_ &amp; ![a](b)][1]"
+    assert text == "[image:\u00a0*x* [y](z) _u_ & ![a](b)][1]"
     assert links.urls == ["https://e.example.org/i.png"]
 
 
