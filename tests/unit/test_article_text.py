@@ -85,8 +85,16 @@ def test_images_show_their_alt_text_and_link_inside_a_link() -> None:
 def test_an_image_description_is_text_not_markup() -> None:
     # The converter writes an alt attribute escaping only backslashes and brackets.
     text, _, links = parse("![*x* \\[y\\](z) _u_ &amp; ![a](b) ](https://e.example.org/i.png)")
-    assert text == "[image:\u00a0*x* [y](z) _u_ &amp; ![a](b)][1]"
+    assert text == "[image:\u00a0*x* [y](z) _u_ & ![a](b)][1]"
     assert links.urls == ["https://e.example.org/i.png"]
+
+
+def test_code_in_a_link_shows_its_brackets_without_the_escapes() -> None:
+    # The converter escapes the brackets of code inside a link's text.
+    text, pieces, _ = parse("[`\\[x\\] \\] a\\b` more](https://e.example.org/)")
+    assert text == "[x] ] a\\b more[1]"
+    assert pieces[0] == ("[x] ] a\\b", CODE | LINK, 1)
+    assert parse("`\\[x\\]`")[0] == "\\[x\\]"  # outside a link, code is as written
 
 
 def test_unclosed_or_escaped_markup_stays_literal() -> None:
@@ -94,6 +102,9 @@ def test_unclosed_or_escaped_markup_stays_literal() -> None:
         _, pieces, _ = parse(src)
         assert all(flags == 0 for _, flags, _ in pieces), src
     assert parse("\\*not\\*")[0] == "*not*"
+    # An escaped delimiter never closes emphasis; an escaped backslash leaves it a delimiter.
+    assert parse("*\\*\\*\\* 0*")[1] == [("*** 0", ITALIC, 0)]
+    assert parse("*a\\\\*")[1] == [("a\\", ITALIC, 0)]
     assert parse("[bold]x[/]")[0] == "[bold]x[/]"
 
 

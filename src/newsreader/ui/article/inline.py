@@ -85,8 +85,8 @@ _DESTINATION = re.compile(
 _REF_LABEL = re.compile(r"\[([^\[\]]{0,999})\]")
 _AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)>")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-# The one markup an image description keeps: backslash escapes.
-_ALT_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+# What an image description decodes: backslash escapes and character references.
+_ALT_DECODED = re.compile(r"\\([!-/:-@\[-`{-~])|" + _ENTITY.pattern)
 _REF_DEF = re.compile(
     r"^ {0,3}\[([^\[\]]{1,999})\]:[ \t]*<?([^\s>]+)>?"
     r"(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*$",
@@ -100,10 +100,16 @@ def _label(text: str) -> str:
 
 def _alt_text(label: str) -> str:
     """An image's description as text. It is an HTML ``alt`` attribute, which the
-    converter writes escaping only backslashes and brackets, leaving ``*``, ``_``, ``&``
-    and ``![..](..)`` as they were: read as markup, the words would lose those
-    characters and a nested image would number a link of its own."""
-    return _ALT_ESCAPE.sub(r"\1", label)
+    converter writes escaping only backslashes and brackets, leaving ``*``, ``_`` and
+    ``![..](..)`` as they were: read as markup, the words would lose those characters
+    and a nested image would number a link of its own. References are decoded (and
+    cleaned) as in any text."""
+    return _ALT_DECODED.sub(_alt_piece, label)
+
+
+def _alt_piece(match: re.Match[str]) -> str:
+    escaped = match.group(1)
+    return escaped if escaped is not None else for_terminal(html.unescape(match.group(0)))
 
 
 class InlineParser:
@@ -198,6 +204,10 @@ class InlineParser:
         body = src[i + n : m.start()].replace("\n", " ")
         if len(body) > 2 and body[0] == " " and body[-1] == " " and body.strip():
             body = body[1:-1]
+        if flags & LINK and "\\" in body:
+            # In a link's text the converter escapes the brackets of code, which the
+            # label's bracket matching needs; the code itself has none.
+            body = body.replace("\\[", "[").replace("\\]", "]")
         out.add(body, flags | CODE)
         return m.end()
 
@@ -235,6 +245,12 @@ class InlineParser:
             if j < 0:
                 self._failed[key] = start
                 return -1
+            slashes = j
+            while slashes > start and src[slashes - 1] == "\\":
+                slashes -= 1
+            if (j - slashes) % 2:
+                pos = j + 1  # a backslash-escaped delimiter is a literal character
+                continue
             run = 1
             while j + run < size and src[j + run] == c:
                 run += 1
