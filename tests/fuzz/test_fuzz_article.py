@@ -15,7 +15,6 @@ import html
 import itertools
 import re
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -236,11 +235,6 @@ def _laid_out(body: str, *, words: bool) -> None:
         assert not _missing_words(text, _shown("", text, WIDE))
 
 
-@pytest.mark.xfail(
-    reason="open: a list item that opens with a block quote ('- > ```') loses the quote's "
-    "code lines to new items; remove this mark once the splitter nests quotes in items",
-    strict=False,
-)
 @fuzz()
 @given(body=HTML)
 def test_converted_html_lays_out_clean_and_whole_at_every_width(body: str) -> None:

@@ -176,6 +176,16 @@ def test_an_item_that_opens_with_a_fence_holds_the_code() -> None:
     ]
 
 
+def test_an_item_that_opens_with_a_quote_shows_the_quote_and_its_code() -> None:
+    # The quote was once the item's text, and a "*" in its code a new item.
+    blocks = list(itertools.islice(iter_blocks("- > ```\n  > * star\n  > ```\n- next"), 10))
+    assert [(b.kind, b.lines or b.text, b.quote) for b in blocks] == [
+        ("code", ["* star"], 1),
+        ("para", "next", 0),
+    ]
+    assert [line.rstrip() for line in layout("> - > deep\n")[2:]] == ["▎ ▎ deep"]
+
+
 def test_tables_align_columns_and_long_tables_come_in_pieces() -> None:
     rows = "".join(f"| r{i:03d} | {i:03d} |\n" for i in range(250))
     src = "| name | n |\n|---|---:|\n" + rows

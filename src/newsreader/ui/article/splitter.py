@@ -303,6 +303,14 @@ class BlockSplitter:
         interrupts = self.para_block is not None and not (self.blank_before or self.stack)
         if interrupts and (not item.group(4) or (ordered and int(marker[:-1]) != 1)):
             return None
+        text = item.group(4) or ""
+        if text.startswith(">"):
+            # A block quote opens the item: the pane has no quotes inside list items, so
+            # the line is read again as the quote it holds, and the quote's own lines
+            # (and any code in it) follow as they do outside a list.
+            line = self.lines[self.i].expandtabs(4)
+            self.lines[self.i] = line[: len(line) - len(rest)] + text
+            return []
         done = self._flush()
         stack = self.stack
         lead = len(item.group(1))
@@ -333,7 +341,6 @@ class BlockSplitter:
             quote=self.quote,
             tight=not self.blank_before and (fresh is False or len(stack) > 1),
         )
-        text = item.group(4) or ""
         fence = _FENCE.match(text) if "``" in text or "~~" in text else None
         if fence is not None:
             # The item opens with a code block: its lines are the item's, not new items.
