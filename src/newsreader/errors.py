@@ -36,9 +36,3 @@ class ParseError(NewsreaderError):
 
 class StoreError(NewsreaderError):
     """The database file cannot be opened or written."""
-
-
-class UsageError(NewsreaderError):
-    """Bad command-line usage."""
-
-    exit_code = 2
