@@ -131,7 +131,7 @@ class RunningReader:
         from newsreader.config import Config
         from newsreader.store import Store
         from newsreader.ui.app import NewsreaderApp
-        from newsreader.ui.headlines import HeadlineTree
+        from newsreader.ui.state.tree import HeadlineTree
 
         self.count += 1
         db = self.folder / f"reader-{self.count}.db"
@@ -179,7 +179,7 @@ class RunningReader:
     async def _show(self, example: Shown) -> None:
         from newsreader.config import Config
         from newsreader.model import Article, Feed, FeedConfig, FetchResult
-        from newsreader.ui.headlines import FEED, HeadlineTree
+        from newsreader.ui.state.tree import FEED, HeadlineTree
 
         app, pilot, store = self.app, self.pilot, self.store
         with app._context():

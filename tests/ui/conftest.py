@@ -97,7 +97,7 @@ def make_app(reader_db: Path) -> Callable[..., Any]:
     from newsreader.config import load_config, parse_config
     from newsreader.store import Store
     from newsreader.ui.app import NewsreaderApp
-    from newsreader.ui.headlines import HeadlineTree
+    from newsreader.ui.state.tree import HeadlineTree
 
     stores: list[Any] = []
 

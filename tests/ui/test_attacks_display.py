@@ -78,7 +78,7 @@ class Reader:
 
     def __init__(self, config: Config, db: Path, **options: Any) -> None:
         from newsreader.ui.app import NewsreaderApp
-        from newsreader.ui.headlines import HeadlineTree
+        from newsreader.ui.state.tree import HeadlineTree
 
         self.store = Store.open(db)
         self.store.sync_feeds(config.feeds)
@@ -209,7 +209,7 @@ def test_every_pane_shows_a_date_at_the_edges_whatever_the_zone(zone, value):
     time their own way, raised for years 1 and 9999 near a far zone and wrote year 1 as
     ``1-01-01``; now one display serves all three and shows such a date (in its own
     offset when the local time is out of range)."""
-    from newsreader.ui.summaries import _when
+    from newsreader.ui.state.summaries import _when
     from newsreader.ui.widgets.article_layout import local_date
     from newsreader.ui.widgets.sidebar import _short_date, short_date
 
@@ -226,7 +226,7 @@ def test_a_missing_or_unreadable_date_is_shown_as_nothing_or_as_written():
     """Bug: a year past 9999 showed in the sidebar as ``Dec'00``. The sidebar has six
     cells and shows nothing for what is no date; the meta line shows what the feed
     said, drawn plain; the feed status says never."""
-    from newsreader.ui.summaries import _when
+    from newsreader.ui.state.summaries import _when
     from newsreader.ui.widgets.article_layout import local_date
     from newsreader.ui.widgets.sidebar import short_date
 

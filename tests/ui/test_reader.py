@@ -11,7 +11,7 @@ import pytest
 from rich.console import Console
 
 from newsreader.store import Store
-from newsreader.ui.headlines import FEED, GROUP
+from newsreader.ui.state.tree import FEED, GROUP
 
 pytestmark = pytest.mark.anyio
 SIZE = (120, 40)
@@ -670,7 +670,7 @@ def test_sidebar_dates_are_local_when_the_feed_gives_an_offset(
 
 
 def test_an_untitled_article_is_named_by_its_first_words():
-    from newsreader.ui.headlines import untitled_label
+    from newsreader.ui.state.tree import untitled_label
 
     assert untitled_label("  Short  summary\nhere ", "body") == "Short summary here"
     assert untitled_label(None, "Only the text says something.") == "Only the text says something."

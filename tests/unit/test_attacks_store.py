@@ -179,7 +179,7 @@ async def test_the_reader_opens_on_a_read_only_database_and_shows_the_news(
     """The reader starts as ``newsreader`` does (sync, then the headline tree) on a
     database on a read-only mount, and shows what is stored."""
     from newsreader.ui.app import NewsreaderApp
-    from newsreader.ui.headlines import HeadlineTree
+    from newsreader.ui.state.tree import HeadlineTree
 
     cfg, db = _filled(tmp_path)
     path = read_only_media.hold(db) / db.name

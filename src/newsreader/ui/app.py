@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from newsreader.config import Config
     from newsreader.store import Store
-    from newsreader.ui.headlines import HeadlineTree
+    from newsreader.ui.state.tree import HeadlineTree
 
 DEFAULT_THEME = "newsreader-dark"
 THEME_SETTING = "theme"

@@ -29,7 +29,7 @@ def _read_stored(db_path: Path, out: dict[str, Any]) -> None:
 def _run(config: Config, store: Store, db_path: Path, *, before: dict[str, Any]) -> int:
     """Run the app; its exit code is non-zero when Textual stopped it on an error."""
     from newsreader.ui.app import NewsreaderApp
-    from newsreader.ui.headlines import HeadlineTree
+    from newsreader.ui.state.tree import HeadlineTree
 
     if "error" in before:
         raise before["error"]

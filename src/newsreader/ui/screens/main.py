@@ -21,16 +21,14 @@ from textual.widgets import Footer, Input, Static
 from newsreader.errors import StoreError
 from newsreader.keymap import KEY_ACTIONS
 from newsreader.text.sanitise import for_terminal
-from newsreader.ui.headlines import (
-    FEED,
-    GROUP,
-    HEADLINE,
-    MESSAGE,
-    HeadlineTree,
-    Row,
-    untitled_label,
+from newsreader.ui.refresher import (
+    Refresher,
+    due_feeds,
+    failure_notice,
+    progress_text,
+    refresh_summary,
 )
-from newsreader.ui.position import (
+from newsreader.ui.state.position import (
     POSITION_SETTING,
     SIDEBAR_STEP,
     WIDTH_SETTING,
@@ -39,14 +37,16 @@ from newsreader.ui.position import (
     saved_position,
     saved_width,
 )
-from newsreader.ui.refresher import (
-    Refresher,
-    due_feeds,
-    failure_notice,
-    progress_text,
-    refresh_summary,
+from newsreader.ui.state.summaries import empty_state, feed_summary, group_summary, status_line
+from newsreader.ui.state.tree import (
+    FEED,
+    GROUP,
+    HEADLINE,
+    MESSAGE,
+    HeadlineTree,
+    Row,
+    untitled_label,
 )
-from newsreader.ui.summaries import empty_state, feed_summary, group_summary, status_line
 from newsreader.ui.widgets.breadcrumb import Breadcrumb
 from newsreader.ui.widgets.sidebar import Sidebar
 from newsreader.ui.writer import QUIT_FLUSH_SECONDS, Severity, StoreWriter, WriteNotice

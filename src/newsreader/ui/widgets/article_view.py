@@ -22,7 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from newsreader.text.sanitise import for_terminal
-from newsreader.ui.headlines import untitled_label
+from newsreader.ui.state.tree import untitled_label
 from newsreader.ui.widgets.article_layout import Document, Layout, StyleKey, local_date
 from newsreader.ui.widgets.article_markdown import BOLD, CODE, ITALIC, STRIKE
 

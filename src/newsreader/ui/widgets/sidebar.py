@@ -21,7 +21,7 @@ from textual.strip import Strip
 
 from newsreader.text.dates import display_date
 from newsreader.text.sanitise import for_terminal
-from newsreader.ui.headlines import FEED, GROUP, HEADLINE, MESSAGE, HeadlineTree, Row
+from newsreader.ui.state.tree import FEED, GROUP, HEADLINE, MESSAGE, HeadlineTree, Row
 
 DATE_WIDTH = 6
 UNREAD_MARK = "●"
