@@ -77,6 +77,7 @@ class HeadlineTree:
         self.errors: dict[str, str] = {}
         self.statuses: dict[str, FeedStatus] = {}
         self.unread: dict[str, int] = {}
+        # The view: read anywhere, changed through the reader state (set_view, set_folded).
         self.folded: set[tuple[int, str]] = set()
         self.unread_only = False
         self.filter = ""
@@ -132,6 +133,30 @@ class HeadlineTree:
                 label = UNTITLED
             self._labels[headline.key] = label
         return label
+
+    # -- the view: read here, changed by the reader's state -----------------------------
+
+    def is_folded(self, kind: int, name: str) -> bool:
+        return (kind, name) in self.folded
+
+    def set_view(self, *, filter: str | None = None, unread_only: bool | None = None) -> None:
+        """Change the filter or the unread-only view; call :meth:`rebuild` after."""
+        if filter is not None:
+            self.filter = filter
+        if unread_only is not None:
+            self.unread_only = unread_only
+
+    def set_folded(self, kind: int, name: str, folded: bool) -> bool:
+        """Fold or unfold one group or feed row; True when that changed anything
+        (call :meth:`rebuild` after)."""
+        mark = (kind, name)
+        if (mark in self.folded) == folded:
+            return False
+        if folded:
+            self.folded.add(mark)
+        else:
+            self.folded.discard(mark)
+        return True
 
     @property
     def groups(self) -> list[str]:

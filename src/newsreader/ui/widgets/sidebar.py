@@ -184,13 +184,13 @@ class Sidebar(ScrollView, can_focus=True, inherit_bindings=False):
             text = " " + for_terminal(row.group)
             return [Segment(fit(text, width), self._style("sidebar--message", base))]
         if row.kind == GROUP:
-            folded = (GROUP, row.group) in tree.folded
+            folded = tree.is_folded(GROUP, row.group)
             count = tree.group_unread(row.group)
             lead = " ▸ " if folded else " ▾ "
             name = for_terminal(row.group)
             style = self._style("sidebar--group", base)
             return self._with_count(lead, name, style, count, width, base)
-        folded = (FEED, row.feed) in tree.folded
+        folded = tree.is_folded(FEED, row.feed)
         lead = "   ▸ " if folded else "   ▾ "
         name = for_terminal(row.feed)
         if row.feed in tree.errors:
