@@ -198,13 +198,9 @@ class RunningReader:
                 store.headlines([example.name]),
                 store.feed_statuses(),
             )
-            tree.untitled = screen._untitled
-            screen.model = screen.sidebar.model = tree
-            screen.shown = None
             app.clear_notifications()
-            screen._rebuild()
-            screen.last_refresh = f"{example.name}: failed"
-            screen._update_status()
+            screen.replace_tree(tree)  # the cursor on the first headline, shown afresh
+            screen.last_refresh = f"{example.name}: failed"  # the status line shows it
             # Toasts naming the link, the feed and the error, all in one frame.
             screen.action_copy_link()
             screen.action_mark_feed_read()
@@ -214,7 +210,7 @@ class RunningReader:
             screen.article.action_edge(1)
             await pilot.pause()
             assert raw_characters(app) == []
-            screen._select(tree.find_row(FEED, example.name) or 0)
+            screen.select(tree.find_row(FEED, example.name) or 0)
             await pilot.pause()
             assert raw_characters(app) == []
 

@@ -14,6 +14,10 @@ from typing import Any
 import pytest
 import pytest_textual_snapshot
 
+from tests.support.notices import record_notices
+
+__all__ = ["record_notices"]
+
 DATA = Path(__file__).resolve().parents[1] / "data" / "ui"
 TODAY = date(2024, 3, 14)
 

@@ -114,7 +114,7 @@ async def ready(pilot: Any) -> Any:
     for _ in range(60):
         await pilot.pause()
         main = app.screen_stack[0]
-        if main.article is not None and main.shown is not None:
+        if main.article is not None and main.state.shown is not None:
             break
     await pilot.pause()
     return app.screen_stack[0]
@@ -281,7 +281,7 @@ async def test_a_server_reason_phrase_holding_markup_is_a_plain_toast_on_r(tmp_p
         async with app.run_test(size=SIZE, notifications=True) as pilot:
             screen = await ready(pilot)
             await pilot.press("r")
-            await until(pilot, lambda: not screen._refreshing and toasts(app))
+            await until(pilot, lambda: not screen.refreshing and toasts(app))
             assert server.seen("/feed.xml")
             assert f"HTTP 503 Down {MARKUP}" in "\n".join(toasts(app))
             assert raw_characters(app) == []
@@ -484,8 +484,7 @@ async def test_controls_stored_raw_in_every_field_reach_no_pane_and_no_toast(tmp
     app = reader(config, tmp_path / "news.db")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await ready(pilot)
-        screen.last_refresh = f"{name}: failed"
-        screen._update_status()
+        screen.last_refresh = f"{name}: failed"  # the status line shows it at once
         await pilot.press("y")  # a toast with the link
         await pilot.pause()
         assert raw_characters(app) == []
