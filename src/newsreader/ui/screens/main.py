@@ -5,22 +5,20 @@ message hop and no extra frame."""
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual.actions import SkipAction
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Static
 
-from newsreader.errors import StoreError
 from newsreader.text.sanitise import for_terminal
 from newsreader.ui.refresher import Refresher
 from newsreader.ui.screens.bindings import reader_bindings
+from newsreader.ui.screens.filtering import FilteringScreen, hidden_filter
 from newsreader.ui.screens.links import copy_link, open_link
-from newsreader.ui.screens.refreshing import RefreshingScreen
+from newsreader.ui.screens.showing import RowShower
 from newsreader.ui.state.change import Change, Follow
 from newsreader.ui.state.position import (
     POSITION_SETTING,
@@ -30,8 +28,7 @@ from newsreader.ui.state.position import (
     saved_width,
 )
 from newsreader.ui.state.reader import ReaderState
-from newsreader.ui.state.summaries import empty_state, feed_summary, group_summary
-from newsreader.ui.state.tree import FEED, GROUP, HEADLINE, MESSAGE, HeadlineTree, untitled_label
+from newsreader.ui.state.tree import FEED, GROUP, HEADLINE, HeadlineTree, untitled_label
 from newsreader.ui.widgets.breadcrumb import Breadcrumb
 from newsreader.ui.widgets.sidebar import Sidebar
 from newsreader.ui.writer import QUIT_FLUSH_SECONDS, Severity, StoreWriter, WriteNotice
@@ -44,14 +41,13 @@ if TYPE_CHECKING:
     from newsreader.config import Config
     from newsreader.model import StoredArticle
     from newsreader.store import Store
-    from newsreader.ui.state.tree import Row
     from newsreader.ui.widgets.article_view import ArticleView
 
 # An article shown this long (moving through headlines) counts as read; Enter marks at once.
 READ_AFTER_SECONDS = 1.0
 
 
-class MainScreen(RefreshingScreen):
+class MainScreen(FilteringScreen):
     """Sidebar left, article right, breadcrumb on top, footer below."""
 
     BINDINGS = reader_bindings()
@@ -81,6 +77,7 @@ class MainScreen(RefreshingScreen):
         # Writes go through here, off the event loop; tests wait with writer.flush().
         self.writer = StoreWriter(store, db_path, self._write_notice)
         self._sidebar_width: int | None = None
+        self._shower: RowShower  # made on mount, with the breadcrumb
 
     # -- layout ------------------------------------------------------------------------
 
@@ -90,7 +87,7 @@ class MainScreen(RefreshingScreen):
             yield Static("", id="status", markup=False)
         with Horizontal(id="body"):
             with Vertical(id="side"):
-                yield _hidden_filter()
+                yield hidden_filter()
                 yield Sidebar(self.state, today=self.today, id="sidebar")
             yield Static("", id="article-placeholder", markup=False)
         yield Footer(compact=True, show_command_palette=False)
@@ -126,7 +123,8 @@ class MainScreen(RefreshingScreen):
         self._restore_width()
         self.state.restore(self.store.get_setting(POSITION_SETTING))
         self.sidebar.rows_changed()
-        self._show_path_only()
+        self._shower = RowShower(self.store, self.breadcrumb)
+        self._shower.show_path(self.model, self.state.row)
         # Paint the headlines first; the article pane (Markdown, links) loads right after.
         self.call_after_refresh(self._mount_article)
 
@@ -135,7 +133,7 @@ class MainScreen(RefreshingScreen):
 
         placeholder = self.query_one("#article-placeholder")
         article = ArticleView(id="article")
-        self._article = article
+        self._article = self._shower.article = article
         self.query_one("#body").mount(article, after=placeholder)
         placeholder.remove()
         self.call_after_refresh(self._apply, Change(follow=Follow.SHOW_NOW))
@@ -189,69 +187,24 @@ class MainScreen(RefreshingScreen):
         if row is None:
             return
         drawn = state.follow()
-        if row.kind == HEADLINE:
-            headline = self.model.by_feed[row.feed][row.index]
-            if drawn:
-                self._show_headline(row)
-            if mark_later and not headline.read:
-                self._read_timer = self.set_timer(
-                    READ_AFTER_SECONDS, lambda key=headline.key: self._read_later(key)
-                )
+        if row.kind != HEADLINE:
+            self.current = self._shower.show(self.model, row, self.config)
             return
-        self.current = None
-        if row.kind == FEED:
-            self.breadcrumb.set_path(row.group, row.feed)
-            self._message(*feed_summary(self.model, self.config, row.feed))
-        elif row.kind == GROUP:
-            self.breadcrumb.set_path(row.group)
-            self._message(*group_summary(self.model, row.group))
-        else:
-            self.breadcrumb.set_path(None)
-            self._message(*empty_state(self.model, self.config))
+        if drawn:
+            self.current = self._shower.show(self.model, row, self.config)
+        headline = self.model.by_feed[row.feed][row.index]
+        if mark_later and not headline.read:
+            self._read_timer = self.set_timer(
+                READ_AFTER_SECONDS, lambda key=headline.key: self._read_later(key)
+            )
 
     def _read_later(self, key: int) -> None:
         self._read_timer = None
         self._apply(self.state.read_after_delay(key))
 
-    def _show_path_only(self) -> None:
-        """The breadcrumb for the cursor before the article pane exists (first paint)."""
-        row = self.state.row
-        if row is None or row.kind == MESSAGE:
-            return
-        headline = self.model.headline(row)
-        self.breadcrumb.set_path(
-            row.group, row.feed or None, (), self.model.title_of(headline) if headline else None
-        )
-
-    def _show_headline(self, row: Row) -> None:
-        headline = self.model.by_feed[row.feed][row.index]
-        title = self.model.title_of(headline)
-        try:
-            stored = self.store.article(headline.key)
-        except KeyError:
-            self.current = None
-            self.breadcrumb.set_path(row.group, row.feed, (), title)
-            self._message(title, "This article is no longer stored. Press R to refresh.")
-            return
-        except (StoreError, sqlite3.Error, OSError) as exc:
-            # A failing disk or a damaged file: say so where the article would be.
-            self.current = None
-            self.breadcrumb.set_path(row.group, row.feed, (), title)
-            problem = _read_problem(exc, self.store)
-            self._message(title, f"This article could not be read: {problem}")
-            return
-        self.current = stored
-        self.breadcrumb.set_path(row.group, row.feed, stored.article.breadcrumb, title)
-        if self._article is not None:
-            self._article.show_article(stored, group=row.group, feed_name=row.feed)
-
     def _untitled(self, key: int) -> str:
         article = self.store.article(key).article
         return untitled_label(article.summary, article.text)
-
-    def _message(self, title: str, body: str) -> None:
-        if self._article is not None:
-            self._article.show_message(title, body)
 
     def _set_status(self, text: str) -> None:
         # Feed names and the filter's text are data: plain (markup=False), and guarded.
@@ -370,38 +323,6 @@ class MainScreen(RefreshingScreen):
     def action_unread_only(self) -> None:
         self._apply(self.state.toggle_unread_only())
 
-    def action_filter(self) -> None:
-        filter_input = self._filter_input()
-        if filter_input.has_focus:
-            raise SkipAction()  # a slash typed into the filter is text
-        filter_input.display = True
-        # Focus now, not on the next message: keys already queued belong to the filter.
-        self.set_focus(filter_input)
-
-    def _filter_input(self) -> Input:
-        return self.query_one("#filter", Input)
-
-    def _close_filter(self) -> None:
-        filter_input = self._filter_input()
-        filter_input.display = False
-        if filter_input.value:
-            filter_input.value = ""
-        self._apply(self.state.clear_filter())
-        self.sidebar.focus()
-
-    def on_input_changed(self, event: Any) -> None:
-        if getattr(event.input, "id", None) != "filter":
-            return
-        self._apply(self.state.set_filter(event.value.strip()))
-
-    def on_input_submitted(self, event: Any) -> None:
-        if getattr(event.input, "id", None) != "filter":
-            return
-        if not event.value.strip():
-            self._close_filter()
-        else:
-            self.sidebar.focus()
-
     def action_refresh(self, everything: bool) -> None:
         if everything:
             self.start_refresh(None)
@@ -453,20 +374,3 @@ class MainScreen(RefreshingScreen):
         self._apply(change)
         if change.moved_from is not None:
             self.sidebar.focus()
-
-
-def _hidden_filter() -> Input:
-    """The headline filter, built hidden so ``/`` can focus it at once."""
-    filter_input = Input(
-        placeholder="Filter headlines…", id="filter", compact=True, select_on_focus=False
-    )
-    filter_input.display = False
-    return filter_input
-
-
-def _read_problem(exc: BaseException, store: Store) -> str:
-    """A failed read in one line, naming the database file."""
-    if isinstance(exc, StoreError):
-        return str(exc)
-    text = getattr(exc, "strerror", None) or " ".join(str(exc).split()) or type(exc).__name__
-    return f"{store.path}: {text}"
