@@ -149,12 +149,12 @@ class MainScreen(FilteringScreen):
         sidebar = self.sidebar
         if change.rows:
             sidebar.rows_changed(at=change.moved_from)
-        elif change.repaint:
-            sidebar.refresh()
         else:
             if change.moved_from is not None:
                 sidebar.cursor_moved(change.moved_from)
-            if change.repaint_cursor:
+            if change.repaint:
+                sidebar.refresh()
+            elif change.repaint_cursor:
                 sidebar.refresh_row(sidebar.cursor)
         if change.follow is not Follow.STAY:
             self._follow(mark_later=change.follow is Follow.SHOW)
