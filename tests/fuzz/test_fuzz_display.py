@@ -130,7 +130,7 @@ class RunningReader:
     def _start(self) -> None:
         from newsreader.config import Config
         from newsreader.store import Store
-        from newsreader.ui.app import NewsreaderApp
+        from newsreader.ui.launch import reader_app
         from newsreader.ui.state.tree import HeadlineTree
 
         self.count += 1
@@ -138,7 +138,7 @@ class RunningReader:
         self.store = Store.open(db)
         config = Config(path=self.folder / "feeds.yaml", feeds=())
         tree = HeadlineTree([], [], {})
-        self.app = NewsreaderApp(
+        self.app = reader_app(
             config,
             self.store,
             tree=tree,

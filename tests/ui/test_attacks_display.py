@@ -77,7 +77,7 @@ class Reader:
     """The reader on ``config`` and ``db``; closes its store afterwards."""
 
     def __init__(self, config: Config, db: Path, **options: Any) -> None:
-        from newsreader.ui.app import NewsreaderApp
+        from newsreader.ui.launch import reader_app
         from newsreader.ui.state.tree import HeadlineTree
 
         self.store = Store.open(db)
@@ -89,7 +89,7 @@ class Reader:
         )
         options.setdefault("refresh", False)
         options.setdefault("today", lambda: TODAY)
-        self.app = NewsreaderApp(config, self.store, tree=tree, db_path=db, **options)
+        self.app = reader_app(config, self.store, tree=tree, db_path=db, **options)
 
     def close(self) -> None:
         self.store.close()

@@ -5,16 +5,12 @@ message hop and no extra frame."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Static
 
 from newsreader.text.sanitise import for_terminal
-from newsreader.ui.refresher import Refresher
 from newsreader.ui.screens.bindings import reader_bindings
 from newsreader.ui.screens.filtering import FilteringScreen, hidden_filter
 from newsreader.ui.screens.links import copy_link, open_link
@@ -31,7 +27,7 @@ from newsreader.ui.state.reader import ReaderState
 from newsreader.ui.state.tree import FEED, GROUP, HEADLINE, HeadlineTree, untitled_label
 from newsreader.ui.widgets.breadcrumb import Breadcrumb
 from newsreader.ui.widgets.sidebar import Sidebar
-from newsreader.ui.writer import QUIT_FLUSH_SECONDS, Severity, StoreWriter, WriteNotice
+from newsreader.ui.writer import QUIT_FLUSH_SECONDS, Severity, WriteNotice
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -41,7 +37,9 @@ if TYPE_CHECKING:
     from newsreader.config import Config
     from newsreader.model import StoredArticle
     from newsreader.store import Store
+    from newsreader.ui.refresher import Refresher
     from newsreader.ui.widgets.article_view import ArticleView
+    from newsreader.ui.writer import StoreWriter
 
 # An article shown this long (moving through headlines) counts as read; Enter marks at once.
 READ_AFTER_SECONDS = 1.0
@@ -58,24 +56,24 @@ class MainScreen(FilteringScreen):
         config: Config,
         store: Store,
         *,
-        db_path: Path | None,
         tree: HeadlineTree,
         today: str,
-        clock: Callable[[], float] = time.time,
+        refresher: Refresher,
+        writer: StoreWriter,
     ) -> None:
         super().__init__(id="main")
         self.config = config
         self.store = store
-        self.db_path = db_path
         self.today = today
         tree.untitled = self._untitled
         self.state = ReaderState(tree)
         self.current: StoredArticle | None = None  # the article on screen, for its link
         self._read_timer: Timer | None = None
         self._article: ArticleView | None = None
-        self._refresher = Refresher(db_path, config.feeds, clock)
+        self._refresher = refresher
         # Writes go through here, off the event loop; tests wait with writer.flush().
-        self.writer = StoreWriter(store, db_path, self._write_notice)
+        self.writer = writer
+        writer.report_to(self._write_notice)
         self._sidebar_width: int | None = None
         self._shower: RowShower  # made on mount, with the breadcrumb
 
