@@ -130,15 +130,15 @@ class RunningReader:
     def _start(self) -> None:
         from newsreader.config import Config
         from newsreader.store import Store
-        from newsreader.ui.app import NewsreaderApp
-        from newsreader.ui.headlines import HeadlineTree
+        from newsreader.ui.launch import reader_app
+        from newsreader.ui.state.tree import HeadlineTree
 
         self.count += 1
         db = self.folder / f"reader-{self.count}.db"
         self.store = Store.open(db)
         config = Config(path=self.folder / "feeds.yaml", feeds=())
         tree = HeadlineTree([], [], {})
-        self.app = NewsreaderApp(
+        self.app = reader_app(
             config,
             self.store,
             tree=tree,
@@ -179,7 +179,7 @@ class RunningReader:
     async def _show(self, example: Shown) -> None:
         from newsreader.config import Config
         from newsreader.model import Article, Feed, FeedConfig, FetchResult
-        from newsreader.ui.headlines import FEED, HeadlineTree
+        from newsreader.ui.state.tree import FEED, HeadlineTree
 
         app, pilot, store = self.app, self.pilot, self.store
         with app._context():
@@ -198,13 +198,9 @@ class RunningReader:
                 store.headlines([example.name]),
                 store.feed_statuses(),
             )
-            tree.untitled = screen._untitled
-            screen.model = screen.sidebar.model = tree
-            screen.shown = None
             app.clear_notifications()
-            screen._rebuild()
-            screen.last_refresh = f"{example.name}: failed"
-            screen._update_status()
+            screen.replace_tree(tree)  # the cursor on the first headline, shown afresh
+            screen.last_refresh = f"{example.name}: failed"  # the status line shows it
             # Toasts naming the link, the feed and the error, all in one frame.
             screen.action_copy_link()
             screen.action_mark_feed_read()
@@ -214,7 +210,7 @@ class RunningReader:
             screen.article.action_edge(1)
             await pilot.pause()
             assert raw_characters(app) == []
-            screen._select(tree.find_row(FEED, example.name) or 0)
+            screen.select(tree.find_row(FEED, example.name) or 0)
             await pilot.pause()
             assert raw_characters(app) == []
 

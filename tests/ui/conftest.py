@@ -14,6 +14,10 @@ from typing import Any
 import pytest
 import pytest_textual_snapshot
 
+from tests.support.notices import record_notices
+
+__all__ = ["record_notices"]
+
 DATA = Path(__file__).resolve().parents[1] / "data" / "ui"
 TODAY = date(2024, 3, 14)
 
@@ -96,8 +100,8 @@ def make_app(reader_db: Path) -> Callable[..., Any]:
     """Build the reader on the fixture store; ``config_text`` replaces feeds.yaml."""
     from newsreader.config import load_config, parse_config
     from newsreader.store import Store
-    from newsreader.ui.app import NewsreaderApp
-    from newsreader.ui.headlines import HeadlineTree
+    from newsreader.ui.launch import reader_app
+    from newsreader.ui.state.tree import HeadlineTree
 
     stores: list[Any] = []
 
@@ -113,7 +117,7 @@ def make_app(reader_db: Path) -> Callable[..., Any]:
         )
         kwargs.setdefault("refresh", False)
         kwargs.setdefault("today", lambda: TODAY)
-        return NewsreaderApp(config, store, tree=tree, db_path=db_path, **kwargs)
+        return reader_app(config, store, tree=tree, db_path=db_path, **kwargs)
 
     yield build
     for store in stores:

@@ -77,8 +77,8 @@ class Reader:
     """The reader on ``config`` and ``db``; closes its store afterwards."""
 
     def __init__(self, config: Config, db: Path, **options: Any) -> None:
-        from newsreader.ui.app import NewsreaderApp
-        from newsreader.ui.headlines import HeadlineTree
+        from newsreader.ui.launch import reader_app
+        from newsreader.ui.state.tree import HeadlineTree
 
         self.store = Store.open(db)
         self.store.sync_feeds(config.feeds)
@@ -89,7 +89,7 @@ class Reader:
         )
         options.setdefault("refresh", False)
         options.setdefault("today", lambda: TODAY)
-        self.app = NewsreaderApp(config, self.store, tree=tree, db_path=db, **options)
+        self.app = reader_app(config, self.store, tree=tree, db_path=db, **options)
 
     def close(self) -> None:
         self.store.close()
@@ -114,7 +114,7 @@ async def ready(pilot: Any) -> Any:
     for _ in range(60):
         await pilot.pause()
         main = app.screen_stack[0]
-        if main.article is not None and main.shown is not None:
+        if main.article is not None and main.state.shown is not None:
             break
     await pilot.pause()
     return app.screen_stack[0]
@@ -210,7 +210,7 @@ def test_every_pane_shows_a_date_at_the_edges_whatever_the_zone(zone, value):
     ``1-01-01``; now one display serves all three and shows such a date (in its own
     offset when the local time is out of range)."""
     from newsreader.ui.article.document import local_date
-    from newsreader.ui.summaries import _when
+    from newsreader.ui.state.summaries import _when
     from newsreader.ui.widgets.sidebar import _short_date, short_date
 
     _short_date.cache_clear()
@@ -227,7 +227,7 @@ def test_a_missing_or_unreadable_date_is_shown_as_nothing_or_as_written():
     cells and shows nothing for what is no date; the meta line shows what the feed
     said, drawn plain; the feed status says never."""
     from newsreader.ui.article.document import local_date
-    from newsreader.ui.summaries import _when
+    from newsreader.ui.state.summaries import _when
     from newsreader.ui.widgets.sidebar import short_date
 
     assert short_date("10000-01-01T00:00:00Z", "2024-03-14") == ""
@@ -281,7 +281,7 @@ async def test_a_server_reason_phrase_holding_markup_is_a_plain_toast_on_r(tmp_p
         async with app.run_test(size=SIZE, notifications=True) as pilot:
             screen = await ready(pilot)
             await pilot.press("r")
-            await until(pilot, lambda: not screen._refreshing and toasts(app))
+            await until(pilot, lambda: not screen.refreshing and toasts(app))
             assert server.seen("/feed.xml")
             assert f"HTTP 503 Down {MARKUP}" in "\n".join(toasts(app))
             assert raw_characters(app) == []
@@ -484,8 +484,7 @@ async def test_controls_stored_raw_in_every_field_reach_no_pane_and_no_toast(tmp
     app = reader(config, tmp_path / "news.db")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await ready(pilot)
-        screen.last_refresh = f"{name}: failed"
-        screen._update_status()
+        screen.last_refresh = f"{name}: failed"  # the status line shows it at once
         await pilot.press("y")  # a toast with the link
         await pilot.pause()
         assert raw_characters(app) == []

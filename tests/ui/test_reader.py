@@ -11,7 +11,9 @@ import pytest
 from rich.console import Console
 
 from newsreader.store import Store
-from newsreader.ui.headlines import FEED, GROUP
+from newsreader.ui.state.change import Shown
+from newsreader.ui.state.tree import FEED, GROUP
+from tests.support.notices import messages
 
 pytestmark = pytest.mark.anyio
 SIZE = (120, 40)
@@ -28,7 +30,17 @@ def screen_text(app: Any) -> str:
 
 def notices(app: Any) -> list[str]:
     """Notifications raised so far (run_test does not draw toasts)."""
-    return [n.message for n in app._notifications]
+    return messages(app)
+
+
+def article_focused(screen: Any) -> bool:
+    """Whether the focus is in the article pane (the pane or a widget inside it)."""
+    focused, article = screen.focused, screen.article
+    return (
+        article is not None
+        and focused is not None
+        and (focused is article or article in focused.ancestors)
+    )
 
 
 async def ready(pilot: Any) -> Any:
@@ -36,7 +48,7 @@ async def ready(pilot: Any) -> Any:
     app = pilot.app
     for _ in range(50):
         await pilot.pause()
-        if app.screen_stack[0].article is not None and app.screen_stack[0].shown is not None:
+        if app.screen_stack[0].article is not None and app.screen_stack[0].state.shown is not None:
             break
     await pilot.pause()
     return app.screen_stack[0]
@@ -114,10 +126,10 @@ async def test_j_and_k_work_from_the_article_pane(make_app):
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
         await pilot.press("enter")
-        assert screen._article_focused()
+        assert article_focused(screen)
         await pilot.press("j")
         assert title_at_cursor(screen) == LIGHTHOUSE
-        assert screen._article_focused()
+        assert article_focused(screen)
         await pilot.press("k")
         assert title_at_cursor(screen) == FERRY
 
@@ -154,7 +166,7 @@ async def test_enter_opens_marks_read_in_the_store_and_focuses_the_article(make_
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
         await pilot.press("enter")
-        assert screen._article_focused()
+        assert article_focused(screen)
         assert screen.model.headline(screen.model.rows[screen.sidebar.cursor]).read
         assert "●  Ferry" not in screen_text(app)
     assert stored(reader_db, FERRY).read
@@ -211,7 +223,7 @@ async def test_tab_and_shift_tab_move_focus_and_escape_returns_to_the_sidebar(ma
         screen = await ready(pilot)
         assert screen.sidebar.has_focus
         await pilot.press("tab")
-        assert screen._article_focused()
+        assert article_focused(screen)
         await pilot.press("shift+tab")
         assert screen.sidebar.has_focus
         await pilot.press("tab", "escape")
@@ -273,7 +285,7 @@ async def test_n_says_so_when_everything_is_read(make_app):
         screen = await ready(pilot)
         for group in list(screen.model.group_feeds):
             row = screen.model.find_row(GROUP, group)
-            screen._select(row)
+            screen.select(row)
             await pilot.press("A")
         await pilot.press("n")
         await pilot.pause()
@@ -354,7 +366,7 @@ async def test_u_when_all_is_read_says_so_in_the_sidebar(make_app):
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
         for group in list(screen.model.group_feeds):
-            screen._select(screen.model.find_row(GROUP, group))
+            screen.select(screen.model.find_row(GROUP, group))
             await pilot.press("A")
         await pilot.press("u")
         text = screen_text(app)
@@ -548,7 +560,7 @@ async def test_selecting_a_failed_feed_shows_its_error(make_app):
         assert screen.model.rows[screen.sidebar.cursor].feed == "Orbit Weekly"
         text = screen_text(app)
         assert "The last refresh failed: http://127.0.0.1:9/orbit.json:" in text
-        assert "refused" in text and screen.shown == (FEED, "Orbit Weekly", "")
+        assert "refused" in text and screen.state.shown == Shown(FEED, "Orbit Weekly")
 
 
 async def test_no_feeds_configured_says_so(make_app, tmp_path):
@@ -670,7 +682,7 @@ def test_sidebar_dates_are_local_when_the_feed_gives_an_offset(
 
 
 def test_an_untitled_article_is_named_by_its_first_words():
-    from newsreader.ui.headlines import untitled_label
+    from newsreader.ui.state.tree import untitled_label
 
     assert untitled_label("  Short  summary\nhere ", "body") == "Short summary here"
     assert untitled_label(None, "Only the text says something.") == "Only the text says something."
@@ -735,7 +747,7 @@ def test_feeds_are_due_by_their_own_refresh_minutes(tmp_path):
     from datetime import datetime
 
     from newsreader.config import parse_config
-    from newsreader.ui.screens.main import due_feeds
+    from newsreader.ui.refresher import due_feeds
 
     config = parse_config(
         "settings:\n  refresh_minutes: 30\nfeeds:\n"
@@ -796,7 +808,7 @@ async def test_the_refresh_timer_fetches_only_the_feeds_that_are_due(make_app, t
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
         screen.refresh_due()  # never fetched: both are due
-        await wait_until(pilot, lambda: not screen._refreshing)
+        await wait_until(pilot, lambda: not screen.refreshing)
         assert screen.model.total == 2
         with Store.open(db) as store:
             first = {n: s.last_attempt for n, s in store.feed_statuses().items()}
@@ -805,11 +817,11 @@ async def test_the_refresh_timer_fetches_only_the_feeds_that_are_due(make_app, t
         stamp = datetime.fromisoformat(first["Fast"]).timestamp()  # type: ignore[arg-type]
         clock[0] = stamp + 60  # one minute on: nothing is due
         screen.refresh_due()
-        await wait_until(pilot, lambda: not screen._refreshing)
+        await wait_until(pilot, lambda: not screen.refreshing)
         assert screen.model.total == 2
         clock[0] = stamp + 3 * 60  # three minutes on: only Fast
         screen.refresh_due()
-        await wait_until(pilot, lambda: not screen._refreshing)
+        await wait_until(pilot, lambda: not screen.refreshing)
         titles = {h.title for hs in screen.model.by_feed.values() for h in hs}
         assert "Fast news two" in titles and "Slow news two" not in titles
         assert "Fast news two" in screen_text(app)
@@ -838,14 +850,14 @@ async def test_r_refreshes_the_highlighted_feed_and_capital_r_every_feed_without
             await wait_until(pilot, lambda: "Refreshing" in screen_text(app))
             # The quick feed's headline shows (and is selected) while the slow one loads.
             await wait_until(pilot, lambda: "Quick one" in screen_text(app))
-            assert screen._refreshing and "Refreshing 1/2" in screen_text(app)
+            assert screen.refreshing and "Refreshing 1/2" in screen_text(app)
             assert title_at_cursor(screen) == "Quick one"
             before = screen.sidebar.cursor
             await pilot.press("up")  # the keys still work
             assert screen.sidebar.cursor == before - 1
             await pilot.press("R")
             assert "A refresh is already running." in notices(app)
-            await wait_until(pilot, lambda: not screen._refreshing)
+            await wait_until(pilot, lambda: not screen.refreshing)
             assert "Slow one" in screen_text(app) and "Quick one" in screen_text(app)
             row = screen.model.rows[screen.sidebar.cursor]
             assert (row.kind, row.feed) == (FEED, "Quick")  # the late feed did not move it
@@ -855,9 +867,9 @@ async def test_r_refreshes_the_highlighted_feed_and_capital_r_every_feed_without
 
             server.add("/quick.xml", make_rss("Quick", [("q2", "Quick two"), ("q1", "Quick one")]))
             server.requests.clear()
-            screen._select(screen.model.find_row(FEED, "Quick"))
+            screen.select(screen.model.find_row(FEED, "Quick"))
             await pilot.press("r")
-            await wait_until(pilot, lambda: not screen._refreshing)
+            await wait_until(pilot, lambda: not screen.refreshing)
             assert [r.path for r in server.requests] == ["/quick.xml"]
             assert "Quick two" in screen_text(app)
             assert "Quick: 1 new" in screen_text(app)
@@ -916,20 +928,20 @@ def test_the_breadcrumb_shortens_sections_from_the_middle_and_never_overflows():
 
 def test_the_status_after_a_refresh_names_failed_and_waiting_feeds():
     from newsreader.model import FeedOutcome
-    from newsreader.ui.screens.main import _refresh_summary
+    from newsreader.ui.refresher import refresh_summary
 
-    assert _refresh_summary([FeedOutcome("A", "ok", new=3)]) == "A: 3 new"
-    assert _refresh_summary([FeedOutcome("A", "not modified")]) == "A: up to date"
-    assert _refresh_summary([FeedOutcome("A", "error", error="x")]) == "A: failed"
-    assert _refresh_summary([FeedOutcome("A", "waiting", error="x")]) == "A: waiting to retry"
+    assert refresh_summary([FeedOutcome("A", "ok", new=3)]) == "A: 3 new"
+    assert refresh_summary([FeedOutcome("A", "not modified")]) == "A: up to date"
+    assert refresh_summary([FeedOutcome("A", "error", error="x")]) == "A: failed"
+    assert refresh_summary([FeedOutcome("A", "waiting", error="x")]) == "A: waiting to retry"
     mixed = [
         FeedOutcome("A", "ok", new=1200),
         FeedOutcome("B", "error", error="x"),
         FeedOutcome("C", "waiting", error="y"),
         FeedOutcome("D", "ok"),
     ]
-    assert _refresh_summary(mixed) == "1,200 new, 1 failed, 1 waiting to retry"
-    assert _refresh_summary([FeedOutcome("A", "ok"), FeedOutcome("B", "ok")]) == "Up to date"
+    assert refresh_summary(mixed) == "1,200 new, 1 failed, 1 waiting to retry"
+    assert refresh_summary([FeedOutcome("A", "ok"), FeedOutcome("B", "ok")]) == "Up to date"
 
 
 async def test_r_on_a_failing_feed_says_why_in_one_line_and_marks_it(make_app, tmp_path):
@@ -941,9 +953,9 @@ async def test_r_on_a_failing_feed_says_why_in_one_line_and_marks_it(make_app, t
         app = make_app(config_text=config, db=tmp_path / "down.db")
         async with app.run_test(size=SIZE) as pilot:
             screen = await ready(pilot)
-            screen._select(screen.model.find_row(FEED, "Down"))
+            screen.select(screen.model.find_row(FEED, "Down"))
             await pilot.press("r")
-            await wait_until(pilot, lambda: not screen._refreshing)
+            await wait_until(pilot, lambda: not screen.refreshing)
             assert any(n.startswith(f"{url}: HTTP 500") for n in notices(app)), notices(app)
             text = screen_text(app)
             assert "Down: failed" in text

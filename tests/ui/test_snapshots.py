@@ -11,7 +11,7 @@ async def _settled(pilot: Any) -> None:
     for _ in range(50):
         await pilot.pause()
         main = pilot.app.screen_stack[0]
-        if main.article is not None and main.shown is not None:
+        if main.article is not None and main.state.shown is not None:
             break
     await pilot.pause()
 

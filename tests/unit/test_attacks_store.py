@@ -204,8 +204,8 @@ async def test_the_reader_opens_on_a_read_only_database_and_shows_the_news(
 ) -> None:
     """The reader starts as ``newsreader`` does (sync, then the headline tree) on a
     database on a read-only mount, and shows what is stored."""
-    from newsreader.ui.app import NewsreaderApp
-    from newsreader.ui.headlines import HeadlineTree
+    from newsreader.ui.launch import reader_app
+    from newsreader.ui.state.tree import HeadlineTree
 
     cfg, db = _filled(tmp_path)
     path = read_only_media.hold(db) / db.name
@@ -215,7 +215,7 @@ async def test_the_reader_opens_on_a_read_only_database_and_shows_the_news(
         tree = HeadlineTree(
             [(f.name, f.group) for f in config.feeds], store.headlines(), store.feed_statuses()
         )
-        app = NewsreaderApp(config, store, tree=tree, db_path=path, refresh=False)
+        app = reader_app(config, store, tree=tree, db_path=path, refresh=False)
         async with app.run_test(size=(100, 30)) as pilot:
             # Only the start: writes the reader makes later (marking an article read
             # after a second on it, the position on quit) are the UI's to report.

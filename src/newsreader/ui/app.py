@@ -3,7 +3,6 @@ screen and widgets; this file stays small on purpose."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -22,7 +21,9 @@ if TYPE_CHECKING:
 
     from newsreader.config import Config
     from newsreader.store import Store
-    from newsreader.ui.headlines import HeadlineTree
+    from newsreader.ui.refresher import Refresher
+    from newsreader.ui.state.tree import HeadlineTree
+    from newsreader.ui.writer import StoreWriter
 
 DEFAULT_THEME = "newsreader-dark"
 THEME_SETTING = "theme"
@@ -44,23 +45,22 @@ class NewsreaderApp(App[None]):
         store: Store,
         *,
         tree: HeadlineTree,
-        db_path: Path | None = None,
+        refresher: Refresher,
+        writer: StoreWriter,
         today: Callable[[], date] = date.today,
         refresh: bool = True,
         theme_dirs: list[Path] | None = None,
-        clock: Callable[[], float] = time.time,
     ) -> None:
         super().__init__()
         self.config = config
         self.store = store
-        self.db_path = db_path
         self.refresh_on_start = refresh
         self.reader_themes: list[str] = []
         self._theme_ready = False
         self._problems: list[str] = []
         self._today = today
         self._main = MainScreen(
-            config, store, db_path=db_path, tree=tree, today=today().isoformat(), clock=clock
+            config, store, tree=tree, today=today().isoformat(), refresher=refresher, writer=writer
         )
         self._load_themes(theme_dirs)
         self._apply_keymap()

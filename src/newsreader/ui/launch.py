@@ -1,16 +1,22 @@
-"""Entry points of the reader for the CLI. The stored headlines are read in a thread
-while Textual imports, so the first headline is on screen as early as possible."""
+"""Entry points of the reader for the CLI, and the one place that knows the database
+file (:func:`reader_app` builds the refresher and the writer on it). The stored
+headlines are read in a thread while Textual imports, so the first headline is on
+screen as early as possible."""
 
 from __future__ import annotations
 
 import sys
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from newsreader.config import Config
     from newsreader.store import Store
+    from newsreader.ui.app import NewsreaderApp
+    from newsreader.ui.state.tree import HeadlineTree
 
 
 def _read_stored(db_path: Path, out: dict[str, Any]) -> None:
@@ -26,17 +32,41 @@ def _read_stored(db_path: Path, out: dict[str, Any]) -> None:
         out["error"] = exc
 
 
+def reader_app(
+    config: Config,
+    store: Store,
+    *,
+    tree: HeadlineTree,
+    db_path: Path | None,
+    clock: Callable[[], float] = time.time,
+    **options: Any,
+) -> NewsreaderApp:
+    """The one place that knows the database file: the refresher and the writer open
+    their own Stores on it (None: the writer uses ``store`` and nothing refreshes);
+    the app and its screen only get what is built here. ``options`` go to the app."""
+    from newsreader.ui.app import NewsreaderApp
+    from newsreader.ui.refresher import Refresher
+    from newsreader.ui.writer import StoreWriter
+
+    refresher = Refresher(db_path, config.feeds, clock)
+    writer = StoreWriter(store, db_path, _unreported)
+    return NewsreaderApp(config, store, tree=tree, refresher=refresher, writer=writer, **options)
+
+
+def _unreported(text: str, severity: str) -> None:
+    """The writer's report until the screen takes it over (nothing is written before)."""
+
+
 def _run(config: Config, store: Store, db_path: Path, *, before: dict[str, Any]) -> int:
     """Run the app; its exit code is non-zero when Textual stopped it on an error."""
-    from newsreader.ui.app import NewsreaderApp
-    from newsreader.ui.headlines import HeadlineTree
+    from newsreader.ui.state.tree import HeadlineTree
 
     if "error" in before:
         raise before["error"]
     tree = HeadlineTree(
         [(f.name, f.group) for f in config.feeds], before["headlines"], before["statuses"]
     )
-    app = NewsreaderApp(config, store, tree=tree, db_path=db_path)
+    app = reader_app(config, store, tree=tree, db_path=db_path)
     import gc
 
     gc.freeze()

@@ -121,6 +121,10 @@ class StoreWriter:
 
     # -- the UI thread's side -------------------------------------------------------
 
+    def report_to(self, report: Report) -> None:
+        """Send the writer's lines to ``report`` from now on (the screen, once built)."""
+        self._report = report
+
     @property
     def pending(self) -> int:
         """How many writes are not in the file yet (queued, being tried or failed)."""

@@ -25,7 +25,7 @@ from newsreader.text.sanitise import for_terminal
 from newsreader.ui.article.document import Document, local_date
 from newsreader.ui.article.inline import BOLD, CODE, ITALIC, STRIKE
 from newsreader.ui.article.layout import Layout, StyleKey
-from newsreader.ui.headlines import untitled_label
+from newsreader.ui.state.tree import untitled_label
 
 if TYPE_CHECKING:
     from newsreader.model import StoredArticle

@@ -1,8 +1,8 @@
 """The headline sidebar: groups > feeds > headlines drawn with the Line API.
 
 Only the visible rows are drawn, from the plain row list of a :class:`HeadlineTree`,
-so 50,000 headlines cost a list, not 50,000 widgets. The screen owns the tree and
-moves the cursor; this widget draws and reports clicks.
+so 50,000 headlines cost a list, not 50,000 widgets. The reader state owns the tree
+and the cursor; this widget only reads them, draws and reports clicks.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from textual.strip import Strip
 
 from newsreader.text.dates import display_date
 from newsreader.text.sanitise import for_terminal
-from newsreader.ui.headlines import FEED, GROUP, HEADLINE, MESSAGE, HeadlineTree, Row
+from newsreader.ui.state.cursor import Cursor
+from newsreader.ui.state.tree import FEED, GROUP, HEADLINE, MESSAGE, HeadlineTree, Row
 
 DATE_WIDTH = 6
 UNREAD_MARK = "●"
@@ -51,7 +52,7 @@ def fit(text: str, width: int) -> str:
 
 
 class Sidebar(ScrollView, can_focus=True, inherit_bindings=False):
-    """Draws a :class:`HeadlineTree`; ``cursor`` is the highlighted row.
+    """Draws the tree of a :class:`Cursor`; ``cursor`` is its highlighted row.
 
     ScrollView's own keys are dropped: its ``down`` would scroll the rows under a
     fixed cursor once they overflow, shadowing the screen's cursor keys.
@@ -77,48 +78,58 @@ class Sidebar(ScrollView, can_focus=True, inherit_bindings=False):
             super().__init__()
             self.row = row
 
-    def __init__(self, tree: HeadlineTree, *, today: str, id: str | None = None) -> None:
+    def __init__(self, state: Cursor, *, today: str, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.model = tree
+        self._state = state
         self.today = today
-        self.cursor = 0
         self._styles: dict[str, Style] = {}
 
     # -- state from the screen ---------------------------------------------------------
 
-    def rows_changed(self) -> None:
-        """The tree's rows were rebuilt: resize, clamp the cursor, repaint."""
-        self.cursor = max(0, min(self.cursor, len(self.model.rows) - 1))
+    @property
+    def model(self) -> HeadlineTree:
+        """The tree drawn: the reader state's (it may replace it)."""
+        return self._state.tree
+
+    @property
+    def cursor(self) -> int:
+        """The highlighted row, as the reader state has it."""
+        return self._state.cursor
+
+    def rows_changed(self, at: int | None = None) -> None:
+        """The tree's rows were rebuilt: resize, scroll to the cursor (or first to
+        row ``at``, where it was, when it has moved since), repaint."""
         self.virtual_size = Size(self.scrollable_content_region.width, len(self.model.rows))
+        if at is not None:
+            self.scroll_to_cursor(max(0, min(at, len(self.model.rows) - 1)))
         self.scroll_to_cursor()
         self.refresh()
 
-    def move_cursor(self, row: int) -> None:
-        """Put the cursor on ``row`` repainting only the two rows that change."""
-        row = max(0, min(row, len(self.model.rows) - 1))
-        old = self.cursor
-        self.cursor = row
+    def cursor_moved(self, old: int) -> None:
+        """The cursor left row ``old``: repaint only the two rows that change."""
         if not self.scroll_to_cursor():
             self.refresh_row(old)
-            self.refresh_row(row)
+            self.refresh_row(self.cursor)
 
     def refresh_row(self, row: int) -> None:
         y = row - self.scroll_offset.y
         if 0 <= y < self.size.height:
             self.refresh(Region(0, y, self.size.width, 1))
 
-    def scroll_to_cursor(self) -> bool:
-        """Scroll so the cursor is visible (a few rows of context); True if it scrolled."""
+    def scroll_to_cursor(self, row: int | None = None) -> bool:
+        """Scroll so the cursor (or ``row``) is visible with a few rows of context;
+        True if it scrolled."""
         height = self.scrollable_content_region.height
         if height <= 0:
             return False
+        cursor = self.cursor if row is None else row
         top = round(self.scroll_offset.y)
         margin = min(2, max(0, (height - 1) // 2))
         target = top
-        if self.cursor < top + margin:
-            target = self.cursor - margin
-        elif self.cursor >= top + height - margin:
-            target = self.cursor - height + margin + 1
+        if cursor < top + margin:
+            target = cursor - margin
+        elif cursor >= top + height - margin:
+            target = cursor - height + margin + 1
         target = max(0, min(target, len(self.model.rows) - height))
         if target == top:
             return False
@@ -184,13 +195,13 @@ class Sidebar(ScrollView, can_focus=True, inherit_bindings=False):
             text = " " + for_terminal(row.group)
             return [Segment(fit(text, width), self._style("sidebar--message", base))]
         if row.kind == GROUP:
-            folded = (GROUP, row.group) in tree.folded
+            folded = tree.is_folded(GROUP, row.group)
             count = tree.group_unread(row.group)
             lead = " ▸ " if folded else " ▾ "
             name = for_terminal(row.group)
             style = self._style("sidebar--group", base)
             return self._with_count(lead, name, style, count, width, base)
-        folded = (FEED, row.feed) in tree.folded
+        folded = tree.is_folded(FEED, row.feed)
         lead = "   ▸ " if folded else "   ▾ "
         name = for_terminal(row.feed)
         if row.feed in tree.errors:

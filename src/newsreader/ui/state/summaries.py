@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from newsreader.text.dates import display_date
 
 if TYPE_CHECKING:
-    from newsreader.config import Config
-    from newsreader.ui.headlines import HeadlineTree
+    from newsreader.config.loader import Config
+    from newsreader.ui.state.tree import HeadlineTree
 
 
 def empty_state(tree: HeadlineTree, config: Config) -> tuple[str, str]:

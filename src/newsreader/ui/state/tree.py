@@ -77,9 +77,10 @@ class HeadlineTree:
         self.errors: dict[str, str] = {}
         self.statuses: dict[str, FeedStatus] = {}
         self.unread: dict[str, int] = {}
-        self.folded: set[tuple[int, str]] = set()
-        self.unread_only = False
-        self.filter = ""
+        # The view: read anywhere, changed only through set_view and set_folded.
+        self._folded: set[tuple[int, str]] = set()
+        self._unread_only = False
+        self._filter = ""
         self._folded_titles: dict[str, list[str]] | None = None
         self._kept: set[int] = set()
         self._labels: dict[int, str] = {}
@@ -132,6 +133,45 @@ class HeadlineTree:
                 label = UNTITLED
             self._labels[headline.key] = label
         return label
+
+    # -- the view: read here, changed by the reader's state -----------------------------
+
+    @property
+    def folded(self) -> frozenset[tuple[int, str]]:
+        """The folded (kind, name) rows, groups and feeds."""
+        return frozenset(self._folded)
+
+    @property
+    def filter(self) -> str:
+        """The text every shown headline's title contains; "" for all."""
+        return self._filter
+
+    @property
+    def unread_only(self) -> bool:
+        """Whether read headlines are hidden."""
+        return self._unread_only
+
+    def is_folded(self, kind: int, name: str) -> bool:
+        return (kind, name) in self._folded
+
+    def set_view(self, *, filter: str | None = None, unread_only: bool | None = None) -> None:
+        """Change the filter or the unread-only view; call :meth:`rebuild` after."""
+        if filter is not None:
+            self._filter = filter
+        if unread_only is not None:
+            self._unread_only = unread_only
+
+    def set_folded(self, kind: int, name: str, folded: bool) -> bool:
+        """Fold or unfold one group or feed row; True when that changed anything
+        (call :meth:`rebuild` after)."""
+        mark = (kind, name)
+        if (mark in self._folded) == folded:
+            return False
+        if folded:
+            self._folded.add(mark)
+        else:
+            self._folded.discard(mark)
+        return True
 
     @property
     def groups(self) -> list[str]:
@@ -195,7 +235,7 @@ class HeadlineTree:
         for group, feeds in self.group_feeds.items():
             group_row = len(rows)
             append(Row(GROUP, group, ""))
-            group_folded = (GROUP, group) in self.folded
+            group_folded = (GROUP, group) in self._folded
             shown = 0
             for feed in feeds:
                 indexes = list(self._visible_indexes(feed)) if filtering else None
@@ -205,7 +245,7 @@ class HeadlineTree:
                 if group_folded:
                     continue
                 append(Row(FEED, group, feed))
-                if (FEED, feed) in self.folded:
+                if (FEED, feed) in self._folded:
                     continue
                 if indexes is None:
                     rows.extend(_headline_rows(group, feed, range(len(self.by_feed[feed]))))
@@ -292,10 +332,10 @@ class HeadlineTree:
 
     def unfold_for(self, feed: str) -> bool:
         """Unfold the feed and its group so its headlines show; True when anything changed."""
-        before = len(self.folded)
-        self.folded.discard((FEED, feed))
-        self.folded.discard((GROUP, self.feed_group[feed]))
-        return len(self.folded) != before
+        before = len(self._folded)
+        self._folded.discard((FEED, feed))
+        self._folded.discard((GROUP, self.feed_group[feed]))
+        return len(self._folded) != before
 
     # -- navigation --------------------------------------------------------------------
 

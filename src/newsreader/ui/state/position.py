@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from newsreader.ui.headlines import FEED, HEADLINE
+from newsreader.ui.state.tree import FEED, HEADLINE
 
 if TYPE_CHECKING:
-    from newsreader.ui.headlines import HeadlineTree, Row
+    from newsreader.ui.state.tree import HeadlineTree, Row
 
 POSITION_SETTING = "position"
 WIDTH_SETTING = "sidebar_width"

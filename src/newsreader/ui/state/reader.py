@@ -1,0 +1,193 @@
+"""The reader's state: the cursor on the headline tree (:mod:`.cursor`), the view
+(filter, unread-only), the read and star marks, and a refresh's results. Each key's
+rule is a method here that changes the state and returns a :class:`Change` saying
+what to draw, so the screen holds no rule of its own and the rules are testable
+without a terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from newsreader.ui.state.change import NOTHING, Change, Follow, Notice, Save
+from newsreader.ui.state.cursor import Cursor
+from newsreader.ui.state.position import restored_row, saved_position
+from newsreader.ui.state.summaries import status_line
+from newsreader.ui.state.tree import HEADLINE, MESSAGE, HeadlineTree, Row
+
+if TYPE_CHECKING:
+    from newsreader.model import FeedStatus, Headline
+    from newsreader.store import Store
+
+
+class ReaderState(Cursor):
+    """The cursor, the view, the marks and the status line over one tree."""
+
+    def __init__(self, tree: HeadlineTree) -> None:
+        super().__init__(tree)
+        self.last_refresh = ""  # the status line's summary of the last refresh
+
+    # -- reading -----------------------------------------------------------------------
+
+    def status_text(self) -> str:
+        return status_line(self.tree, self.last_refresh)
+
+    def refresh_names(self) -> list[str] | None:
+        """The feeds ``r`` refreshes: the cursor's feed or its group's; None for none."""
+        row = self.row
+        if row is None or row.kind == MESSAGE:
+            return None
+        return [row.feed] if row.feed else list(self.tree.group_feeds.get(row.group, []))
+
+    # -- position saved and restored ---------------------------------------------------
+
+    def saved_position(self) -> str | None:
+        """The setting that reopens the reader here; None off a feed or headline."""
+        return saved_position(self.tree, self.row)
+
+    def restore(self, raw: str | None) -> None:
+        """Put the cursor where ``raw`` (a saved position) says, else on the first
+        headline."""
+        target = restored_row(self.tree, raw)
+        if target is None:
+            target = self.tree.first_headline()
+        self._put(target or 0)
+
+    # -- the view ----------------------------------------------------------------------
+
+    def toggle_unread_only(self) -> Change:
+        key, feed = self._spot()
+        self.tree.set_view(unread_only=not self.tree.unread_only)
+        return self._rebuild(key, feed).then(Change(status=self.status_text()))
+
+    def set_filter(self, text: str) -> Change:
+        """Show only the headlines whose title contains ``text``; "" shows them all."""
+        key, feed = self._spot()
+        self.tree.set_view(filter=text)
+        return self._rebuild(key, feed).then(Change(status=self.status_text()))
+
+    def clear_filter(self) -> Change:
+        """Escape: every headline again (the rows stay as they are without a filter)."""
+        if not self.tree.filter:
+            return Change(status=self.status_text())
+        return self.set_filter("")
+
+    # -- marking -----------------------------------------------------------------------
+
+    def open(self) -> Change:
+        """Enter: a group or feed folds; a headline is shown and marked read at once."""
+        row = self.row
+        if row is None or row.kind == MESSAGE:
+            return NOTHING
+        if row.kind != HEADLINE:
+            return self.toggle_fold()
+        showing = self.shown is not None and self.shown.kind == HEADLINE
+        shown = NOTHING if showing else Change(follow=Follow.SHOW_NOW)
+        return shown.then(self._set_read(row, True))
+
+    def toggle_read(self) -> Change:
+        """m: the cursor's headline read or unread (no longer marked read later)."""
+        row = self.row
+        headline = self.headline
+        if row is None or headline is None:
+            return NOTHING
+        return Change(stop_reading=True).then(self._set_read(row, not headline.read))
+
+    def read_after_delay(self, key: int) -> Change:
+        """The article ``key`` was shown long enough: read, if still under the cursor."""
+        row = self.row
+        headline = self.headline
+        if row is None or headline is None or headline.key != key:
+            return NOTHING
+        return self._set_read(row, True)
+
+    def toggle_star(self) -> Change:
+        row = self.row
+        headline = self.headline
+        if row is None or headline is None:
+            return NOTHING
+        key, starred = headline.key, not headline.starred
+        self.tree.set_starred(row.feed, row.index, starred)
+        save = Save("star", _starred(key, starred), ("star", key))
+        return Change(repaint_cursor=True, saves=(save,))
+
+    def mark_feed_read(self) -> Change:
+        """A: every headline of the cursor's feed (or of each feed of its group) read."""
+        row = self.row
+        if row is None or row.kind == MESSAGE:
+            return NOTHING
+        feeds = [row.feed] if row.feed else self.tree.group_feeds.get(row.group, [])
+        changed = 0
+        saves = []
+        for feed in feeds:
+            keys = self.tree.mark_feed_read(feed)
+            if keys:
+                changed += len(keys)
+                saves.append(Save("read state", _feed_read(feed)))
+        what = row.feed or row.group
+        notice = Notice(f"{what}: {changed:,} marked read." if changed else f"{what}: all read.")
+        change = Change(repaint=True, stop_reading=True, saves=tuple(saves), notice=notice)
+        return self._summary_again(change)
+
+    # -- a refresh's results -----------------------------------------------------------
+
+    def load_arrived(self, arrived: Mapping[str, Sequence[Headline]]) -> Change:
+        """Feeds refreshed: their headlines replace the old ones, the cursor stays
+        where it was (on the first headline if there was none before)."""
+        if not arrived:
+            return NOTHING
+        key, feed = self._spot()
+        row = self.row
+        first = self.tree.first_headline() is None
+        for name, headlines in arrived.items():
+            self.tree.load_feed(name, headlines)
+        return self._summary_again(self._rebuild(key, feed, row, refreshed=True, first=first))
+
+    def refresh_finished(self, statuses: dict[str, FeedStatus], summary: str) -> Change:
+        """The fetch times and errors after a refresh, and its one-line summary."""
+        key, feed = self._spot()
+        row = self.row
+        errors_before = self.tree.errors
+        self.tree.set_statuses(statuses)
+        if self.tree.errors.keys() != errors_before.keys():
+            # A failed feed stays listed in unread-only: the rows change.
+            change = self._rebuild(key, feed, row, refreshed=True)
+        else:
+            change = Change(repaint=True)
+        self.last_refresh = summary
+        return self._summary_again(change).then(Change(status=self.status_text()))
+
+    def replace_tree(self, tree: HeadlineTree) -> Change:
+        """Another set of feeds and headlines; the cursor goes to the first headline."""
+        tree.untitled = self.tree.untitled
+        self.tree = tree
+        self.shown = None
+        return self._rebuild(None, None)
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _set_read(self, row: Row, read: bool) -> Change:
+        headline = self.tree.by_feed[row.feed][row.index]
+        if not self.tree.set_read(row.feed, row.index, read):
+            return NOTHING
+        save = Save("read state", _read(headline.key, read), headline.key)
+        return Change(repaint=True, saves=(save,))
+
+    def _summary_again(self, change: Change) -> Change:
+        """A feed's or group's summary on screen is drawn again (its counts changed)."""
+        if self.shown is None or self.shown.kind == HEADLINE:
+            return change
+        self.shown = None
+        return change.then(Change(follow=Follow.SHOW_NOW))
+
+
+def _read(key: int, read: bool) -> Callable[[Store], object]:
+    return lambda store: store.set_read([key], read)
+
+
+def _starred(key: int, starred: bool) -> Callable[[Store], object]:
+    return lambda store: store.set_starred(key, starred)
+
+
+def _feed_read(name: str) -> Callable[[Store], object]:
+    return lambda store: store.mark_feed_read(name)
