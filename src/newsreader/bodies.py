@@ -20,8 +20,22 @@ if TYPE_CHECKING:
 _encode_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
-def _json_list(values: tuple[str, ...]) -> str:
+def json_list(values: tuple[str, ...]) -> str:
+    """A tuple of strings as the store's JSON column holds it."""
     return _encode_json(list(values)) if values else "[]"
+
+
+def article_head(article: Article) -> tuple[object, ...]:
+    """The article's fields from title to breadcrumb, as stored and as fingerprinted."""
+    return (
+        article.title,
+        article.link,
+        article.published,
+        article.updated,
+        article.author,
+        article.source,
+        json_list(article.breadcrumb),
+    )
 
 
 def content_digest(article: Article) -> str:
@@ -32,15 +46,7 @@ def content_digest(article: Article) -> str:
     one, so it must not change between versions. repr() keeps None apart from "None";
     the bodies, the bulk of it, go to the hash as they are, each after its length.
     """
-    head = (
-        article.title,
-        article.link,
-        article.published,
-        article.updated,
-        article.author,
-        article.source,
-        _json_list(article.breadcrumb),
-    )
+    head = article_head(article)
     digest = hashlib.blake2b(digest_size=16)
     digest.update(repr((head, article.related)).encode("utf-8", "surrogatepass"))
     for body in (article.body, article.summary_body):

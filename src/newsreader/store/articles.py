@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from newsreader.bodies import content_digest
+from newsreader.bodies import article_head, content_digest, json_list
 from newsreader.model import Article, Headline, SaveStats, StoredArticle
 from newsreader.store.connection import Connection, now
 from newsreader.store.feeds import ensure_feed
@@ -49,34 +49,14 @@ def _sort_key(article: Article) -> float | None:
     return timestamp(article.published or article.updated)
 
 
-def _head(article: Article) -> tuple[object, ...]:
-    """The columns of ``articles`` from title to breadcrumb."""
-    return (
-        article.title,
-        article.link,
-        article.published,
-        article.updated,
-        article.author,
-        article.source,
-        _json_list(article.breadcrumb),
-    )
-
-
 def _body(article: Article) -> tuple[object, ...]:
     """The columns of ``bodies``, kept apart so headline scans stay small."""
     return (
         article.summary,
         article.text,
-        _json_list(article.related),
+        json_list(article.related),
         article.markdown,
     )
-
-
-_encode_json = json.JSONEncoder(ensure_ascii=False).encode
-
-
-def _json_list(values: tuple[str, ...]) -> str:
-    return _encode_json(list(values)) if values else "[]"
 
 
 def _position_offset(ids: list[str], known: dict[str, tuple[int, str, int]]) -> int:
@@ -173,7 +153,7 @@ class Articles(Connection):
             offset = _position_offset([a.id for a in document], known)
             for index, article in enumerate(document):
                 position = index + offset
-                head = _head(article)
+                head = article_head(article)
                 digest = digests[article.id]
                 old = known.get(article.id)
                 if old is None:
