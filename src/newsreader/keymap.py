@@ -60,3 +60,15 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
 )
 
 KEY_IDS: frozenset[str] = frozenset(k.id for k in KEY_ACTIONS)
+
+
+def resolve_keymap(keys: dict[str, str], config_path: object) -> tuple[dict[str, str], list[str]]:
+    """feeds.yaml ``keys:`` as a keymap of known ids, and one problem line naming the
+    file for the ids this reader does not have (they are left out, never fatal)."""
+    unknown = sorted(k for k in keys if k not in KEY_IDS)
+    problems = []
+    if unknown:
+        problems.append(
+            f"{config_path}: unknown key id(s) {', '.join(unknown)} (press ? to see the ids)"
+        )
+    return {k: v for k, v in keys.items() if k in KEY_IDS}, problems

@@ -285,7 +285,7 @@ def _failed(
 
 def _retry_after(exc: Exception) -> float:
     """The wait a failure asks for (a server's Retry-After), bounded; 0 for none."""
-    from newsreader.sources.http import MAX_RETRY_AFTER
+    from newsreader.sources.http_errors import MAX_RETRY_AFTER
 
     asked = getattr(exc, "retry_after", None)
     if not isinstance(asked, int | float) or isinstance(asked, bool):

@@ -44,12 +44,8 @@ from newsreader.model import (
     sendable_validator,
 )
 from newsreader.refresh import refresh_feeds
-from newsreader.sources.http import (
-    MAX_RETRY_AFTER,
-    MAX_SERVER_TEXT,
-    fetch_url_sync,
-    retry_after_seconds,
-)
+from newsreader.sources.http import fetch_url_sync
+from newsreader.sources.http_errors import MAX_RETRY_AFTER, MAX_SERVER_TEXT, retry_after_seconds
 from newsreader.store import Store
 from tests.support.httpserver import FeedServer, RawServer, make_rss
 

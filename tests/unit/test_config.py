@@ -1037,3 +1037,11 @@ def test_feed_settings_made_in_code_hold_the_same_ranges() -> None:
         with pytest.raises(ValueError, match="out of range"):
             FeedSettings(**bad)  # type: ignore[arg-type]
     assert FeedSettings(refresh_minutes=527_040, timeout_seconds=3600.0).refresh_minutes == 527_040
+
+
+def test_the_keymap_keeps_known_ids_and_names_the_file_for_the_others() -> None:
+    from newsreader.keymap import resolve_keymap
+
+    keymap, problems = resolve_keymap({"next": "down", "warp": "w"}, "feeds.yaml")
+    assert keymap == {"next": "down"}
+    assert problems == ["feeds.yaml: unknown key id(s) warp (press ? to see the ids)"]

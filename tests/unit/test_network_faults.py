@@ -30,7 +30,8 @@ from newsreader.refresh import (
     backoff_seconds,
     refresh_feeds,
 )
-from newsreader.sources.http import HttpSource, retry_after_seconds
+from newsreader.sources.http import HttpSource
+from newsreader.sources.http_errors import retry_after_seconds
 from newsreader.store import Store
 from tests.support.httpserver import FeedServer, RawServer, gzip_bomb, make_rss, refused_url
 

@@ -9,6 +9,7 @@ import pytest
 
 from newsreader.ui.themes import (
     READER_VARIABLES,
+    choose_theme,
     contrast_ratio,
     load_themes,
     reader_variables,
@@ -162,3 +163,37 @@ def test_the_bundled_themes_folder_is_where_locations_points() -> None:
     from newsreader.locations import bundled_themes_dir
 
     assert bundled_themes_dir().resolve() == BUNDLED.resolve()
+
+
+@pytest.mark.parametrize(
+    ("configured", "remembered", "chosen", "problems"),
+    [
+        (None, None, "newsreader-dark", []),
+        ("paper", None, "paper", []),
+        ("paper", "dusk", "dusk", []),
+        (
+            "gone",
+            None,
+            "newsreader-dark",
+            ["feeds.yaml: theme 'gone' not found; using 'newsreader-dark'"],
+        ),
+        (
+            None,
+            "gone",
+            "newsreader-dark",
+            ["theme 'gone' chosen last time no longer loads; using 'newsreader-dark'"],
+        ),
+    ],
+)
+def test_the_start_theme_is_the_remembered_then_the_configured_then_the_default(
+    configured: str | None, remembered: str | None, chosen: str, problems: list[str]
+) -> None:
+    available = {"newsreader-dark", "paper", "dusk"}
+    assert choose_theme(configured, remembered, available, "feeds.yaml") == (chosen, problems)
+
+
+def test_no_theme_is_chosen_when_none_of_them_loads() -> None:
+    assert choose_theme("gone", None, set(), "feeds.yaml") == (
+        None,
+        ["feeds.yaml: theme 'gone' not found"],
+    )

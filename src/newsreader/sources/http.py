@@ -7,20 +7,16 @@ here, so headers a feed configures never reach another origin; responses are str
 decompressed in bounded steps by ``content_coding`` (a gzip bomb never inflates past
 the size cap) and cut off at that cap; the whole exchange has one deadline. Every
 header a server sends is read with bounds. Every failure becomes one
-:class:`SourceError` line naming the URL; an answer that asks to come back later (429, 503 with
-``Retry-After``) says when, so the refresh can honour it.
+:class:`SourceError` line naming the URL, worded by ``http_errors``; an answer that
+asks to come back later (429, 503 with ``Retry-After``) says when, so the refresh can
+honour it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import math
 import re
-import socket
-import ssl
-import time
 from collections.abc import Iterator
-from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -28,6 +24,11 @@ from newsreader import __version__
 from newsreader.errors import SourceError
 from newsreader.model import Document, FetchState, Retrieved, sendable_validator
 from newsreader.sources.content_coding import accept_encoding, chain, decoders
+from newsreader.sources.http_errors import (
+    describe_transport,
+    server_text,
+    status_error,
+)
 from newsreader.text.sanitise import clean_line, clean_optional
 
 if TYPE_CHECKING:
@@ -59,27 +60,11 @@ CROSS_ORIGIN_HEADERS = frozenset(
     {"user-agent", "accept", "accept-encoding", "accept-language"}
     | {"if-none-match", "if-modified-since"}
 )
-# Server text kept in an error line, and the longest URL kept as a feed's new address.
-MAX_SERVER_TEXT = 200
+# The longest URL kept as a feed's new address.
 MAX_STORED_URL = 2048
-# A server's Retry-After is honoured up to this many seconds (a typo must not silence a
-# feed for a year).
-MAX_RETRY_AFTER = 24 * 3600
 _PERMANENT = (301, 308)
-_RETRY_STATUSES = (429, 503)
 _DIGITS = re.compile(r"[0-9]+")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-class HttpStatusError(SourceError):
-    """An HTTP error answer; ``retry_after`` is the seconds the server asked us to wait."""
-
-    def __init__(
-        self, where: str, problem: str, status: int = 0, retry_after: float | None = None
-    ) -> None:
-        super().__init__(where, problem)
-        self.status = status
-        self.retry_after = retry_after
 
 
 def new_client(*, max_connections: int | None = None) -> httpx.AsyncClient:
@@ -144,80 +129,12 @@ def _validator(response: httpx.Response, name: str) -> str | None:
     return sendable_validator(response.headers.get(name))
 
 
-def server_text(text: str) -> str:
-    """Text a server chose (a reason phrase, an error from its answer) fit for one line."""
-    line = clean_line(text)
-    return line if len(line) <= MAX_SERVER_TEXT else line[: MAX_SERVER_TEXT - 1] + "…"
-
-
 def _stored_url(url: str) -> str | None:
     """A URL a server redirected to, as it may be kept and shown: one clean, bounded line."""
     line = clean_optional(url)
     if line is None or len(line) > MAX_STORED_URL or not line.startswith(("http://", "https://")):
         return None
     return line
-
-
-def _causes(exc: BaseException) -> list[BaseException]:
-    """The exception and what caused it, down the chain (httpx wraps OS errors)."""
-    found: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and len(found) < 10:
-        found.append(current)
-        if isinstance(current, BaseExceptionGroup):
-            found.extend(current.exceptions)
-        current = current.__cause__ or current.__context__
-    return found
-
-
-def _tls_problem(causes: list[BaseException], text: str) -> str | None:
-    """TLS failures in words: an untrusted certificate says why it was not accepted."""
-    for cause in causes:
-        if isinstance(cause, ssl.SSLCertVerificationError):
-            why = " ".join(str(cause.verify_message or cause.reason or "").split())
-            return f"TLS error: certificate not accepted ({why or 'verification failed'})"
-    for cause in causes:
-        if isinstance(cause, ssl.SSLError):
-            why = " ".join(str(cause.reason or "").replace("_", " ").lower().split())
-            return f"TLS error ({why or text})"
-    return None
-
-
-def _describe(exc: Exception, timeout: float) -> str:
-    """One line for a transport failure, in words a user understands."""
-    import httpx
-
-    text = server_text(str(exc))
-    lowered = text.lower()
-    if isinstance(exc, httpx.ConnectTimeout):
-        return f"timed out connecting (after {timeout:g} s)"
-    if isinstance(exc, httpx.TimeoutException):
-        return f"timed out (no answer for {timeout:g} s)"
-    if isinstance(exc, httpx.UnsupportedProtocol):
-        return f"unsupported URL ({text})" if text else "unsupported URL"
-    if isinstance(exc, httpx.DecodingError):
-        return "the response could not be decompressed"
-    if isinstance(exc, httpx.ConnectError):
-        causes = _causes(exc)
-        if any(isinstance(c, ConnectionRefusedError) for c in causes):
-            return "connection refused"
-        if any(isinstance(c, socket.gaierror) for c in causes):
-            return "host not found (DNS lookup failed)"
-        tls = _tls_problem(causes, text)
-        if tls is not None:
-            return tls
-        if "refused" in lowered:
-            return "connection refused"
-        if "name or service" in lowered or "nodename" in lowered or "getaddrinfo" in lowered:
-            return "host not found (DNS lookup failed)"
-        if "ssl" in lowered or "certificate" in lowered or "tls" in lowered:
-            return f"TLS error ({text})"
-        return f"cannot connect ({text})" if text else "cannot connect"
-    if isinstance(exc, httpx.RemoteProtocolError):
-        return f"bad HTTP response ({text})" if text else "bad HTTP response"
-    if isinstance(exc, httpx.InvalidURL):
-        return f"invalid URL ({text})"
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 async def get(
@@ -255,10 +172,10 @@ async def get(
     except TimeoutError:
         raise SourceError(url, f"timed out (no complete answer within {timeout:g} s)") from None
     except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
-        raise SourceError(url, _describe(exc, timeout)) from None
+        raise SourceError(url, describe_transport(exc, timeout)) from None
     except (ValueError, LookupError, ArithmeticError, RecursionError, ExceptionGroup) as exc:
         # An answer no check above foresaw is still that feed's one line, not a crash.
-        raise SourceError(url, f"bad HTTP response ({_describe(exc, timeout)})") from None
+        raise SourceError(url, f"bad HTTP response ({describe_transport(exc, timeout)})") from None
 
 
 def _sendable_headers(url: str, headers: Mapping[str, str]) -> dict[str, str]:
@@ -316,52 +233,6 @@ async def _follow(
     raise SourceError(url, f"too many redirects (more than {MAX_REDIRECTS}, a redirect loop?)")
 
 
-def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
-    """Retry-After as seconds from now (delta-seconds or an HTTP date), capped; None if bad.
-
-    Only ASCII digits count as seconds (``²`` is a digit to ``str.isdigit``); a date
-    outside what ``datetime`` holds, a negative or a non-finite number is ignored.
-    """
-    if not value:
-        return None
-    value = value.strip()
-    if _DIGITS.fullmatch(value):
-        seconds = float(value) if len(value) <= 15 else float(MAX_RETRY_AFTER)
-    elif len(value) <= 64 and value.isascii():
-        try:
-            when = parsedate_to_datetime(value)
-            if when.tzinfo is None:
-                return None
-            seconds = when.timestamp() - (time.time() if now is None else now)
-        except (TypeError, ValueError, IndexError, OverflowError):
-            return None
-    else:
-        return None
-    if not math.isfinite(seconds):
-        return None
-    return min(max(seconds, 0.0), float(MAX_RETRY_AFTER))
-
-
-def _status_error(response: httpx.Response, url: str) -> HttpStatusError:
-    status = response.status_code
-    reason = server_text(response.reason_phrase)
-    problem = f"HTTP {status} {reason}".rstrip()
-    retry_after = None
-    if status in _RETRY_STATUSES:
-        retry_after = retry_after_seconds(response.headers.get("retry-after"))
-    if retry_after is not None:
-        problem += f" (asked to wait {_duration(retry_after)})"
-    return HttpStatusError(url, problem, status, retry_after)
-
-
-def _duration(seconds: float) -> str:
-    if seconds <= 300:
-        return f"{seconds:.0f} s"
-    if seconds < 7200:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:.1f} h"
-
-
 async def _receive(
     response: httpx.Response, url: str, max_bytes: int, moved_to: str | None
 ) -> Response:
@@ -370,7 +241,7 @@ async def _receive(
         etag, modified = _validator(response, "etag"), _validator(response, "last-modified")
         return Response(None, final_url, None, etag, modified, moved_to)
     if response.status_code >= 300:
-        raise _status_error(response, url)
+        raise status_error(response, url)
     too_big = f"response larger than {size_text(max_bytes)}"
     declared = response.headers.get("content-length", "").strip()
     if _DIGITS.fullmatch(declared) and (len(declared) > 18 or int(declared) > max_bytes):

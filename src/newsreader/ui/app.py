@@ -1,23 +1,24 @@
-"""The Textual App: themes, keymap and the reader screen. Everything else lives in the
-screen and widgets; this file stays small on purpose."""
+"""The Textual App: it applies the themes and keymap built in ``launch`` and shows the
+reader screen. Everything else lives in the screen and widgets; this file stays small
+on purpose."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 
-from newsreader.keymap import KEY_IDS
 from newsreader.text.sanitise import for_terminal
 from newsreader.ui.commands import ReaderCommands, ThemeCommands
 from newsreader.ui.screens.main import MainScreen
+from newsreader.ui.themes import DEFAULT_THEME, THEME_SETTING
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
     from textual.screen import Screen
+    from textual.theme import Theme
 
     from newsreader.config import Config
     from newsreader.store import Store
@@ -25,8 +26,6 @@ if TYPE_CHECKING:
     from newsreader.ui.state.tree import HeadlineTree
     from newsreader.ui.writer import StoreWriter
 
-DEFAULT_THEME = "newsreader-dark"
-THEME_SETTING = "theme"
 # How often feeds are checked for being due (each has its own ``refresh_minutes``).
 REFRESH_TICK_SECONDS = 60.0
 
@@ -47,63 +46,32 @@ class NewsreaderApp(App[None]):
         tree: HeadlineTree,
         refresher: Refresher,
         writer: StoreWriter,
+        themes: Sequence[Theme] = (),
+        theme: str | None = None,
+        keymap: Mapping[str, str] | None = None,
+        problems: Sequence[str] = (),
         today: Callable[[], date] = date.today,
         refresh: bool = True,
-        theme_dirs: list[Path] | None = None,
     ) -> None:
+        """``themes``, ``theme``, ``keymap`` and the start-up ``problems`` to show come
+        resolved from :mod:`newsreader.ui.launch`; the app only applies them."""
         super().__init__()
         self.config = config
         self.store = store
         self.refresh_on_start = refresh
-        self.reader_themes: list[str] = []
+        self.reader_themes = [t.name for t in themes]
         self._theme_ready = False
-        self._problems: list[str] = []
+        self._problems = list(problems)
         self._today = today
         self._main = MainScreen(
             config, store, tree=tree, today=today().isoformat(), refresher=refresher, writer=writer
         )
-        self._load_themes(theme_dirs)
-        self._apply_keymap()
-
-    # -- set-up ------------------------------------------------------------------------
-
-    def _load_themes(self, dirs: list[Path] | None) -> None:
-        from newsreader import locations
-        from newsreader.ui.themes import load_themes
-
-        if dirs is None:
-            dirs = [locations.bundled_themes_dir(), locations.user_themes_dir(self.config.path)]
-        themes, errors = load_themes(dirs)
-        self._problems.extend(errors)
-        for theme in themes:
-            self.register_theme(theme)
-            self.reader_themes.append(theme.name)
-        configured = self.config.theme
-        fallback = next(
-            (n for n in (configured, DEFAULT_THEME) if n and n in self.available_themes), None
-        )
-        remembered = self.store.get_setting(THEME_SETTING)
-        lost = bool(remembered) and remembered not in self.available_themes
-        chosen = (None if lost else remembered) or fallback
-        using = f"; using {chosen!r}" if chosen else ""
-        if configured and configured != fallback:
-            self._problems.append(f"{self.config.path}: theme {configured!r} not found{using}")
-        if lost:
-            # Kept in the store: once the file loads again, the choice comes back.
-            self._problems.append(f"theme {remembered!r} chosen last time no longer loads{using}")
-        if chosen:
-            self.theme = chosen
+        for loaded in themes:
+            self.register_theme(loaded)
+        if theme:
+            self.theme = theme
         self._theme_ready = True
-
-    def _apply_keymap(self) -> None:
-        keys = dict(self.config.keys)
-        unknown = sorted(k for k in keys if k not in KEY_IDS)
-        if unknown:
-            self._problems.append(
-                f"{self.config.path}: unknown key id(s) {', '.join(unknown)}"
-                " (press ? to see the ids)"
-            )
-        self.set_keymap({k: v for k, v in keys.items() if k in KEY_IDS})
+        self.set_keymap(dict(keymap or {}))
 
     def notify(
         self,

@@ -1,5 +1,6 @@
 """Entry points of the reader for the CLI, and the one place that knows the database
-file (:func:`reader_app` builds the refresher and the writer on it). The stored
+file and the theme folders (:func:`reader_app` builds the refresher, the writer, the
+themes and the keymap). The stored
 headlines are read in a thread while Textual imports, so the first headline is on
 screen as early as possible."""
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,18 +40,47 @@ def reader_app(
     tree: HeadlineTree,
     db_path: Path | None,
     clock: Callable[[], float] = time.time,
+    theme_dirs: Sequence[Path] | None = None,
     **options: Any,
 ) -> NewsreaderApp:
-    """The one place that knows the database file: the refresher and the writer open
-    their own Stores on it (None: the writer uses ``store`` and nothing refreshes);
-    the app and its screen only get what is built here. ``options`` go to the app."""
+    """The one place that knows the database file and the theme folders: the refresher
+    and the writer open their own Stores on it (None: the writer uses ``store`` and
+    nothing refreshes), themes and keys are resolved here, and the app and its screen
+    only get what is built here. ``options`` go to the app."""
+    from newsreader import locations
+    from newsreader.keymap import resolve_keymap
     from newsreader.ui.app import NewsreaderApp
     from newsreader.ui.refresher import Refresher
+    from newsreader.ui.themes import THEME_SETTING, choose_theme, load_themes
     from newsreader.ui.writer import StoreWriter
 
-    refresher = Refresher(db_path, config.feeds, clock)
-    writer = StoreWriter(store, db_path, _unreported)
-    return NewsreaderApp(config, store, tree=tree, refresher=refresher, writer=writer, **options)
+    if theme_dirs is None:
+        theme_dirs = [locations.bundled_themes_dir(), locations.user_themes_dir(config.path)]
+    themes, problems = load_themes(theme_dirs)
+    available = {t.name for t in themes} | _builtin_theme_names()
+    theme, theme_problems = choose_theme(
+        config.theme, store.get_setting(THEME_SETTING), available, config.path
+    )
+    keymap, key_problems = resolve_keymap(dict(config.keys), config.path)
+    return NewsreaderApp(
+        config,
+        store,
+        tree=tree,
+        refresher=Refresher(db_path, config.feeds, clock),
+        writer=StoreWriter(store, db_path, _unreported),
+        themes=themes,
+        theme=theme,
+        keymap=keymap,
+        problems=problems + theme_problems + key_problems,
+        **options,
+    )
+
+
+def _builtin_theme_names() -> set[str]:
+    """Textual's own themes, which the app offers next to the files' ones."""
+    from textual.theme import BUILTIN_THEMES
+
+    return set(BUILTIN_THEMES)
 
 
 def _unreported(text: str, severity: str) -> None:

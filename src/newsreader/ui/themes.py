@@ -8,7 +8,7 @@ from its own colours, checked for contrast against its background.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +40,9 @@ COLOR_FIELDS: tuple[str, ...] = (
     "error",
     "success",
 )
+DEFAULT_THEME = "newsreader-dark"
+# The store setting that remembers the theme last chosen in the reader.
+THEME_SETTING = "theme"
 _OTHER_FIELDS = {"name", "dark", "variables", "luminosity_spread", "text_alpha"}
 _MAX_THEME_BYTES = 256 * 1024
 # Textual variables set with text styles whose names do not say "text-style".
@@ -73,6 +76,26 @@ def load_themes(dirs: Sequence[Path]) -> tuple[list[Theme], list[str]]:
                 continue
             themes[theme.name] = theme
     return list(themes.values()), errors
+
+
+def choose_theme(
+    configured: str | None, remembered: str | None, available: Collection[str], config_path: object
+) -> tuple[str | None, list[str]]:
+    """The theme to start with: the one last chosen in the reader, else feeds.yaml's
+    ``theme``, else the default; and one line for each of those that no longer loads.
+
+    A remembered theme that is gone stays in the store, so it comes back once its file
+    loads again."""
+    fallback = next((n for n in (configured, DEFAULT_THEME) if n and n in available), None)
+    lost = bool(remembered) and remembered not in available
+    chosen = (None if lost else remembered) or fallback
+    using = f"; using {chosen!r}" if chosen else ""
+    problems = []
+    if configured and configured != fallback:
+        problems.append(f"{config_path}: theme {configured!r} not found{using}")
+    if lost:
+        problems.append(f"theme {remembered!r} chosen last time no longer loads{using}")
+    return chosen, problems
 
 
 def load_theme_file(path: Path) -> Theme:

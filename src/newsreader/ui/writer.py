@@ -211,8 +211,10 @@ class StoreWriter:
         self._queue.append(write)
 
     def _start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="store-writer", daemon=True)
+        if self._thread is None and self.db_path is not None:
+            self._thread = threading.Thread(
+                target=self._run, args=(self.db_path,), name="store-writer", daemon=True
+            )
             self._thread.start()
 
     # -- applying -------------------------------------------------------------------
@@ -232,7 +234,7 @@ class StoreWriter:
                 return
             self._succeeded(write)
 
-    def _run(self) -> None:
+    def _run(self, db_path: Path) -> None:
         """The thread: the head of the queue, tried until it is saved or given up."""
         store: Store | None = None
         while True:
@@ -249,7 +251,7 @@ class StoreWriter:
                 write = self._queue[0]
             try:
                 if store is None:
-                    store = Store.open(self.db_path)  # type: ignore[arg-type]
+                    store = Store.open(db_path)
                 write.apply(store)
             except Exception as exc:
                 if store is not None:
