@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml tests/plugin/pyproject.toml 2>/dev/null | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint format bench fuzz clean
+.PHONY: run test lint format bench bench-speed fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_article.py
 	$(BIN)/python bench/bench_ui.py
 	$(BIN)/python bench/bench_parse.py $(CORPUS)
+
+# newsreader against newsraft (NEWSRAFT_SRC: a source tree to build; optional) and
+# newsboat (when installed), cold, warm and re-read, with memory and database size.
+bench-speed: $(STAMP)
+	$(BIN)/python bench/bench_speed.py $(if $(NEWSRAFT_SRC),--newsraft-src $(NEWSRAFT_SRC))
 
 # The soak run of the fuzz tests: thousands of examples per test, random each time.
 # NEWSREADER_FUZZ_EXAMPLES=N sets the examples per test.

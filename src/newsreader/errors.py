@@ -13,6 +13,20 @@ class NewsreaderError(Exception):
         self.where = where
         self.problem = problem
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Rebuilt from its fields when unpickled, whatever the subclass's ``__init__``
+        takes: a parse in a worker process raises across the process boundary."""
+        return (_rebuilt, (type(self), self.args, self.__dict__))
+
+
+def _rebuilt(
+    cls: type[NewsreaderError], args: tuple[object, ...], fields: dict[str, object]
+) -> NewsreaderError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(fields)
+    return error
+
 
 class ConfigError(NewsreaderError):
     """feeds.yaml (or a theme, or OPML) is invalid; ``line`` is 1-based when known."""

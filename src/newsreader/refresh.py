@@ -54,6 +54,10 @@ _DEADLINE_FACTOR = 4
 MAX_ACTIVE = 256
 # The longest failure line kept for a feed (its URL included).
 MAX_ERROR_LINE = 2000
+# At most this many feeds are between parsing and stored at once, and this many local
+# files are read at once: a cold fetch holds a few feeds in memory, whatever the number
+# of feeds or items (parsing never runs far ahead of storing).
+PIPELINE_DEPTH = 4
 
 
 class RunContext:
@@ -70,11 +74,14 @@ class RunContext:
         self._parser: ThreadPoolExecutor | None = None
         self._servers: dict[str, asyncio.Semaphore] = {}
         self._active = asyncio.Semaphore(_max_active())
+        self._local = asyncio.Semaphore(PIPELINE_DEPTH)
+        self._pipeline = asyncio.Semaphore(PIPELINE_DEPTH)
+        self._in_pipeline: set[asyncio.Task[object]] = set()
 
     @contextlib.asynccontextmanager
     async def turn(self, feed: FeedConfig) -> AsyncIterator[None]:
         """Wait for ``feed``'s turn: at most PER_HOST feeds of one server at once, and
-        MAX_ACTIVE over the network in all; local files never wait.
+        MAX_ACTIVE over the network in all; local files PIPELINE_DEPTH at once.
 
         The wait happens before the feed's own clock starts, so a feed queued behind
         the others on a slow server is never timed out for it; a feed waits for a
@@ -82,7 +89,8 @@ class RunContext:
         that hangs holds only its own.
         """
         if feed.source in _NO_BACKOFF_SOURCES:
-            yield
+            async with self._local:
+                yield
             return
         async with contextlib.AsyncExitStack() as turns:
             if feed.source == "http":
@@ -108,9 +116,11 @@ class RunContext:
         One parser thread beats a pool: with the GIL, several parsing threads only add
         switching costs, while one keeps the loop and SQLite (which releases the GIL) going.
 
-        The time spent in line behind other feeds' parses is not counted against this
-        feed's deadline; the parse itself is.
+        The feed takes a place in the pipeline first (see :meth:`leave_pipeline`). The
+        time spent in line, for that place and behind other feeds' parses, is not
+        counted against this feed's deadline; the parse itself is.
         """
+        await self._enter_pipeline()
         if self._parser is None:
             self._parser = ThreadPoolExecutor(1, thread_name_prefix="newsreader-parse")
         loop = asyncio.get_running_loop()
@@ -128,6 +138,23 @@ class RunContext:
         finally:
             waiting.cancel()
         return await done
+
+    async def _enter_pipeline(self) -> None:
+        """Wait, off the clock, for one of the PIPELINE_DEPTH places between parsing
+        and storing; a feed holds one place however often it parses."""
+        task = asyncio.current_task()
+        if task is None or task in self._in_pipeline:
+            return
+        with _off_the_clock():
+            await self._pipeline.acquire()
+        self._in_pipeline.add(task)
+
+    def leave_pipeline(self) -> None:
+        """The current feed is stored (or has failed): its place goes to the next."""
+        task = asyncio.current_task()
+        if task in self._in_pipeline:
+            self._in_pipeline.discard(task)
+            self._pipeline.release()
 
     async def aclose(self) -> None:
         if self._parser is not None:
@@ -234,6 +261,15 @@ async def refresh_one(
     A feed not yet due (Retry-After, backoff) is not asked and comes back ``waiting``,
     unless ``force``: a person asked for this refresh.
     """
+    try:
+        return await _refresh_one(feed, store, context, force=force)
+    finally:
+        context.leave_pipeline()
+
+
+async def _refresh_one(
+    feed: FeedConfig, store: Store, context: RunContext, *, force: bool
+) -> FeedOutcome:
     schedule = store.schedule(feed.name)
     now = datetime.fromtimestamp(context.clock(), UTC)
     until = schedule.next_attempt

@@ -175,8 +175,8 @@ def test_an_older_schema_on_read_only_media_is_one_line(
 def test_a_schema_2_database_on_read_only_media_is_still_listed(
     tmp_path: Path, read_only_media: ReadOnlyMedia, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Schema 3 added only what a refresh reads (``was_feed``): a v2 file that cannot be
-    upgraded is read as it is, as it was before schema 3."""
+    """Schemas 3 and 4 added only what a refresh reads (``was_feed``) and bodies whose
+    Markdown is made on first read: a v2 file that cannot be upgraded is read as it is."""
     from newsreader.store import MIGRATIONS
 
     db = tmp_path / "old.db"

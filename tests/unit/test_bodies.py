@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from newsreader.bodies import content_digest, prepare_bodies
+from newsreader.bodies import (
+    StoredBody,
+    body_columns,
+    content_digest,
+    markdown_from_source,
+    pack_source,
+    prepare_bodies,
+    unpack_source,
+)
 from newsreader.model import Article, Body
 
 
@@ -72,3 +80,55 @@ def test_a_failing_converter_fails_here() -> None:
 
     with pytest.raises(ValueError, match="converter fault"):
         prepare_bodies((Article(id="a", title="A", body=_Broken()),), {})
+
+
+class _CountingMarkdown(Body):
+    """A body whose Markdown records being made."""
+
+    def __init__(self, log: list[str]) -> None:
+        super().__init__("text")
+        self._log = log
+
+    @property
+    def markdown(self) -> str:
+        self._log.append("markdown")
+        return "*text*"
+
+
+def test_a_refresh_makes_no_markdown() -> None:
+    log: list[str] = []
+    prepare_bodies((Article(id="a", title="A", body=_CountingMarkdown(log)),), {})
+    assert log == []
+
+
+@pytest.mark.parametrize(
+    "html", ["", "<p>short</p>", "<p>" + "Harbour news. " * 200 + "</p>", "\ud800 lone"]
+)
+def test_a_kept_source_comes_back_as_it_went_in(html: str) -> None:
+    assert unpack_source(pack_source(html)) == html
+
+
+def test_a_long_source_is_kept_compressed() -> None:
+    html = "<p>" + "Harbour news. " * 200 + "</p>"
+    assert len(pack_source(html)) < len(html) // 5
+
+
+@pytest.mark.parametrize("blob", [b"", b"x123", b"z\x00\x01garbage", b"u\xff\xfe"])
+def test_a_damaged_source_is_refused_and_its_markdown_is_empty(blob: bytes) -> None:
+    with pytest.raises(ValueError, match="damaged article body"):
+        unpack_source(blob)
+    assert markdown_from_source(blob, None) == ""
+
+
+def test_a_stored_body_makes_its_markdown_once_when_first_read() -> None:
+    body = StoredBody("Wall repaired", "", pack_source("<h2>Wall</h2><p>repaired</p>"), None)
+    assert body.markdown_source == ("<h2>Wall</h2><p>repaired</p>", None)
+    assert body.markdown == "## Wall\n\nrepaired"
+    assert body.markdown_source is None
+
+
+def test_the_body_columns_keep_a_summary_equal_to_the_text_once() -> None:
+    same = Article(id="a", title="A", summary="Wall repaired", text="Wall repaired")
+    other = Article(id="b", title="B", summary="Wall", text="Wall repaired")
+    assert body_columns(same)[:3] == (None, 1, "Wall repaired")
+    assert body_columns(other)[:3] == ("Wall", 0, "Wall repaired")

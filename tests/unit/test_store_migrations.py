@@ -63,7 +63,7 @@ def test_the_old_feed_marker_becomes_was_feed(tmp_path: Path) -> None:
         assert store.fetch_state("Notes") == FetchState(etag='"v1"', fingerprint="0123abcd")
         assert store.fetch_state("Almanac") == FetchState(etag='"v1"', fingerprint=OLD_MARKER)
     with sqlite3.connect(db) as con:
-        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
 
 
 def test_an_old_database_still_refuses_a_page_where_its_feed_was(
@@ -97,3 +97,34 @@ def test_a_new_database_remembers_was_feed_and_a_changed_target_forgets_it(
         assert store.fetch_state("Harbour").was_feed
         store.sync_feeds([FeedConfig(name="Harbour", source="http", target=url + "?v=2")])
         assert store.fetch_state("Harbour") == FetchState()
+
+
+def test_a_schema_3_database_keeps_its_made_markdown(tmp_path: Path) -> None:
+    """Schema 3 stored every body's Markdown: after the upgrade it is read as it was."""
+    db = tmp_path / "v3.db"
+    con = sqlite3.connect(db, isolation_level=None)
+    for script in MIGRATIONS[:3]:
+        for statement in script.split(";"):
+            if statement.strip():
+                con.execute(statement)
+    con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    con.execute("PRAGMA user_version = 3")
+    con.execute("INSERT INTO feeds (id, name, position) VALUES (1, 'A', 0)")
+    con.execute(
+        "INSERT INTO articles (key, feed_id, article_id, title, fetched_at, content_hash)"
+        " VALUES (1, 1, 'x', 'Kept', '2026-01-01', 'h')"
+    )
+    con.execute(
+        "INSERT INTO bodies (key, summary, text, markdown)"
+        " VALUES (1, 'Wall', 'Wall repaired', '## Wall\n\nrepaired')"
+    )
+    con.close()
+    with Store.open(db) as store:
+        article = store.article(1).article
+        assert (article.summary, article.text, article.markdown) == (
+            "Wall",
+            "Wall repaired",
+            "## Wall\n\nrepaired",
+        )
+    with sqlite3.connect(db) as con:
+        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4

@@ -1,42 +1,67 @@
-"""``newsreader list``: what the store holds for the configured feeds, without the UI."""
+"""``newsreader list``: what the store holds for the configured feeds, without the UI.
+
+Both forms are written as they are read, so neither time nor memory grows with more
+than one feed's headlines: the table comes from the headline rows alone (no bodies), and
+``--json`` writes each article as it comes from the store.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from newsreader.config import Config
+    from newsreader.model import FeedConfig, FeedStatus
     from newsreader.store import Store
 
+# Where an article's object starts in the JSON document: {"feeds": [{"articles": [ here.
+_ARTICLE_INDENT = " " * 8
+_encode = json.JSONEncoder(ensure_ascii=False, indent=2).encode
 
-def stored_feeds(config: Config, store: Store, *, unread: bool) -> list[dict[str, Any]]:
-    """SPEC's dump shape for what is stored: one entry per configured feed, in order."""
+
+def feed_entry(feed: FeedConfig, status: FeedStatus | None) -> dict[str, Any]:
+    """SPEC's feed object for a configured feed, without its articles."""
+    return {
+        "name": feed.name,
+        "group": feed.group,
+        "title": (status.title if status and status.title else feed.name),
+        "link": status.link if status else None,
+        "source": feed.target,
+        "last_error": status.last_error if status else None,
+    }
+
+
+def stored_articles(store: Store, name: str, *, unread: bool) -> Iterator[dict[str, Any]]:
+    """SPEC's article objects of one feed, with ``read`` and ``starred``, as read."""
+    for stored in store.articles(name, unread_only=unread):
+        entry = stored.article.to_json()
+        entry["read"] = stored.read
+        entry["starred"] = stored.starred
+        yield entry
+
+
+def write_json(config: Config, store: Store, out: TextIO, *, unread: bool) -> None:
+    """The ``{"feeds": [...]}`` document, byte for byte what ``json.dumps(indent=2)``
+    gives for it, written one article at a time."""
     statuses = store.feed_statuses()
-    feeds: list[dict[str, Any]] = []
-    for feed in config.feeds:
-        status = statuses.get(feed.name)
-        articles = []
-        for stored in store.articles(feed.name, unread_only=unread):
-            entry = stored.article.to_json()
-            entry["read"] = stored.read
-            entry["starred"] = stored.starred
-            articles.append(entry)
-        feeds.append(
-            {
-                "name": feed.name,
-                "group": feed.group,
-                "title": (status.title if status and status.title else feed.name),
-                "link": status.link if status else None,
-                "source": feed.target,
-                "last_error": status.last_error if status else None,
-                "articles": articles,
-            }
-        )
-    return feeds
+    out.write('{\n  "feeds": [')
+    for index, feed in enumerate(config.feeds):
+        entry = _encode(feed_entry(feed, statuses.get(feed.name)))
+        # The feed's own fields, indented to their place, before its "articles" list.
+        head = entry[: -len("\n}")].replace("\n", "\n    ")
+        out.write(("," if index else "") + "\n    " + head + ',\n      "articles": [')
+        count = 0
+        for article in stored_articles(store, feed.name, unread=unread):
+            text = _encode(article).replace("\n", "\n" + _ARTICLE_INDENT)
+            out.write(("," if count else "") + "\n" + _ARTICLE_INDENT + text)
+            count += 1
+        out.write("\n      ]\n    }" if count else "]\n    }")
+    out.write("\n  ]\n}\n" if config.feeds else "]\n}\n")
 
 
 def run_list(config_path: Path, db_path: Path, *, unread: bool, as_json: bool) -> int:
@@ -45,42 +70,44 @@ def run_list(config_path: Path, db_path: Path, *, unread: bool, as_json: bool) -
 
     config = load_config(config_path)
     with Store.open(db_path) as store:
-        feeds = stored_feeds(config, store, unread=unread)
-    if as_json:
-        sys.stdout.write(json.dumps({"feeds": feeds}, ensure_ascii=False, indent=2) + "\n")
-    else:
-        _print_table(feeds)
+        if as_json:
+            write_json(config, store, sys.stdout, unread=unread)
+        else:
+            _print_table(config, store, sys.stdout, unread=unread)
     return 0
 
 
-def _print_table(feeds: list[dict[str, Any]]) -> None:
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
+def _print_table(config: Config, store: Store, out: TextIO, *, unread: bool) -> None:
+    """One block per feed: a heading with its counts, a problem line, then a line per
+    headline (star, unread dot, date, title). Styled only on a terminal."""
+    from newsreader.text.sanitise import for_terminal
 
-    console = Console(highlight=False)
-    if not feeds:
-        console.print("No feeds configured.")
+    styled = out.isatty()
+    bold, dim, red, plain = (
+        ("\x1b[1m", "\x1b[2m", "\x1b[31m", "\x1b[0m") if styled else ("", "", "", "")
+    )
+    if not config.feeds:
+        out.write("No feeds configured.\n")
         return
-    for feed in feeds:
-        articles = feed["articles"]
-        unread = sum(1 for a in articles if not a["read"])
-        heading = Text(f"{feed['group']} › {feed['name']}", style="bold")
-        heading.append(f"  {unread} unread, {len(articles)} shown", style="dim")
-        console.print(heading)
-        if feed["last_error"]:
-            console.print(Text(f"  problem: {feed['last_error']}", style="red"))
-        if not articles:
-            console.print(Text("  (nothing stored)", style="dim"))
-            console.print()
+    statuses = store.feed_statuses()
+    for feed in config.feeds:
+        headlines = store.headlines([feed.name])
+        unread_count = sum(1 for h in headlines if not h.read)
+        if unread:
+            headlines = [h for h in headlines if not h.read]
+        heading = for_terminal(f"{feed.group} › {feed.name}")
+        counts = f"{unread_count} unread, {len(headlines)} shown"
+        out.write(f"{bold}{heading}{plain}  {dim}{counts}{plain}\n")
+        status = statuses.get(feed.name)
+        if status is not None and status.last_error:
+            out.write(f"{red}  problem: {for_terminal(status.last_error)}{plain}\n")
+        if not headlines:
+            out.write(f"{dim}  (nothing stored){plain}\n\n")
             continue
-        table = Table(show_header=False, show_edge=False, box=None, pad_edge=False)
-        table.add_column(width=2, no_wrap=True)
-        table.add_column(no_wrap=True, style="dim")
-        table.add_column(overflow="fold")
-        for art in articles:
-            mark = ("*" if art["starred"] else " ") + (" " if art["read"] else "•")
-            date = (art["published"] or "")[:16].replace("T", " ")
-            table.add_row(Text(mark), Text(date), Text(art["title"] or "(untitled)"))
-        console.print(table)
-        console.print()
+        lines = []
+        for h in headlines:
+            mark = ("*" if h.starred else " ") + (" " if h.read else "•")
+            date = (h.published or "")[:16].replace("T", " ")
+            title = for_terminal(h.title) or "(untitled)"
+            lines.append(f"{mark} {dim}{date:<16}{plain} {title}\n")
+        out.write("".join(lines) + "\n")

@@ -5,14 +5,22 @@ from __future__ import annotations
 import gc
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from newsreader.bodies import article_head, content_digest, json_list
+from newsreader.bodies import article_head, body_columns, content_digest, markdown_from_source
+from newsreader.errors import StoreError
 from newsreader.model import Article, Headline, SaveStats, StoredArticle
-from newsreader.store.connection import Connection, now
+from newsreader.store.connection import BUSY_TIMEOUT_MS, Connection, now
 from newsreader.store.feeds import ensure_feed
-from newsreader.store.rows import article_from, headline_rows, integer, pairs, text
+from newsreader.store.rows import (
+    article_from,
+    headline_rows,
+    integer,
+    optional_text,
+    pairs,
+    text,
+)
 from newsreader.text.dates import timestamp
 
 if TYPE_CHECKING:
@@ -39,7 +47,12 @@ ORDER BY j.key, {_HEADLINE_ORDER}
 
 _ARTICLE_COLUMNS = (
     "a.key, f.name, a.article_id, a.title, a.link, a.published, a.updated, a.author, "
-    "a.source, a.breadcrumb, b.summary, b.text, b.related, b.markdown, a.read, a.starred"
+    "a.source, a.breadcrumb, b.summary, b.text, b.related, b.markdown, a.read, a.starred, "
+    "b.source, b.base, b.summary_is_text"
+)
+# A read-only store of schema 3 or older has no lazy Markdown: every body is made.
+_ARTICLE_COLUMNS_V3 = _ARTICLE_COLUMNS.replace(
+    "b.source, b.base, b.summary_is_text", "NULL, NULL, 0"
 )
 _ARTICLE_FROM = "articles a JOIN feeds f ON f.id = a.feed_id JOIN bodies b ON b.key = a.key"
 
@@ -47,16 +60,6 @@ _ARTICLE_FROM = "articles a JOIN feeds f ON f.id = a.feed_id JOIN bodies b ON b.
 def _sort_key(article: Article) -> float | None:
     """Seconds since the epoch of the article's date; a date without offset counts as UTC."""
     return timestamp(article.published or article.updated)
-
-
-def _body(article: Article) -> tuple[object, ...]:
-    """The columns of ``bodies``, kept apart so headline scans stay small."""
-    return (
-        article.summary,
-        article.text,
-        json_list(article.related),
-        article.markdown,
-    )
 
 
 def _position_offset(ids: list[str], known: dict[str, tuple[int, str, int]]) -> int:
@@ -163,10 +166,10 @@ class Articles(Connection):
                         (key, feed_id, article.id, *head, position, _sort_key(article), when,
                          digest)
                     )  # fmt: skip
-                    bodies.append((key, *_body(article)))
+                    bodies.append((key, *body_columns(article)))
                 elif old[1] != digest:
                     updates.append((*head, position, _sort_key(article), digest, old[0]))
-                    bodies.append((old[0], *_body(article)))
+                    bodies.append((old[0], *body_columns(article)))
                 elif old[2] != position:
                     moves.append((position, old[0]))
             db.executemany(
@@ -182,8 +185,8 @@ class Articles(Connection):
                 updates,
             )
             db.executemany(
-                "INSERT OR REPLACE INTO bodies (key, summary, text, related, markdown)"
-                " VALUES (?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO bodies (key, summary, summary_is_text, text, related,"
+                " markdown, source, base) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 bodies,
             )
             db.executemany("UPDATE articles SET position = ? WHERE key = ?", moves)
@@ -247,25 +250,61 @@ class Articles(Connection):
             if enabled:
                 gc.enable()
 
+    @property
+    def _article_columns(self) -> str:
+        return _ARTICLE_COLUMNS if self.schema >= 4 else _ARTICLE_COLUMNS_V3
+
     def article(self, key: int) -> StoredArticle:
-        """One stored article; KeyError when it is gone (trimmed or never existed)."""
+        """One stored article with its Markdown made; KeyError when it is gone (trimmed
+        or never existed).
+
+        An article shown for the first time has its Markdown made from the kept HTML
+        here, and cached when the database is free at once (the reader asks for one
+        article at a time and must never wait for a refresh's write)."""
         rows = self._read(
-            f"SELECT {_ARTICLE_COLUMNS} FROM {_ARTICLE_FROM} WHERE a.key = ?",
+            f"SELECT {self._article_columns} FROM {_ARTICLE_FROM} WHERE a.key = ?",
             (key,),
         )
         if not rows:
             raise KeyError(key)
-        return article_from(rows[0])
+        row = rows[0]
+        source, base = row[16], optional_text(row[17])
+        if not isinstance(source, bytes):
+            return article_from(row)
+        markdown = markdown_from_source(source, base)
+        self._cache_markdown(key, source, markdown)
+        return article_from((*row[:13], markdown, *row[14:16], None, None, row[18]))
 
-    def articles(self, name: str, *, unread_only: bool = False) -> list[StoredArticle]:
-        """A feed's stored articles in headline order (newest first)."""
+    def _cache_markdown(self, key: int, source: bytes, markdown: str) -> None:
+        """Keep a body's Markdown in place of its HTML, unless another connection holds
+        the write lock (then it is made again next time) or the store is read-only."""
+        if self.read_only:
+            return
+        db = self._db
+        try:
+            db.execute("PRAGMA busy_timeout = 0")
+            try:
+                with self._write():
+                    db.execute(
+                        "UPDATE bodies SET markdown = ?, source = NULL, base = NULL"
+                        " WHERE key = ? AND source = ?",
+                        (markdown, key, source),
+                    )
+            finally:
+                db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        except (StoreError, sqlite3.Error):
+            pass
+
+    def articles(self, name: str, *, unread_only: bool = False) -> Iterator[StoredArticle]:
+        """A feed's stored articles in headline order (newest first), read as they are
+        used; their Markdown is made when first read."""
         where = " AND a.read = 0" if unread_only else ""
-        rows = self._read(
-            f"SELECT {_ARTICLE_COLUMNS} FROM {_ARTICLE_FROM}"
+        rows = self._stream(
+            f"SELECT {self._article_columns} FROM {_ARTICLE_FROM}"
             f" WHERE f.name = ?{where} ORDER BY {_HEADLINE_ORDER}",
             (name,),
         )
-        return [article_from(r) for r in rows]
+        return (article_from(r) for r in rows)
 
     def set_read(self, keys: Iterable[int], read: bool = True) -> None:
         with self._write() as db:

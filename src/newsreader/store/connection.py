@@ -92,8 +92,17 @@ UPDATE feeds SET was_feed = 1, fingerprint = NULL
     WHERE fingerprint = 'http:feed' AND coalesce(source, 'http') = 'http'
 """
 
+# Markdown made when an article is first shown: until then ``source`` holds the HTML it
+# is made from (``bodies.pack_source``) and ``base`` its base URL; a summary equal to the
+# text is kept once (``summary`` NULL, ``summary_is_text`` 1).
+_V4_LAZY_MARKDOWN = """
+ALTER TABLE bodies ADD COLUMN source BLOB;
+ALTER TABLE bodies ADD COLUMN base TEXT;
+ALTER TABLE bodies ADD COLUMN summary_is_text INTEGER NOT NULL DEFAULT 0
+"""
+
 # Index i holds the script that takes the schema from version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _V2_FAILURES, _V3_WAS_FEED)
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _V2_FAILURES, _V3_WAS_FEED, _V4_LAZY_MARKDOWN)
 SCHEMA_VERSION = len(MIGRATIONS)
 # The oldest schema a read-only store opens as it is. Schema 3 only added ``was_feed``,
 # which only a refresh reads, and nothing fetched can be kept in a read-only store.
@@ -113,6 +122,8 @@ class Connection:
         # Opened for reading only (read-only disk, file or folder): every write raises
         # StoreError, and every stored feed counts as configured (nothing can be synced).
         self.read_only = read_only
+        # The file's schema; below SCHEMA_VERSION only in a read-only store.
+        self.schema = SCHEMA_VERSION
 
     # -- opening -----------------------------------------------------------------------
 
@@ -180,7 +191,7 @@ class Connection:
                 continue
             store = cls(db, where, read_only=True)
             try:
-                store._check(db)
+                store.schema = store._check(db)
             except StoreError:
                 db.close()
                 raise
@@ -291,6 +302,16 @@ class Connection:
             if isinstance(exc, UnicodeEncodeError):
                 raise StoreError(self.path, _unencodable(exc)) from None
             raise
+
+    def _stream(self, sql: str, params: Sequence[object] = (), batch: int = 256) -> Iterator[Row]:
+        """Rows as they are read, a batch at a time: memory that does not grow with the
+        result (``list --json`` of a whole store)."""
+        try:
+            cursor = self._db.execute(sql, params)
+            while rows := cursor.fetchmany(batch):
+                yield from rows
+        except sqlite3.Error as exc:
+            raise StoreError(self.path, _problem(exc)) from None
 
     def _read(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
         try:

@@ -11,7 +11,7 @@ import json
 from collections.abc import Sequence
 from typing import cast
 
-from newsreader.model import Article, FeedStatus, StoredArticle
+from newsreader.model import Article, Body, FeedStatus, StoredArticle
 
 Row = tuple[object, ...]
 # key, feed_id, title, published, read, starred: the covering index of the headlines.
@@ -55,8 +55,19 @@ def pairs(rows: list[Row]) -> list[tuple[object, object]]:
 
 
 def article_from(row: Sequence[object]) -> StoredArticle:
+    """An article row (``store.articles._ARTICLE_COLUMNS``); a body whose Markdown is not
+    made yet makes it when first read."""
+    from newsreader.bodies import StoredBody
+
     (key, feed, aid, title, link, published, updated, author, source, crumbs, summary, body,
-     related, markdown, read, starred) = row  # fmt: skip
+     related, markdown, read, starred, md_source, base, summary_is_text) = row  # fmt: skip
+    pending = md_source if isinstance(md_source, bytes) else None
+    stored = StoredBody(text(body), text(markdown), pending, optional_text(base))
+    if integer(summary_is_text):
+        summary_body: Body | None = stored
+    else:
+        summary_text = optional_text(summary)
+        summary_body = None if summary_text is None else Body(summary_text)
     article = Article(
         id=str(aid),
         title=str(title),
@@ -66,10 +77,9 @@ def article_from(row: Sequence[object]) -> StoredArticle:
         author=optional_text(author),
         source=optional_text(source),
         breadcrumb=tuple(json.loads(str(crumbs))),
-        summary=optional_text(summary),
-        text=str(body),
         related=tuple(json.loads(str(related))),
-        markdown=str(markdown),
+        body=stored,
+        summary_body=summary_body,
     )
     return StoredArticle(integer(key), str(feed), article, bool(read), bool(starred))
 

@@ -118,6 +118,23 @@ class _FeedBody(Body):
     def fingerprint(self) -> str:
         return f"{self._is_html:d}{self._base}\x00{self._raw}"
 
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuilt_body, (self._raw, self._is_html, self._base, self._text, self._markdown))
+
+    @property
+    def markdown_source(self) -> tuple[str, str | None] | None:
+        if self._markdown is None and self._is_html and "<" in self._raw:
+            return self._raw, self._base
+        return None
+
+
+def _rebuilt_body(
+    raw: str, is_html: bool, base: str | None, text: str | None, markdown: str | None
+) -> _FeedBody:
+    body = _FeedBody(raw, is_html, base)
+    body._text, body._markdown = text, markdown
+    return body
+
 
 @dataclass(slots=True)
 class Item:
