@@ -382,6 +382,9 @@ class FetchResult:
     moved_to: str | None = None
     # Problems that did not stop the feed, e.g. one unreadable file in a folder.
     warnings: tuple[str, ...] = ()
+    # Each article's content digest, when the parse stage also prepared the bodies
+    # (``bodies.prepare_bodies``); None leaves that to the refresh.
+    digests: Mapping[str, str] | None = None
 
     @property
     def not_modified(self) -> bool:

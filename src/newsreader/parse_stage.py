@@ -12,10 +12,11 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Protocol, TypeVar
 from urllib.parse import urljoin
 
+from newsreader.bodies import prepare_bodies
 from newsreader.errors import NewsreaderError, ParseError, SourceError
 from newsreader.formats import Kind, parse_sniffed, sniff
 from newsreader.model import (
@@ -50,19 +51,39 @@ class ParseContext(FetchContext, Protocol):
 
 
 async def fetch_parsed(
-    source: Source, feed: FeedConfig, state: FetchState, context: ParseContext
+    source: Source,
+    feed: FeedConfig,
+    state: FetchState,
+    context: ParseContext,
+    stored: Callable[[], Mapping[str, str]] | None = None,
 ) -> FetchResult:
-    """Ask ``source`` for ``feed``, then parse what it brought on the run's parser thread.
+    """Ask ``source`` for ``feed``, then parse what it brought on the run's parser.
 
-    A source that still parses itself (a plugin written against the first protocol)
-    returns its :class:`FetchResult`, which is passed on as it is.
+    With ``stored`` (the stored digests of the feed's articles, asked for only when
+    there is something to parse) the bodies are prepared there too, so all the CPU
+    work of a feed happens in one call (:func:`parse_and_prepare`). A source that still
+    parses itself (a plugin written against the first protocol) returns its
+    :class:`FetchResult`, which is passed on as it is.
     """
     got = await source.fetch(feed, state, context)
     if not isinstance(got, Retrieved):
         return got
     if got.not_modified:
         return FetchResult(feed=None, state=got.state, moved_to=got.moved_to, warnings=got.notes)
-    return await context.run_parser(parse_retrieved, feed, state, got)
+    if stored is None:
+        return await context.run_parser(parse_retrieved, feed, state, got)
+    return await context.run_parser(parse_and_prepare, feed, state, got, stored())
+
+
+def parse_and_prepare(
+    feed: FeedConfig, state: FetchState, got: Retrieved, stored: Mapping[str, str]
+) -> FetchResult:
+    """:func:`parse_retrieved`, then the bodies prepared against ``stored`` (id ->
+    digest, what the store holds): one call that a worker process can make."""
+    result = parse_retrieved(feed, state, got)
+    if result.feed is None:
+        return result
+    return dataclasses.replace(result, digests=prepare_bodies(result.feed.articles, stored))
 
 
 def parse_retrieved(feed: FeedConfig, state: FetchState, got: Retrieved) -> FetchResult:

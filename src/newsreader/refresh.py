@@ -12,11 +12,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
+import os
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 from newsreader.bodies import prepare_bodies
@@ -58,20 +61,29 @@ MAX_ERROR_LINE = 2000
 # files are read at once: a cold fetch holds a few feeds in memory, whatever the number
 # of feeds or items (parsing never runs far ahead of storing).
 PIPELINE_DEPTH = 4
+# A run of at least this many feeds parses in worker processes (``parse_workers``), so
+# the parse, the plain text and the digests use the other cores while this process
+# stores; fewer feeds do not pay for starting them.
+POOL_FROM = 16
+MAX_WORKERS = 2
 
 
 class RunContext:
-    """The shared resources of one refresh run; the HTTP client is made on first use.
+    """The shared resources of one refresh run; the HTTP client and the parser are made
+    on first use.
 
-    Parsing runs on one thread beside the event loop. Worker processes were measured
-    too (bench/bench_fetch.py, 200 feeds): pickling the parsed feeds back cost more than
-    the second core gave, and they doubled the memory peak.
+    ``workers`` 0 parses on one thread beside the event loop; more parse in that many
+    worker processes, so parsing and preparing bodies use the other cores while this
+    process stores (see docs/benchmarks.md for the figures of both).
     """
 
-    def __init__(self, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, *, clock: Callable[[], float] = time.time, workers: int = 0) -> None:
         self.clock = clock
         self._client: httpx.AsyncClient | None = None
         self._parser: ThreadPoolExecutor | None = None
+        self._workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+        self._idle_workers = asyncio.Semaphore(max(1, workers))
         self._servers: dict[str, asyncio.Semaphore] = {}
         self._active = asyncio.Semaphore(_max_active())
         self._local = asyncio.Semaphore(PIPELINE_DEPTH)
@@ -121,6 +133,8 @@ class RunContext:
         counted against this feed's deadline; the parse itself is.
         """
         await self._enter_pipeline()
+        if self._workers:
+            return await self._run_in_worker(fn, *args)
         if self._parser is None:
             self._parser = ThreadPoolExecutor(1, thread_name_prefix="newsreader-parse")
         loop = asyncio.get_running_loop()
@@ -138,6 +152,32 @@ class RunContext:
         finally:
             waiting.cancel()
         return await done
+
+    async def _run_in_worker(self, fn: Callable[..., T], *args: object) -> T:
+        """``fn(*args)`` in a worker process, once one is idle (waiting off the clock).
+
+        A worker that dies (a parser crashing on a document) fails the feeds it held,
+        one line each; the next feed gets a new pool.
+        """
+        with _off_the_clock():
+            await self._idle_workers.acquire()
+        try:
+            if self._pool is None:
+                import multiprocessing
+
+                # spawn: the event loop and the file-reading threads are not forked.
+                context = multiprocessing.get_context("spawn")
+                self._pool = ProcessPoolExecutor(self._workers, mp_context=context)
+            pool = self._pool
+            try:
+                return await asyncio.get_running_loop().run_in_executor(pool, fn, *args)
+            except BrokenProcessPool:
+                if self._pool is pool:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    self._pool = None
+                raise
+        finally:
+            self._idle_workers.release()
 
     async def _enter_pipeline(self) -> None:
         """Wait, off the clock, for one of the PIPELINE_DEPTH places between parsing
@@ -160,9 +200,24 @@ class RunContext:
         if self._parser is not None:
             self._parser.shutdown(wait=False, cancel_futures=True)
             self._parser = None
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+
+
+def parse_workers(feeds: int) -> int:
+    """Worker processes for a run of ``feeds`` feeds: none on one core or for a few
+    feeds, else one per core beyond this process's, at least one, at most MAX_WORKERS."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    if cores < 2 or feeds < POOL_FROM:
+        return 0
+    return max(1, min(MAX_WORKERS, cores))
 
 
 def _source(name: str) -> Source:
@@ -177,6 +232,8 @@ def _one_line(feed: FeedConfig, exc: BaseException) -> str:
     whatever a server or a plugin put in it."""
     if isinstance(exc, NewsreaderError):
         line = clean_line(str(exc))
+    elif isinstance(exc, BrokenProcessPool):
+        line = f"{clean_line(feed.target)}: the parser process stopped while reading it"
     elif isinstance(exc, TimeoutError):
         line = f"{clean_line(feed.target)}: gave up (no result after {_deadline(feed):g} s)"
     else:
@@ -212,7 +269,8 @@ async def _fetch(feed: FeedConfig, store: Store, context: RunContext) -> FetchRe
         async with asyncio.timeout(_deadline(feed)) as deadline:
             token = _DEADLINE.set(deadline)
             try:
-                return await fetch_parsed(source, feed, state, context)
+                stored = partial(store.content_hashes, feed.name)
+                return await fetch_parsed(source, feed, state, context, stored)
             finally:
                 _DEADLINE.reset(token)
 
@@ -282,8 +340,8 @@ async def _refresh_one(
         raise
     except Exception as exc:
         return _failed(feed, store, context, schedule, exc)
-    digests: dict[str, str] = {}
-    if result.feed is not None:
+    digests = result.digests
+    if result.feed is not None and digests is None:  # a source that parsed for itself
         stored = store.content_hashes(feed.name)
         try:
             digests = prepare_bodies(result.feed.articles, stored)
@@ -345,7 +403,7 @@ async def refresh_feeds(
     ``clock`` (seconds since the epoch) decides which feeds are due; ``force`` asks
     feeds that wait too (the reader's r and R).
     """
-    context = RunContext(clock=clock)
+    context = RunContext(clock=clock, workers=parse_workers(len(feeds)))
 
     async def run(feed: FeedConfig) -> FeedOutcome:
         outcome = await refresh_one(feed, store, context, force=force)

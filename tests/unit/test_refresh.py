@@ -273,3 +273,72 @@ def test_a_source_that_hands_over_bytes_is_parsed_by_the_refresh(
     assert (outcome.status, outcome.new) == ("ok", 1), outcome.error
     assert [h.title for h in store.headlines(["B"])] == ["Handed over"]
     assert store.fetch_state("B") == FetchState(etag='"e"')
+
+
+def _feeds(folder: Path, count: int) -> list[FeedConfig]:
+    folder.mkdir(exist_ok=True)
+    feeds = []
+    for i in range(count):
+        path = folder / f"f{i}.xml"
+        rss = make_rss(f"Feed {i}", [(f"g{i}-{n}", f"Story {i}.{n}") for n in range(5)])
+        heading = "&lt;h2&gt;Heading&lt;/h2&gt;&lt;p&gt;Body of"
+        path.write_text(rss.replace("&lt;p&gt;Body of", heading), encoding="utf-8")
+        feeds.append(FeedConfig(name=f"Feed {i}", source="local", target=str(path)))
+    return feeds
+
+
+def _stored(store: Store) -> list[tuple[str, str, str | None, str]]:
+    rows = []
+    for name in store.feed_statuses():
+        for s in store.articles(name):
+            rows.append((s.article.id, s.article.text, s.article.summary, s.article.markdown))
+    return sorted(rows)
+
+
+def test_a_large_run_parses_in_worker_processes_and_stores_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(refresh.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    feeds = _feeds(tmp_path / "feeds", refresh.POOL_FROM + 4)
+    assert refresh.parse_workers(len(feeds)) == 2
+    assert refresh.parse_workers(refresh.POOL_FROM - 1) == 0
+    used: list[int] = []
+    real = refresh.RunContext._run_in_worker
+
+    async def counting(self: refresh.RunContext, fn: object, *args: object) -> object:
+        used.append(1)
+        return await real(self, fn, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(refresh.RunContext, "_run_in_worker", counting)
+    with Store.open(tmp_path / "pool.db") as pooled:
+        pooled.sync_feeds(feeds)
+        outcomes = run(feeds, pooled)
+        assert [(o.status, o.new) for o in outcomes] == [("ok", 5)] * len(feeds)
+        assert len(used) == len(feeds)
+        in_workers = _stored(pooled)
+    monkeypatch.setattr(refresh, "POOL_FROM", 10**6)
+    with Store.open(tmp_path / "thread.db") as threaded:
+        threaded.sync_feeds(feeds)
+        run(feeds, threaded)
+        assert _stored(threaded) == in_workers
+    assert len(used) == len(feeds)
+    assert "## Heading" in in_workers[0][3]
+
+
+def test_a_worker_process_that_dies_fails_only_the_feed_it_held() -> None:
+    import os
+    from concurrent.futures.process import BrokenProcessPool
+
+    async def go() -> int:
+        context = refresh.RunContext(workers=1)
+        try:
+            with pytest.raises(BrokenProcessPool):
+                await context.run_parser(os._exit, 3)
+            return await context.run_parser(len, "abc")  # a new pool
+        finally:
+            await context.aclose()
+
+    assert asyncio.run(go()) == 3
+    feed = FeedConfig(name="Crash", source="local", target="/feeds/crash.xml")
+    line = refresh._one_line(feed, BrokenProcessPool("gone"))
+    assert line == "/feeds/crash.xml: the parser process stopped while reading it"
