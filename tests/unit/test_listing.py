@@ -29,7 +29,7 @@ def _articles(prefix: str, count: int) -> list[Article]:
         Article(
             id=f"{prefix}{n}",
             title=f"{prefix} story {n} \u2013 \u6e2f\u53e3",
-            link=f"https://{prefix}.example/{n}",
+            link=f"https://{prefix}.example.org/{n}",
             published=f"2026-03-{n + 1:02d}T08:00:00+01:00",
             summary='Quoted "words" and a back\\slash',
             text=f"Paragraph one.\n\nParagraph {n}.",

@@ -24,7 +24,7 @@ RSS = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour</title
 def store(tmp_path: Path) -> Store:
     s = Store.open(tmp_path / "news.db")
     s.sync_feeds([FeedConfig(name="Harbour", source="local", target="/h.xml")])
-    feed = parse_document(RSS, source="h.xml", url="https://harbour.example/feed")
+    feed = parse_document(RSS, source="h.xml", url="https://harbour.example.org/feed")
     s.save_result("Harbour", FetchResult(feed, FetchState()))
     return s
 
@@ -48,7 +48,7 @@ def test_a_saved_body_keeps_its_html_and_no_markdown(store: Store) -> None:
 
 
 def test_the_first_read_makes_the_markdown_and_caches_it(store: Store) -> None:
-    expected = html_to_markdown(BODY, "https://harbour.example/feed")
+    expected = html_to_markdown(BODY, "https://harbour.example.org/feed")
     article = store.article(_key(store, "Wall")).article
     assert article.markdown == expected and "## Harbour wall" in expected
     assert article.summary == article.text == "Harbour wall\n\nThe wall is whole again.\n\none"
