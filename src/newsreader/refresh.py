@@ -84,6 +84,7 @@ class RunContext:
         self._workers = workers
         self._pool: ProcessPoolExecutor | None = None
         self._idle_workers = asyncio.Semaphore(max(1, workers))
+        self._worked = False  # whether a worker process has finished a job in this run
         self._servers: dict[str, asyncio.Semaphore] = {}
         self._active = asyncio.Semaphore(_max_active())
         self._local = asyncio.Semaphore(PIPELINE_DEPTH)
@@ -157,7 +158,9 @@ class RunContext:
         """``fn(*args)`` in a worker process, once one is idle (waiting off the clock).
 
         A worker that dies (a parser crashing on a document) fails the feeds it held,
-        one line each; the next feed gets a new pool.
+        one line each; the next feed gets a new pool. Workers that die before any of
+        them finished a job could not start at all (a main module spawn cannot load,
+        such as a script on standard input): the run goes on with the parser thread.
         """
         with _off_the_clock():
             await self._idle_workers.acquire()
@@ -170,14 +173,20 @@ class RunContext:
                 self._pool = ProcessPoolExecutor(self._workers, mp_context=context)
             pool = self._pool
             try:
-                return await asyncio.get_running_loop().run_in_executor(pool, fn, *args)
+                result = await asyncio.get_running_loop().run_in_executor(pool, fn, *args)
             except BrokenProcessPool:
                 if self._pool is pool:
                     pool.shutdown(wait=False, cancel_futures=True)
                     self._pool = None
-                raise
+                if self._worked:
+                    raise
+                self._workers = 0
+            else:
+                self._worked = True
+                return result
         finally:
             self._idle_workers.release()
+        return await self.run_parser(fn, *args)
 
     async def _enter_pipeline(self) -> None:
         """Wait, off the clock, for one of the PIPELINE_DEPTH places between parsing

@@ -325,15 +325,25 @@ def test_a_large_run_parses_in_worker_processes_and_stores_the_same(
     assert "## Heading" in in_workers[0][3]
 
 
-def test_a_worker_process_that_dies_fails_only_the_feed_it_held() -> None:
+def _exit_in_a_worker(code: int) -> str:
+    """Ends a worker process at once (as a parser crash would); on a thread, returns."""
+    import multiprocessing
     import os
+
+    if multiprocessing.parent_process() is not None:
+        os._exit(code)
+    return "thread"
+
+
+def test_a_worker_process_that_dies_fails_only_the_feed_it_held() -> None:
     from concurrent.futures.process import BrokenProcessPool
 
     async def go() -> int:
         context = refresh.RunContext(workers=1)
         try:
+            assert await context.run_parser(len, "ab") == 2
             with pytest.raises(BrokenProcessPool):
-                await context.run_parser(os._exit, 3)
+                await context.run_parser(_exit_in_a_worker, 3)
             return await context.run_parser(len, "abc")  # a new pool
         finally:
             await context.aclose()
@@ -342,3 +352,20 @@ def test_a_worker_process_that_dies_fails_only_the_feed_it_held() -> None:
     feed = FeedConfig(name="Crash", source="local", target="/feeds/crash.xml")
     line = refresh._one_line(feed, BrokenProcessPool("gone"))
     assert line == "/feeds/crash.xml: the parser process stopped while reading it"
+
+
+def test_workers_that_cannot_start_leave_the_run_to_the_parser_thread() -> None:
+    async def go() -> list[object]:
+        context = refresh.RunContext(workers=1)
+        try:
+            return [
+                await context.run_parser(
+                    _exit_in_a_worker, 3
+                ),  # the first job: no worker ever worked
+                await context.run_parser(_exit_in_a_worker, 3),
+                context._workers,
+            ]
+        finally:
+            await context.aclose()
+
+    assert asyncio.run(go()) == ["thread", "thread", 0]
