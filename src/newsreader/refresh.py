@@ -160,7 +160,8 @@ class RunContext:
         A worker that dies (a parser crashing on a document) fails the feeds it held,
         one line each; the next feed gets a new pool. Workers that die before any of
         them finished a job could not start at all (a main module spawn cannot load,
-        such as a script on standard input): the run goes on with the parser thread.
+        such as a script on standard input), and so could a pool that fails to start:
+        the run goes on with the parser thread.
         """
         with _off_the_clock():
             await self._idle_workers.acquire()
@@ -173,7 +174,16 @@ class RunContext:
                 self._pool = ProcessPoolExecutor(self._workers, mp_context=context)
             pool = self._pool
             try:
-                result = await asyncio.get_running_loop().run_in_executor(pool, fn, *args)
+                # Submitting starts the workers: a failure to start raises here.
+                job = asyncio.get_running_loop().run_in_executor(pool, fn, *args)
+            except Exception:
+                if self._worked:
+                    raise
+                pool.shutdown(wait=False, cancel_futures=True)
+                self._pool, self._workers = None, 0
+                return await self.run_parser(fn, *args)
+            try:
+                result = await job
             except BrokenProcessPool:
                 if self._pool is pool:
                     pool.shutdown(wait=False, cancel_futures=True)
@@ -406,13 +416,17 @@ async def refresh_feeds(
     on_progress: Callable[[FeedOutcome], None] | None = None,
     clock: Callable[[], float] = time.time,
     force: bool = False,
+    workers: int | None = None,
 ) -> list[FeedOutcome]:
     """Refresh ``feeds`` concurrently; outcomes come back in the order of ``feeds``.
 
     ``clock`` (seconds since the epoch) decides which feeds are due; ``force`` asks
-    feeds that wait too (the reader's r and R).
+    feeds that wait too (the reader's r and R); ``workers`` sets the parser processes
+    (default: :func:`parse_workers`; 0 parses on a thread).
     """
-    context = RunContext(clock=clock, workers=parse_workers(len(feeds)))
+    if workers is None:
+        workers = parse_workers(len(feeds))
+    context = RunContext(clock=clock, workers=workers)
 
     async def run(feed: FeedConfig) -> FeedOutcome:
         outcome = await refresh_one(feed, store, context, force=force)

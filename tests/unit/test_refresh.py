@@ -369,3 +369,30 @@ def test_workers_that_cannot_start_leave_the_run_to_the_parser_thread() -> None:
             await context.aclose()
 
     assert asyncio.run(go()) == ["thread", "thread", 0]
+
+
+def test_a_pool_that_fails_to_start_leaves_the_run_to_the_parser_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Seen inside Textual, whose stand-in stderr multiprocessing cannot pass on."""
+
+    class _Unstartable:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pass
+
+        def submit(self, *args: object) -> None:
+            raise ValueError("bad value(s) in fds_to_keep")
+
+        def shutdown(self, **kwargs: object) -> None:
+            pass
+
+    monkeypatch.setattr(refresh, "ProcessPoolExecutor", _Unstartable)
+
+    async def go() -> list[object]:
+        context = refresh.RunContext(workers=2)
+        try:
+            return [await context.run_parser(len, "abc"), context._workers]
+        finally:
+            await context.aclose()
+
+    assert asyncio.run(go()) == [3, 0]

@@ -114,7 +114,12 @@ class Refresher:
                         return
                     call(events.refresh_progress, progress_text(0, total))
                 # Pressing r or R asks even feeds that back off or were told to wait.
-                run = refresh_feeds(feeds, store, on_progress=progress, force=not due_only)
+                # Parsing stays on a thread here: worker processes would share the
+                # reader's terminal (anything they wrote would land on the screen), and
+                # Textual's stand-in stderr cannot be handed to multiprocessing.
+                run = refresh_feeds(
+                    feeds, store, on_progress=progress, force=not due_only, workers=0
+                )
                 outcomes = asyncio.run(run)
                 statuses = store.feed_statuses()
             finally:
