@@ -148,6 +148,11 @@ class StoredBody(Body):
             return None
         return unpack_source(self._source), self._base
 
+    @property
+    def kept_source(self) -> bytes | None:
+        """The stored HTML while the Markdown is not made yet, as the store holds it."""
+        return self._source
+
 
 BodyColumns = tuple[str | None, int, str, str, str, bytes | None, str | None]
 

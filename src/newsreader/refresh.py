@@ -173,30 +173,31 @@ class RunContext:
                 context = multiprocessing.get_context("spawn")
                 self._pool = ProcessPoolExecutor(self._workers, mp_context=context)
             pool = self._pool
+            job: asyncio.Future[T] | None = None
             try:
                 # Submitting starts the workers: a failure to start raises here.
                 job = asyncio.get_running_loop().run_in_executor(pool, fn, *args)
-            except Exception:
-                if self._worked:
-                    raise
-                pool.shutdown(wait=False, cancel_futures=True)
-                self._pool, self._workers = None, 0
-                return await self.run_parser(fn, *args)
-            try:
                 result = await job
             except BrokenProcessPool:
-                if self._pool is pool:
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    self._pool = None
+                self._close_pool(pool)
                 if self._worked:
                     raise
-                self._workers = 0
+            except Exception:
+                if self._worked or job is not None:
+                    raise  # fn's own error, raised in the worker
+                self._close_pool(pool)
             else:
                 self._worked = True
                 return result
+            self._workers = 0
         finally:
             self._idle_workers.release()
         return await self.run_parser(fn, *args)
+
+    def _close_pool(self, pool: ProcessPoolExecutor) -> None:
+        if self._pool is pool:
+            pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
 
     async def _enter_pipeline(self) -> None:
         """Wait, off the clock, for one of the PIPELINE_DEPTH places between parsing

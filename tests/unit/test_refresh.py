@@ -396,3 +396,16 @@ def test_a_pool_that_fails_to_start_leaves_the_run_to_the_parser_thread(
             await context.aclose()
 
     assert asyncio.run(go()) == [3, 0]
+
+
+def test_an_error_raised_by_the_parse_in_a_worker_is_that_feeds_error() -> None:
+    async def go() -> int:
+        context = refresh.RunContext(workers=1)
+        try:
+            with pytest.raises(ValueError, match="invalid literal"):
+                await context.run_parser(int, "not a number")
+            return context._workers
+        finally:
+            await context.aclose()
+
+    assert asyncio.run(go()) == 1

@@ -8,6 +8,7 @@ than one feed's headlines: the table comes from the headline rows alone (no bodi
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, TextIO
@@ -79,10 +80,11 @@ def run_list(config_path: Path, db_path: Path, *, unread: bool, as_json: bool) -
 
 def _print_table(config: Config, store: Store, out: TextIO, *, unread: bool) -> None:
     """One block per feed: a heading with its counts, a problem line, then a line per
-    headline (star, unread dot, date, title). Styled only on a terminal."""
+    headline (star, unread dot, date, title). Styled only on a terminal, and not when
+    NO_COLOR is set."""
     from newsreader.text.sanitise import for_terminal
 
-    styled = out.isatty()
+    styled = out.isatty() and not os.environ.get("NO_COLOR")
     bold, dim, red, plain = (
         ("\x1b[1m", "\x1b[2m", "\x1b[31m", "\x1b[0m") if styled else ("", "", "", "")
     )

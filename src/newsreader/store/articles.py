@@ -8,19 +8,12 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from newsreader.bodies import article_head, body_columns, content_digest, markdown_from_source
+from newsreader.bodies import StoredBody, article_head, body_columns, content_digest
 from newsreader.errors import StoreError
 from newsreader.model import Article, Headline, SaveStats, StoredArticle
 from newsreader.store.connection import BUSY_TIMEOUT_MS, Connection, now
 from newsreader.store.feeds import ensure_feed
-from newsreader.store.rows import (
-    article_from,
-    headline_rows,
-    integer,
-    optional_text,
-    pairs,
-    text,
-)
+from newsreader.store.rows import article_from, headline_rows, integer, pairs, text
 from newsreader.text.dates import timestamp
 
 if TYPE_CHECKING:
@@ -267,13 +260,12 @@ class Articles(Connection):
         )
         if not rows:
             raise KeyError(key)
-        row = rows[0]
-        source, base = row[16], optional_text(row[17])
-        if not isinstance(source, bytes):
-            return article_from(row)
-        markdown = markdown_from_source(source, base)
-        self._cache_markdown(key, source, markdown)
-        return article_from((*row[:13], markdown, *row[14:16], None, None, row[18]))
+        stored = article_from(rows[0])
+        body = stored.article.body
+        source = body.kept_source if isinstance(body, StoredBody) else None
+        if source is not None:
+            self._cache_markdown(key, source, body.markdown)
+        return stored
 
     def _cache_markdown(self, key: int, source: bytes, markdown: str) -> None:
         """Keep a body's Markdown in place of its HTML, unless another connection holds

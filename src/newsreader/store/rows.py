@@ -11,6 +11,7 @@ import json
 from collections.abc import Sequence
 from typing import cast
 
+from newsreader.bodies import StoredBody
 from newsreader.model import Article, Body, FeedStatus, StoredArticle
 
 Row = tuple[object, ...]
@@ -57,8 +58,6 @@ def pairs(rows: list[Row]) -> list[tuple[object, object]]:
 def article_from(row: Sequence[object]) -> StoredArticle:
     """An article row (``store.articles._ARTICLE_COLUMNS``); a body whose Markdown is not
     made yet makes it when first read."""
-    from newsreader.bodies import StoredBody
-
     (key, feed, aid, title, link, published, updated, author, source, crumbs, summary, body,
      related, markdown, read, starred, md_source, base, summary_is_text) = row  # fmt: skip
     pending = md_source if isinstance(md_source, bytes) else None
