@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -24,7 +25,7 @@ from textual.strip import Strip
 from newsreader.text.sanitise import for_terminal
 from newsreader.ui.article.document import Document, local_date
 from newsreader.ui.article.inline import BOLD, CODE, ITALIC, STRIKE
-from newsreader.ui.article.layout import Layout, StyleKey
+from newsreader.ui.article.layout import Layout, Segments, StyleKey
 from newsreader.ui.state.tree import untitled_label
 
 if TYPE_CHECKING:
@@ -121,6 +122,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._layouts: dict[int, Layout] = {}
         self._link: str | None = None
         self._generation = 0
+        self._base: Style | None = None
         self._styles: dict[StyleKey, Style] = {}
         self._strips: dict[int, Strip] = {}
         self._idle_scheduled = False
@@ -306,16 +308,34 @@ class ArticleView(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._forget_styles()
+
+    def on_focus(self) -> None:
+        self._forget_styles()
+
+    def on_blur(self) -> None:
+        self._forget_styles()
+
+    def _forget_styles(self) -> None:
+        self._base = None
         self._styles.clear()
         self._strips.clear()
 
+    def _base_style(self) -> Style:
+        """The pane's own style; resolving it walks the DOM, so it is kept until the
+        theme or focus changes."""
+        if self._base is None:
+            self._base = self.rich_style
+        return self._base
+
     def _style(self, key: StyleKey) -> Style:
+        """The drawn style of a span: the pane's style with the span's on top."""
         style = self._styles.get(key)
         if style is None:
             component, flags, url = key
-            style = Style()
+            style = self._base_style()
             if component != "body":
-                style = self.get_component_rich_style(
+                style += self.get_component_rich_style(
                     f"article-view--{component}", partial=True, default=Style()
                 )
             for flag, extra in _FLAG_STYLES:
@@ -332,26 +352,33 @@ class ArticleView(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
         layout = self._layout
         index = round(self.scroll_y) + y
         if layout is None or layout.width != width:
-            return Strip.blank(width, base)
+            return Strip.blank(width, self._base_style())
         if index >= len(layout.lines):
             layout.ensure(index + 1)
             if index >= len(layout.lines):
-                return Strip.blank(width, base)
+                return Strip.blank(width, self._base_style())
         strip = self._strips.get(index)
         if strip is None:
-            # The render guard, last: whatever the layout decoded, no control is drawn.
-            segments = [
-                Segment(for_terminal(text), self._style(key)) for text, key in layout.lines[index]
-            ]
-            strip = Strip(segments).apply_style(base).crop_extend(0, width, base)
+            strip = self._line_strip(layout.lines[index], width)
             if len(self._strips) >= _STRIP_CACHE:
                 self._strips.clear()
             self._strips[index] = strip
         return strip
+
+    def _line_strip(self, line: Segments, width: int) -> Strip:
+        """One laid-out line as one strip of exactly ``width`` cells (a new article
+        draws a screenful of these in one frame, so no intermediate strips)."""
+        # The render guard, last: whatever the layout decoded, no control is drawn.
+        segments = [Segment(for_terminal(text), self._style(key)) for text, key in line]
+        cells = sum(cell_len(segment.text) for segment in segments)
+        if cells > width:
+            return Strip(segments, cells).crop_extend(0, width, self._base_style())
+        if cells < width:
+            segments.append(Segment(" " * (width - cells), self._base_style()))
+        return Strip(segments, width)
 
     def on_click(self, event: events.Click) -> None:
         url = event.style.link if event.style else None
