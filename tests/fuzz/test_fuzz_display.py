@@ -137,7 +137,7 @@ class RunningReader:
         db = self.folder / f"reader-{self.count}.db"
         self.store = Store.open(db)
         config = Config(path=self.folder / "feeds.yaml", feeds=())
-        tree = HeadlineTree([], [], {})
+        tree = HeadlineTree([], self.store, {})
         self.app = reader_app(
             config,
             self.store,
@@ -179,7 +179,8 @@ class RunningReader:
     async def _show(self, example: Shown) -> None:
         from newsreader.config import Config
         from newsreader.model import Article, Feed, FeedConfig, FetchResult
-        from newsreader.ui.state.tree import FEED, HeadlineTree
+        from newsreader.ui.state.rows import FEED
+        from newsreader.ui.state.tree import HeadlineTree
 
         app, pilot, store = self.app, self.pilot, self.store
         with app._context():
@@ -193,11 +194,7 @@ class RunningReader:
                 store.save_error(example.name, example.error)
             # What a refresh does in the reader: the feed's rows, reloaded from the store.
             screen.config = Config(path=self.folder / "feeds.yaml", feeds=feeds)
-            tree = HeadlineTree(
-                [(example.name, example.group)],
-                store.headlines([example.name]),
-                store.feed_statuses(),
-            )
+            tree = HeadlineTree([(example.name, example.group)], store, store.feed_statuses())
             app.clear_notifications()
             screen.replace_tree(tree)  # the cursor on the first headline, shown afresh
             screen.last_refresh = f"{example.name}: failed"  # the status line shows it

@@ -112,9 +112,7 @@ def make_app(reader_db: Path) -> Callable[..., Any]:
         store = Store.open(db_path)
         stores.append(store)
         store.sync_feeds(config.feeds)
-        tree = HeadlineTree(
-            [(f.name, f.group) for f in config.feeds], store.headlines(), store.feed_statuses()
-        )
+        tree = HeadlineTree([(f.name, f.group) for f in config.feeds], store, store.feed_statuses())
         kwargs.setdefault("refresh", False)
         kwargs.setdefault("today", lambda: TODAY)
         return reader_app(config, store, tree=tree, db_path=db_path, **kwargs)

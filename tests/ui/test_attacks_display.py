@@ -84,7 +84,7 @@ class Reader:
         self.store.sync_feeds(config.feeds)
         tree = HeadlineTree(
             [(f.name, f.group) for f in config.feeds],
-            self.store.headlines(),
+            self.store,
             self.store.feed_statuses(),
         )
         options.setdefault("refresh", False)

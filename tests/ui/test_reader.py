@@ -12,7 +12,7 @@ from rich.console import Console
 
 from newsreader.store import Store
 from newsreader.ui.state.change import Shown
-from newsreader.ui.state.tree import FEED, GROUP
+from newsreader.ui.state.rows import FEED, GROUP
 from tests.support.notices import messages
 
 pytestmark = pytest.mark.anyio

@@ -31,9 +31,8 @@ class Recorder:
     def refresh_progress(self, status: str) -> None:
         self.events.append(("progress", status))
 
-    def feed_arrived(self, name, headlines, status) -> None:  # type: ignore[no-untyped-def]
-        titles = None if headlines is None else [h.title for h in headlines]
-        self.events.append(("arrived", name, titles, status))
+    def feed_arrived(self, name: str, changed: bool, status: str) -> None:
+        self.events.append(("arrived", name, changed, status))
 
     def refresh_idle(self) -> None:
         self.events.append(("idle",))
@@ -80,8 +79,8 @@ def test_a_run_reports_each_feed_then_the_outcome(tmp_path):
     refresher.run(refresher.start(None) or [], recorder, due_only=False, call=recorder.call)
     arrived = [e for e in recorder.events if e[0] == "arrived"]
     assert sorted(e[3] for e in arrived) == [progress_text(1, 2), progress_text(2, 2)]
-    assert ("arrived", "Harbour", ["Ferry timetable changes in spring"]) in [e[:3] for e in arrived]
-    assert ("arrived", "Gone", None) in [e[:3] for e in arrived]
+    assert ("arrived", "Harbour", True) in [e[:3] for e in arrived]
+    assert ("arrived", "Gone", False) in [e[:3] for e in arrived]
     kind, outcomes, statuses = recorder.events[-1]
     assert kind == "done" and outcomes == [("Gone", "error"), ("Harbour", "ok")]
     assert set(statuses) == {"Gone", "Harbour"}
@@ -119,11 +118,11 @@ def test_a_store_that_cannot_open_is_one_failure_line(tmp_path):
     assert kind == "failed" and message and "\n" not in message
 
 
-def test_arrived_headlines_are_taken_once(tmp_path):
+def test_arrived_feeds_are_taken_once(tmp_path):
     refresher = Refresher(tmp_path / "news.db", [], clock=lambda: 0.0)
-    refresher.arrived["A"] = []
-    assert refresher.take_arrived() == {"A": []}
-    assert refresher.take_arrived() == {}
+    refresher.arrived.add("A")
+    assert refresher.take_arrived() == {"A"}
+    assert refresher.take_arrived() == set()
 
 
 def test_the_failure_notice_names_three_reasons_at_most():

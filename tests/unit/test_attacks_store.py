@@ -212,9 +212,7 @@ async def test_the_reader_opens_on_a_read_only_database_and_shows_the_news(
     config = load_config(cfg)
     with Store.open(path) as store:
         store.sync_feeds(config.feeds)
-        tree = HeadlineTree(
-            [(f.name, f.group) for f in config.feeds], store.headlines(), store.feed_statuses()
-        )
+        tree = HeadlineTree([(f.name, f.group) for f in config.feeds], store, store.feed_statuses())
         app = reader_app(config, store, tree=tree, db_path=path, refresh=False)
         async with app.run_test(size=(100, 30)) as pilot:
             # Only the start: writes the reader makes later (marking an article read

@@ -5,7 +5,9 @@ from __future__ import annotations
 from newsreader.model import Headline
 from newsreader.ui.state.change import Follow, Shown
 from newsreader.ui.state.reader import ReaderState
-from newsreader.ui.state.tree import FEED, GROUP, HEADLINE, HeadlineTree
+from newsreader.ui.state.rows import FEED, GROUP, HEADLINE
+from newsreader.ui.state.tree import HeadlineTree
+from tests.support.headlines import ListedHeadlines
 
 
 def _state() -> ReaderState:
@@ -15,7 +17,7 @@ def _state() -> ReaderState:
         Headline(2, "A", "Alpha two", None, True, False),
         Headline(3, "B", "Beta one", None, False, False),
     ]
-    state = ReaderState(HeadlineTree(feeds, headlines))
+    state = ReaderState(HeadlineTree(feeds, ListedHeadlines(headlines)))
     state.restore(None)
     return state
 

@@ -5,8 +5,9 @@ reader and ``newsreader fetch`` can use it side by side.
 
 The store is one class made of one part per domain, each a subclass of
 :class:`~newsreader.store.connection.Connection` (opening, schema, the read and write
-plumbing): :class:`Feeds`, :class:`Articles`, :class:`Settings`. A new domain is one
-module and one more base here; callers keep one flat ``store.method()`` API.
+plumbing): :class:`Feeds`, :class:`Articles`, :class:`Headlines`, :class:`Settings`.
+A new domain is one module and one more base here; callers keep one flat
+``store.method()`` API.
 
 ``Headline``, ``FeedStatus``, ``StoredArticle``, ``Schedule`` and ``SaveStats`` live in
 :mod:`newsreader.model`; they are re-exported here for modules not yet importing them
@@ -25,6 +26,7 @@ from newsreader.store.connection import (
     SCHEMA_VERSION,
 )
 from newsreader.store.feeds import Feeds
+from newsreader.store.headlines import Headlines
 from newsreader.store.settings import Settings
 
 __all__ = [
@@ -42,7 +44,7 @@ __all__ = [
 ]
 
 
-class Store(Feeds, Articles, Settings):
+class Store(Feeds, Articles, Headlines, Settings):
     """The database of one process (or thread). Every method raises only :class:`StoreError`."""
 
     __slots__ = ()

@@ -1,42 +1,22 @@
-"""Articles: the save algorithm of one fetch, headline and article reads, read/star flags."""
+"""Articles: the save algorithm of one fetch, article reads, read/star flags."""
 
 from __future__ import annotations
 
-import gc
-import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from newsreader.bodies import StoredBody, article_head, body_columns, content_digest
 from newsreader.errors import StoreError
-from newsreader.model import Article, Headline, SaveStats, StoredArticle
+from newsreader.model import Article, SaveStats, StoredArticle
 from newsreader.store.connection import BUSY_TIMEOUT_MS, Connection, now
 from newsreader.store.feeds import ensure_feed
-from newsreader.store.rows import article_from, headline_rows, integer, pairs, text
+from newsreader.store.headlines import HEADLINE_ORDER
+from newsreader.store.rows import article_from, pairs, text
 from newsreader.text.dates import timestamp
 
 if TYPE_CHECKING:
     from newsreader.model import FetchResult
-
-# Feeds drive the loop (CROSS JOIN) so SQLite walks each feed's covering index in order
-# instead of sorting every row. DESC puts NULL (undated) last.
-_HEADLINE_ORDER = "a.sort_key DESC, a.position, a.key"
-# f.id makes the feed order provably distinct, which spares SQLite a sort per feed.
-# Rows carry the feed's id; names are mapped in Python so 50,000 rows share a few strs.
-_HEADLINES_ALL = f"""
-SELECT a.key, a.feed_id, a.title, a.published, a.read, a.starred
-FROM feeds f CROSS JOIN articles a ON a.feed_id = f.id
-WHERE f.position IS NOT NULL
-ORDER BY f.position, f.id, {_HEADLINE_ORDER}
-"""
-# A read-only store cannot record which feeds are configured: it hands out every feed.
-_HEADLINES_STORED = _HEADLINES_ALL.replace("WHERE f.position IS NOT NULL\n", "")
-_HEADLINES_OF = f"""
-SELECT a.key, a.feed_id, a.title, a.published, a.read, a.starred
-FROM json_each(?) j CROSS JOIN feeds f ON f.name = j.value CROSS JOIN articles a ON a.feed_id = f.id
-ORDER BY j.key, {_HEADLINE_ORDER}
-"""
 
 _ARTICLE_COLUMNS = (
     "a.key, f.name, a.article_id, a.title, a.link, a.published, a.updated, a.author, "
@@ -222,27 +202,6 @@ class Articles(Connection):
 
     # -- articles ----------------------------------------------------------------------
 
-    def headlines(self, feeds: Sequence[str] | None = None) -> list[Headline]:
-        """Headlines of the given feeds (default: all configured) in that order, newest first."""
-        params: tuple[str, ...]
-        if feeds is None:
-            sql, params = (_HEADLINES_STORED if self.read_only else _HEADLINES_ALL), ()
-        else:
-            sql, params = _HEADLINES_OF, (json.dumps(list(feeds)),)
-        # Tens of thousands of fresh tuples would trigger several full GC passes for
-        # nothing (they hold no cycles); pausing the collector halves the time.
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            names = {
-                integer(i): text(n) for i, n in pairs(self._read("SELECT id, name FROM feeds"))
-            }
-            rows = headline_rows(self._read(sql, params))
-            return [Headline(k, names[f], t, p, r == 1, s == 1) for k, f, t, p, r, s in rows]
-        finally:
-            if enabled:
-                gc.enable()
-
     @property
     def _article_columns(self) -> str:
         return _ARTICLE_COLUMNS if self.schema >= 4 else _ARTICLE_COLUMNS_V3
@@ -293,7 +252,7 @@ class Articles(Connection):
         where = " AND a.read = 0" if unread_only else ""
         rows = self._stream(
             f"SELECT {self._article_columns} FROM {_ARTICLE_FROM}"
-            f" WHERE f.name = ?{where} ORDER BY {_HEADLINE_ORDER}",
+            f" WHERE f.name = ?{where} ORDER BY {HEADLINE_ORDER}",
             (name,),
         )
         return (article_from(r) for r in rows)

@@ -1,8 +1,8 @@
 """Entry points of the reader for the CLI, and the one place that knows the database
 file and the theme folders (:func:`reader_app` builds the refresher, the writer, the
-themes and the keymap). The stored
-headlines are read in a thread while Textual imports, so the first headline is on
-screen as early as possible."""
+themes and the keymap). The feeds' statuses and headline counts are read in a thread
+while Textual imports; the headlines themselves are read a page at a time as the
+sidebar draws them, so the first one is on screen as early at 200,000 as at 20."""
 
 from __future__ import annotations
 
@@ -21,13 +21,13 @@ if TYPE_CHECKING:
 
 
 def _read_stored(db_path: Path, out: dict[str, Any]) -> None:
-    """Headlines and feed statuses through a Store of this thread (SQLite releases the
-    GIL while it reads, so this overlaps the import of Textual)."""
+    """The feed statuses, with each feed's headline counts, through a Store of this
+    thread (SQLite releases the GIL while it counts, so this overlaps the import of
+    Textual)."""
     from newsreader.store import Store
 
     try:
         with Store.open(db_path) as store:
-            out["headlines"] = store.headlines()
             out["statuses"] = store.feed_statuses()
     except BaseException as exc:
         out["error"] = exc
@@ -93,9 +93,7 @@ def _run(config: Config, store: Store, db_path: Path, *, before: dict[str, Any])
 
     if "error" in before:
         raise before["error"]
-    tree = HeadlineTree(
-        [(f.name, f.group) for f in config.feeds], before["headlines"], before["statuses"]
-    )
+    tree = HeadlineTree([(f.name, f.group) for f in config.feeds], store, before["statuses"])
     app = reader_app(config, store, tree=tree, db_path=db_path)
     import gc
 
@@ -108,9 +106,9 @@ def _run(config: Config, store: Store, db_path: Path, *, before: dict[str, Any])
 def _start(config: Config, db_path: Path) -> int:
     """Open the store, read it while Textual imports, run the app.
 
-    The garbage collector is paused while tens of thousands of headlines are built
-    (each generation-0 pass would walk them all: 3x slower), then they are frozen out
-    of its reach so later collections do not walk them either.
+    The garbage collector is paused while Textual loads (its passes would walk every
+    new module's objects for nothing), then what start-up made is frozen out of its
+    reach so the collections while reading do not walk it either.
     """
     import gc
 

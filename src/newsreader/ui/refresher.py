@@ -12,7 +12,7 @@ from newsreader.text.dates import timestamp
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from newsreader.model import FeedConfig, FeedOutcome, FeedStatus, Headline
+    from newsreader.model import FeedConfig, FeedOutcome, FeedStatus
 
 # A tick a few seconds early still counts as due, or each interval would run a tick late.
 DUE_SLACK_SECONDS = 5
@@ -23,7 +23,7 @@ class RefreshEvents(Protocol):
 
     def refresh_progress(self, status: str) -> None: ...
 
-    def feed_arrived(self, name: str, headlines: list[Headline] | None, status: str) -> None: ...
+    def feed_arrived(self, name: str, changed: bool, status: str) -> None: ...
 
     def refresh_idle(self) -> None: ...
 
@@ -40,7 +40,7 @@ def _direct(function: Callable[..., Any], *args: Any) -> Any:
 
 class Refresher:
     """One refresh at a time over its own Store, so the UI's Store stays free; the
-    headlines that arrived wait in ``arrived`` until the screen shows them."""
+    feeds whose headlines changed wait in ``arrived`` until the screen shows them."""
 
     def __init__(
         self,
@@ -53,7 +53,7 @@ class Refresher:
         self.clock = clock
         self.running = False
         self.chosen = False
-        self.arrived: dict[str, list[Headline]] = {}
+        self.arrived: set[str] = set()
 
     def start(self, names: Sequence[str] | None) -> list[FeedConfig] | None:
         """Claim the single run for ``names`` (None: every feed); None when nothing
@@ -70,8 +70,8 @@ class Refresher:
     def finish(self) -> None:
         self.running = False
 
-    def take_arrived(self) -> dict[str, list[Headline]]:
-        arrived, self.arrived = self.arrived, {}
+    def take_arrived(self) -> set[str]:
+        arrived, self.arrived = self.arrived, set()
         return arrived
 
     def run(
@@ -97,10 +97,8 @@ class Refresher:
             """Each feed's new headlines show as soon as that feed is done."""
             nonlocal done
             done += 1
-            headlines = None
-            if store is not None and (outcome.new or outcome.updated):
-                headlines = store.headlines([outcome.name])
-            call(events.feed_arrived, outcome.name, headlines, progress_text(done, total))
+            changed = bool(outcome.new or outcome.updated)
+            call(events.feed_arrived, outcome.name, changed, progress_text(done, total))
 
         assert self.db_path is not None
         try:

@@ -24,7 +24,8 @@ from newsreader.ui.state.position import (
     saved_width,
 )
 from newsreader.ui.state.reader import ReaderState
-from newsreader.ui.state.tree import FEED, GROUP, HEADLINE, HeadlineTree, untitled_label
+from newsreader.ui.state.rows import FEED, GROUP, HEADLINE
+from newsreader.ui.state.tree import HeadlineTree, untitled_label
 from newsreader.ui.widgets.breadcrumb import Breadcrumb
 from newsreader.ui.widgets.sidebar import Sidebar
 from newsreader.ui.writer import QUIT_FLUSH_SECONDS, Severity, WriteNotice

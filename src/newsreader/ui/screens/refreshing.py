@@ -17,7 +17,7 @@ from newsreader.ui.refresher import Refresher, failure_notice, progress_text, re
 if TYPE_CHECKING:
     from textual.timer import Timer
 
-    from newsreader.model import FeedConfig, FeedOutcome, FeedStatus, Headline
+    from newsreader.model import FeedConfig, FeedOutcome, FeedStatus
     from newsreader.ui.state.change import Change
     from newsreader.ui.state.reader import ReaderState
 
@@ -83,13 +83,13 @@ class RefreshingScreen(Screen[None]):
         self._set_status("Refresh failed")
         self.notify(f"Refresh failed: {message}", severity="error", timeout=6)
 
-    def feed_arrived(self, name: str, headlines: list[Headline] | None, status: str) -> None:
+    def feed_arrived(self, name: str, changed: bool, status: str) -> None:
         """A feed is done: its headlines join the sidebar within a quarter second (at
         most four rebuilds a second, however many feeds finish)."""
         self._set_status(status)
-        if headlines is None:
+        if not changed:
             return
-        self._refresher.arrived[name] = headlines
+        self._refresher.arrived.add(name)
         if self._arrival_timer is None:
             self._arrival_timer = self.set_timer(ARRIVAL_SECONDS, self._show_arrived)
 

@@ -8,15 +8,16 @@ import sqlite3
 from typing import TYPE_CHECKING
 
 from newsreader.errors import StoreError
+from newsreader.ui.state.rows import FEED, GROUP, HEADLINE, MESSAGE
 from newsreader.ui.state.summaries import empty_state, feed_summary, group_summary
-from newsreader.ui.state.tree import FEED, GROUP, HEADLINE, MESSAGE
 
 if TYPE_CHECKING:
     from newsreader.config import Config
     from newsreader.model import StoredArticle
     from newsreader.store import Store
     from newsreader.ui.article.view import ArticleView
-    from newsreader.ui.state.tree import HeadlineTree, Row
+    from newsreader.ui.state.rows import Row
+    from newsreader.ui.state.tree import HeadlineTree
     from newsreader.ui.widgets.breadcrumb import Breadcrumb
 
 

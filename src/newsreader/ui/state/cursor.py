@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from newsreader.ui.state.change import NOTHING, Change, Follow, Notice, Shown
-from newsreader.ui.state.tree import FEED, GROUP, HEADLINE, HeadlineTree, Row
+from newsreader.ui.state.rows import FEED, GROUP, HEADLINE, Row
+from newsreader.ui.state.tree import HeadlineTree
 
 if TYPE_CHECKING:
     from newsreader.model import Headline

@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from newsreader.ui.state.tree import FEED, HEADLINE
+from newsreader.ui.state.rows import FEED, HEADLINE
 
 if TYPE_CHECKING:
-    from newsreader.ui.state.tree import HeadlineTree, Row
+    from newsreader.ui.state.rows import Row
+    from newsreader.ui.state.tree import HeadlineTree
 
 POSITION_SETTING = "position"
 WIDTH_SETTING = "sidebar_width"

@@ -6,17 +6,18 @@ without a terminal."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING
 
 from newsreader.ui.state.change import NOTHING, Change, Follow, Notice, Save
 from newsreader.ui.state.cursor import Cursor
 from newsreader.ui.state.position import restored_row, saved_position
+from newsreader.ui.state.rows import HEADLINE, MESSAGE, Row
 from newsreader.ui.state.summaries import status_line
-from newsreader.ui.state.tree import HEADLINE, MESSAGE, HeadlineTree, Row
+from newsreader.ui.state.tree import HeadlineTree
 
 if TYPE_CHECKING:
-    from newsreader.model import FeedStatus, Headline
+    from newsreader.model import FeedStatus
     from newsreader.store import Store
 
 
@@ -120,9 +121,9 @@ class ReaderState(Cursor):
         changed = 0
         saves = []
         for feed in feeds:
-            keys = self.tree.mark_feed_read(feed)
-            if keys:
-                changed += len(keys)
+            marked = self.tree.mark_feed_read(feed)
+            if marked:
+                changed += marked
                 saves.append(Save("read state", _feed_read(feed)))
         what = row.feed or row.group
         notice = Notice(f"{what}: {changed:,} marked read." if changed else f"{what}: all read.")
@@ -131,16 +132,16 @@ class ReaderState(Cursor):
 
     # -- a refresh's results -----------------------------------------------------------
 
-    def load_arrived(self, arrived: Mapping[str, Sequence[Headline]]) -> Change:
-        """Feeds refreshed: their headlines replace the old ones, the cursor stays
+    def load_arrived(self, arrived: Collection[str]) -> Change:
+        """Feeds refreshed: their headlines are counted again, the cursor stays
         where it was (on the first headline if there was none before)."""
         if not arrived:
             return NOTHING
         key, feed = self._spot()
         row = self.row
         first = self.tree.first_headline() is None
-        for name, headlines in arrived.items():
-            self.tree.load_feed(name, headlines)
+        for name in arrived:
+            self.tree.load_feed(name)
         return self._summary_again(self._rebuild(key, feed, row, refreshed=True, first=first))
 
     def refresh_finished(self, statuses: dict[str, FeedStatus], summary: str) -> Change:

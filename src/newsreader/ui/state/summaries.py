@@ -32,17 +32,17 @@ def empty_state(tree: HeadlineTree, config: Config) -> tuple[str, str]:
 
 def feed_summary(tree: HeadlineTree, config: Config, feed: str) -> tuple[str, str]:
     status = tree.statuses.get(feed)
-    headlines = tree.by_feed.get(feed, [])
-    unread = tree.unread.get(feed, 0)
+    stored = tree.feed_total(feed)
+    unread = tree.feed_unread(feed)
     lines = []
     error = tree.errors.get(feed)
     if error:
         lines.append(f"The last refresh failed: {error}")
         lines.append("")
-    if not headlines:
+    if not stored:
         lines.append("No articles stored yet." if not error else "No articles stored.")
     else:
-        lines.append(f"{_count(len(headlines), 'article')}, {unread:,} unread.")
+        lines.append(f"{_count(stored, 'article')}, {unread:,} unread.")
     if status is not None:
         if status.title and status.title != feed:
             lines.append(f"Title: {status.title}")
@@ -59,7 +59,7 @@ def feed_summary(tree: HeadlineTree, config: Config, feed: str) -> tuple[str, st
 
 def group_summary(tree: HeadlineTree, group: str) -> tuple[str, str]:
     feeds = tree.group_feeds.get(group, [])
-    total = sum(len(tree.by_feed.get(f, ())) for f in feeds)
+    total = sum(tree.feed_total(f) for f in feeds)
     unread = tree.group_unread(group)
     failed = [f for f in feeds if f in tree.errors]
     lines = [f"{_count(len(feeds), 'feed')}, {_count(total, 'article')}, {unread:,} unread."]

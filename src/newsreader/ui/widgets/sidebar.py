@@ -22,7 +22,8 @@ from textual.strip import Strip
 from newsreader.text.dates import display_date
 from newsreader.text.sanitise import for_terminal
 from newsreader.ui.state.cursor import Cursor
-from newsreader.ui.state.tree import FEED, GROUP, HEADLINE, MESSAGE, HeadlineTree, Row
+from newsreader.ui.state.rows import FEED, GROUP, HEADLINE, MESSAGE, Row
+from newsreader.ui.state.tree import HeadlineTree
 
 DATE_WIDTH = 6
 UNREAD_MARK = "●"
@@ -206,14 +207,14 @@ class Sidebar(ScrollView, can_focus=True, inherit_bindings=False):
         name = for_terminal(row.feed)
         if row.feed in tree.errors:
             err = self._style("sidebar--error", base)
-            unread = tree.unread.get(row.feed, 0)
+            unread = tree.feed_unread(row.feed)
             # Nothing stored and nothing to count: say plainly that the feed failed.
-            label = None if tree.by_feed.get(row.feed) else "failed"
+            label = None if tree.feed_total(row.feed) else "failed"
             return self._with_count(
                 lead + ERROR_MARK + " ", name, err, unread, width, base, label=label
             )
         style = self._style("sidebar--feed", base)
-        return self._with_count(lead, name, style, tree.unread.get(row.feed, 0), width, base)
+        return self._with_count(lead, name, style, tree.feed_unread(row.feed), width, base)
 
     def _with_count(
         self,
