@@ -8,7 +8,6 @@ are re-read only when their paths, sizes or mtimes change (the fingerprint kept 
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import os
 import stat
@@ -241,4 +240,6 @@ class LocalSource:
     name = "local"
 
     async def fetch(self, feed: FeedConfig, state: FetchState, context: FetchContext) -> Retrieved:
+        import asyncio  # here: a run whose files are unchanged never starts an event loop
+
         return await asyncio.to_thread(read_local, feed.target, state, feed.settings.max_bytes)

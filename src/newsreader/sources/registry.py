@@ -2,18 +2,22 @@
 entry points.
 
 Names are listed from package metadata without importing any plugin; a plugin is
-imported the first time a feed uses it. The built-ins go through the same path (the
-project registers them as entry points); the fallback table below keeps them working
-in a checkout whose metadata does not list them. A plugin that fails to import or to
-build is reported in one line and never takes the others down.
+imported the first time a feed uses it. The built-ins are registered as entry points
+too (so they are listed alongside the plugins), but built-in names always mean the
+built-ins, so :func:`get_source` loads them from the table below without reading any
+package metadata: importing ``importlib.metadata`` and scanning the installed
+distributions costs a run of only ``url:`` and ``path:`` feeds tens of milliseconds.
+A plugin that fails to import or to build is reported in one line and never takes the
+others down.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib
 import threading
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from newsreader.errors import SourceError
 
@@ -29,6 +33,30 @@ BUILTINS: dict[str, str] = {
     "local": "newsreader.sources.local:LocalSource",
     "http": "newsreader.sources.http:HttpSource",
 }
+
+
+class _Loadable(Protocol):
+    """What :func:`_build` needs of an entry point."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def value(self) -> str: ...
+
+    def load(self) -> Any: ...
+
+
+class _Builtin:
+    """A built-in source's entry, loaded like an entry point without package metadata."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.value = BUILTINS[name]
+
+    def load(self) -> Any:
+        module, _, attr = self.value.partition(":")
+        return getattr(importlib.import_module(module), attr)
 
 
 class PluginError(SourceError):
@@ -101,7 +129,7 @@ def get_source(name: str) -> Source:
             return _loaded[name]
         if name in _failed:
             raise _failed[name]
-        ep = _entry_points().get(name)
+        ep: _Loadable | None = _Builtin(name) if name in BUILTINS else _entry_points().get(name)
         if ep is None:
             raise SourceError(f"source '{name}'", "no such source (is its plugin installed?)")
         try:
@@ -139,7 +167,7 @@ def reset() -> None:
         _entry_points.cache_clear()
 
 
-def _build(ep: EntryPoint) -> Source:
+def _build(ep: _Loadable) -> Source:
     """Import ``ep`` and turn what it names into a Source instance.
 
     The entry point may name a class or factory (called with no arguments) or a
