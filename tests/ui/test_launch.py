@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 
 from textual.app import App
 
@@ -37,3 +38,19 @@ def test_a_clean_quit_gives_exit_code_zero(tmp_path, monkeypatch):
     _headless(monkeypatch)
     monkeypatch.setattr(NewsreaderApp, "on_mount", quit_at_once)
     assert launch.run_reader(config_path, tmp_path / "news.db") == 0
+
+
+def test_the_reader_raises_textuals_frame_cap_unless_the_user_set_one(tmp_path, monkeypatch):
+    """At Textual's 60 a key's frame waits up to two frame times after the last one."""
+    config = tmp_path / "feeds.yaml"
+    config.write_text("feeds:\n  - name: One\n    path: one.xml\n", encoding="utf-8")
+    seen: list[str | None] = []
+    monkeypatch.setattr(
+        launch, "_start_store", lambda *a: seen.append(os.environ.get("TEXTUAL_FPS")) or 0
+    )
+    monkeypatch.setenv("TEXTUAL_FPS", "")  # recorded, so the value set below is undone
+    monkeypatch.delenv("TEXTUAL_FPS")
+    launch.run_reader(config, tmp_path / "news.db")
+    monkeypatch.setenv("TEXTUAL_FPS", "30")
+    launch.run_reader(config, tmp_path / "news.db")
+    assert seen == [str(launch.FRAME_RATE), "30"]
