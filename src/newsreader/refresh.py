@@ -27,6 +27,7 @@ from newsreader.errors import NewsreaderError
 from newsreader.model import ERROR, NOT_MODIFIED, OK, WAITING, FeedOutcome
 from newsreader.parse_stage import fetch_parsed
 from newsreader.text.sanitise import clean_line
+from newsreader.unchanged import merged, settle_unchanged
 
 if TYPE_CHECKING:
     import httpx
@@ -61,9 +62,9 @@ MAX_ERROR_LINE = 2000
 # files are read at once: a cold fetch holds a few feeds in memory, whatever the number
 # of feeds or items (parsing never runs far ahead of storing).
 PIPELINE_DEPTH = 4
-# A run of at least this many feeds parses in worker processes (``parse_workers``), so
-# the parse, the plain text and the digests use the other cores while this process
-# stores; fewer feeds do not pay for starting them.
+# A run of at least this many feeds to fetch (the unchanged ones settled) parses in
+# worker processes (``parse_workers``), so the parse, the plain text and the digests use
+# the other cores while this process stores; fewer feeds do not pay for starting them.
 POOL_FROM = 16
 MAX_WORKERS = 2
 
@@ -423,8 +424,31 @@ async def refresh_feeds(
 
     ``clock`` (seconds since the epoch) decides which feeds are due; ``force`` asks
     feeds that wait too (the reader's r and R); ``workers`` sets the parser processes
-    (default: :func:`parse_workers`; 0 parses on a thread).
+    (default: :func:`parse_workers` of the feeds left to fetch; 0 parses on a thread).
+    Local feeds whose files are unchanged are settled first, without the pipeline
+    (:mod:`newsreader.unchanged`).
     """
+    settled = settle_unchanged(feeds, store, clock=clock, force=force, on_progress=on_progress)
+    rest = [feed for feed, outcome in zip(feeds, settled, strict=True) if outcome is None]
+    fetched = await fetch_feeds(
+        rest, store, on_progress=on_progress, clock=clock, force=force, workers=workers
+    )
+    return merged(settled, fetched)
+
+
+async def fetch_feeds(
+    feeds: Sequence[FeedConfig],
+    store: Store,
+    *,
+    on_progress: Callable[[FeedOutcome], None] | None = None,
+    clock: Callable[[], float] = time.time,
+    force: bool = False,
+    workers: int | None = None,
+) -> list[FeedOutcome]:
+    """:func:`refresh_feeds` without settling unchanged files first: every feed goes
+    through the pipeline (for callers that settled them already)."""
+    if not feeds:
+        return []
     if workers is None:
         workers = parse_workers(len(feeds))
     context = RunContext(clock=clock, workers=workers)

@@ -3,14 +3,13 @@ print a summary table; exit 1 when any feed had a problem."""
 
 from __future__ import annotations
 
-import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from newsreader.errors import StoreError
 from newsreader.model import ERROR, NOT_MODIFIED, OK, WAITING, FeedOutcome
-from newsreader.refresh import refresh_feeds
+from newsreader.unchanged import merged, settle_unchanged
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -60,7 +59,7 @@ def _run_with_progress(feeds: Sequence[FeedConfig], store: Store) -> list[FeedOu
             def advance(outcome: FeedOutcome) -> None:
                 progress.update(task, advance=1, description=outcome.name)
 
-            return asyncio.run(refresh_feeds(feeds, store, on_progress=advance))
+            return _refresh(feeds, store, advance)
 
     done = 0
 
@@ -69,7 +68,23 @@ def _run_with_progress(feeds: Sequence[FeedConfig], store: Store) -> list[FeedOu
         done += 1
         print(f"[{done}/{len(feeds)}] {outcome.name}: {_status_text(outcome)}", flush=True)
 
-    return asyncio.run(refresh_feeds(feeds, store, on_progress=line))
+    return _refresh(feeds, store, line)
+
+
+def _refresh(
+    feeds: Sequence[FeedConfig], store: Store, on_progress: Callable[[FeedOutcome], None]
+) -> list[FeedOutcome]:
+    """``refresh_feeds`` to the end; when every feed is settled as unchanged, no event loop
+    starts and asyncio, the pipeline and the HTTP client are never imported."""
+    settled = settle_unchanged(feeds, store, on_progress=on_progress)
+    rest = [feed for feed, outcome in zip(feeds, settled, strict=True) if outcome is None]
+    if not rest:
+        return merged(settled, ())
+    import asyncio
+
+    from newsreader.refresh import fetch_feeds
+
+    return merged(settled, asyncio.run(fetch_feeds(rest, store, on_progress=on_progress)))
 
 
 def _status_text(outcome: FeedOutcome, *, table: bool = False) -> str:

@@ -205,8 +205,7 @@ def read_local(target: str, state: FetchState, limit: int = MAX_FILE_BYTES) -> R
     entries, is_folder, problems, left_out = _entries(root)
     print_ = fingerprint(entries)
     if state.fingerprint == print_ and not problems:
-        # What was left out is said on every fetch, but does not force a re-read.
-        return Retrieved(state=state, not_modified=True, notes=tuple(left_out))
+        return _not_modified(state, left_out)
     new_state = FetchState(fingerprint=print_)
     if not is_folder:
         entry = entries[0]
@@ -232,6 +231,27 @@ def read_local(target: str, state: FetchState, limit: int = MAX_FILE_BYTES) -> R
         notes=tuple(left_out),
         problems=tuple(problems),
     )
+
+
+def unchanged(target: str, state: FetchState) -> Retrieved | None:
+    """What :func:`read_local` answers when nothing changed, found from the file system's
+    metadata alone (no file is opened); None when the target must be read.
+
+    A target that cannot even be listed is None too: reading it reports the failure in
+    the words every fetch uses.
+    """
+    try:
+        entries, _, problems, left_out = _entries(Path(target))
+    except Exception:
+        return None
+    if problems or state.fingerprint != fingerprint(entries):
+        return None
+    return _not_modified(state, left_out)
+
+
+def _not_modified(state: FetchState, left_out: list[str]) -> Retrieved:
+    # What was left out is said on every fetch, but does not force a re-read.
+    return Retrieved(state=state, not_modified=True, notes=tuple(left_out))
 
 
 class LocalSource:
