@@ -1,8 +1,12 @@
 """The headline sidebar: groups > feeds > headlines drawn with the Line API.
 
-Only the visible rows are drawn, from the plain row list of a :class:`HeadlineTree`,
-so 50,000 headlines cost a list, not 50,000 widgets. The reader state owns the tree
-and the cursor; this widget only reads them, draws and reports clicks.
+Only the visible rows are drawn, from the rows of a :class:`HeadlineTree`, so 200,000
+headlines cost a few runs, not 200,000 widgets. The reader state owns the tree and
+the cursor; this widget only reads them, draws and reports clicks.
+
+The scroll thumb is drawn here too, in the last column of each row: Textual's own
+scrollbar is a widget of its own that renders all its lines again on every scroll,
+a third of the frame when the cursor walks down the list.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from newsreader.ui.state.rows import FEED, GROUP, HEADLINE, MESSAGE, Row
 from newsreader.ui.state.tree import HeadlineTree
 
 DATE_WIDTH = 6
+THUMB_WIDTH = 1
+_STRIP_CACHE = 1024
 UNREAD_MARK = "●"
 STAR_MARK = "★"
 ERROR_MARK = "!"
@@ -70,6 +76,7 @@ class Sidebar(ScrollView, can_focus=True, inherit_bindings=False):
         "sidebar--count",
         "sidebar--cursor",
         "sidebar--message",
+        "sidebar--thumb",
     }
 
     class Clicked(Message):
@@ -84,6 +91,9 @@ class Sidebar(ScrollView, can_focus=True, inherit_bindings=False):
         self._state = state
         self.today = today
         self._styles: dict[str, Style] = {}
+        # Drawn headline rows by what they show: scrolling redraws every row.
+        self._strips: dict[tuple[object, ...], Strip] = {}
+        self._dragging = False
 
     # -- state from the screen ---------------------------------------------------------
 
@@ -144,41 +154,97 @@ class Sidebar(ScrollView, can_focus=True, inherit_bindings=False):
         self.scroll_to_cursor()
 
     def on_click(self, event: events.Click) -> None:
+        if self._on_thumb_column(event.x):
+            return
         row = event.y + round(self.scroll_offset.y)
         if 0 <= row < len(self.model.rows):
             self.post_message(self.Clicked(row))
 
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        """The thumb's column scrolls like a scrollbar: press and drag."""
+        if self._on_thumb_column(event.x) and self._scrolls():
+            self._dragging = True
+            self.capture_mouse()
+            self._drag_to(event.y)
+            event.stop()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self._dragging:
+            self._drag_to(event.y)
+            event.stop()
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._dragging:
+            self._dragging = False
+            self.release_mouse()
+            event.stop()
+
+    def _on_thumb_column(self, x: int) -> bool:
+        return x >= self.scrollable_content_region.width - THUMB_WIDTH
+
+    def _scrolls(self) -> bool:
+        return len(self.model.rows) > self.scrollable_content_region.height
+
+    def _drag_to(self, y: int) -> None:
+        height = self.scrollable_content_region.height
+        hidden = len(self.model.rows) - height
+        if height > 1 and hidden > 0:
+            share = max(0.0, min(1.0, y / (height - 1)))
+            self.scroll_to(y=round(share * hidden), animate=False, immediate=True)
+
     def on_focus(self) -> None:
-        self._styles.clear()
+        self._forget_styles()
         self.refresh_row(self.cursor)
 
     def on_blur(self) -> None:
-        self._styles.clear()
+        self._forget_styles()
         self.refresh_row(self.cursor)
 
     def notify_style_update(self) -> None:
         """The theme or focus changed: the cached styles are stale."""
-        self._styles.clear()
+        self._forget_styles()
         super().notify_style_update()
+
+    def _forget_styles(self) -> None:
+        self._styles.clear()
+        self._strips.clear()
 
     # -- drawing -----------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        index = y + round(self.scroll_offset.y)
-        width = self.scrollable_content_region.width
+        top = round(self.scroll_offset.y)
+        index = y + top
+        region = self.scrollable_content_region
+        width = region.width - THUMB_WIDTH
         base = self._styles.get("")
         if base is None:
             base = self._styles[""] = self.rich_style
         rows = self.model.rows
-        if index >= len(rows) or width <= 0:
-            return Strip.blank(width, base)
+        thumb = _in_thumb(y, top, region.height, len(rows))
+        thumb_style = self._style("sidebar--thumb", base) if thumb else base
+        if width <= 0:
+            return Strip.blank(region.width, base)
+        if index >= len(rows):
+            return Strip([Segment(" " * width, base), Segment(" ", thumb_style)], width + 1)
         row = rows[index]
+        on_cursor = index == self.cursor
+        headline = self.model.headline(row)
+        title = self.model.title_of(headline) if headline is not None else None
+        mark = (headline, title, on_cursor, thumb, width, self.today)
+        if headline is not None and (strip := self._strips.get(mark)) is not None:
+            return strip
         segments = self._row_segments(row, width, base)
-        if index == self.cursor:
+        if on_cursor:
             cursor = self.get_component_rich_style("sidebar--cursor", partial=True)
             segments = [Segment(t, (s or base) + cursor) for t, s, _ in segments]
             base = base + cursor
-        return Strip(segments).adjust_cell_length(width, base)
+        strip = Strip(segments).adjust_cell_length(width, base)
+        strip = Strip([*strip, Segment(" ", thumb_style)], width + 1)
+        if headline is not None:
+            if len(self._strips) >= _STRIP_CACHE:
+                self._strips.clear()
+            self._strips[mark] = strip
+        return strip
 
     def _style(self, name: str, base: Style) -> Style:
         style = self._styles.get(name)
@@ -253,3 +319,12 @@ class Sidebar(ScrollView, can_focus=True, inherit_bindings=False):
             Segment(fit(for_terminal(self.model.title_of(headline)), room), title_style),
             Segment(date_part, self._style("sidebar--date", base)),
         ]
+
+
+def _in_thumb(y: int, top: int, height: int, rows: int) -> bool:
+    """Whether screen row ``y`` is part of the scroll thumb (none when all rows fit)."""
+    if rows <= height or height <= 0:
+        return False
+    size = max(1, round(height * height / rows))
+    start = round((height - size) * top / (rows - height))
+    return start <= y < start + size
