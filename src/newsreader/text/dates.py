@@ -18,9 +18,10 @@ general parsers fill missing parts with today's date.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
+
+from newsreader.text.lazy import LazyPattern
 
 _TIME = r"(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?"
 _ZONE = (
@@ -30,28 +31,28 @@ _ZONE = (
 )
 
 # ISO 8601 / RFC 3339 / W3CDTF, also with a space or slashes ('2020/10/15 13:30').
-_ISO = re.compile(
+_ISO = LazyPattern(
     r"(\d{4})(?:([-/.])(\d{1,2})(?:\2(\d{1,2})"
     rf"(?:(?:[Tt]|\s+){_TIME}\s*{_ZONE})?)?)?",
 )
 # ISO 8601 basic format: 20031210, 20031210T120000Z.
-_ISO_BASIC = re.compile(
+_ISO_BASIC = LazyPattern(
     r"(\d{4})(\d{2})(\d{2})(?:[Tt](\d{2})(\d{2})(\d{2})?(?:[.,](\d+))?\s*" + _ZONE + ")?"
 )
 # RFC 822/2822/850: [Tue,] 10 Jun 2003 [04:00[:00]] [zone]; '10-Jun-03' too.
-_RFC = re.compile(
+_RFC = LazyPattern(
     r"(?:[A-Za-z]{2,9}\.?,?\s*)?(\d{1,2})(?:st|nd|rd|th)?[\s-]+([A-Za-z]{3,9})\.?,?[\s-]+(\d{2,4})"
     rf"(?:(?:\s*,\s*|\s+|[Tt]){_TIME}(?:\s*([AaPp][Mm]))?)?\s*{_ZONE}",
 )
 # Month first: 'June 10, 2003 4:00 PM EST', and asctime 'Tue Jun 10 04:00:00 2003'.
-_MONTH_FIRST = re.compile(
+_MONTH_FIRST = LazyPattern(
     r"(?:[A-Za-z]{2,9}\.?,?\s+)?([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+"
     rf"(?:(\d{{4}})(?:(?:\s*,\s*|\s+|[Tt]){_TIME}(?:\s*([AaPp][Mm]))?)?\s*{_ZONE}"
     rf"|{_TIME}\s+(?:{_ZONE}\s+)?(\d{{4}}))",
 )
 # The two shapes most feeds use, with every part present: matched first, rendered
 # without the general path's optional groups.
-_COMMON_RFC = re.compile(
+_COMMON_RFC = LazyPattern(
     r"(?:[A-Z][a-z]{2}, )?(\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) "
     r"([+-]\d{4}|GMT|UTC|Z)"
 )
@@ -69,9 +70,9 @@ _LAST_DAY = {
     "01": "31", "02": "29", "03": "31", "04": "30", "05": "31", "06": "30",
     "07": "31", "08": "31", "09": "30", "10": "31", "11": "30", "12": "31",
 }  # fmt: skip
-_COMMON_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(Z|[+-]\d{2}:\d{2})")
+_COMMON_ISO = LazyPattern(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(Z|[+-]\d{2}:\d{2})")
 # 2020年10月15日 13:30 (Chinese, Japanese pages).
-_CJK = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*" + rf"(?:{_TIME})?")
+_CJK = LazyPattern(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*" + rf"(?:{_TIME})?")
 
 _MONTHS = {
     name[:3]: number

@@ -8,7 +8,7 @@ markup later on.
 
 from __future__ import annotations
 
-import re
+from newsreader.text.lazy import LazyPattern
 
 # ESC-introduced string sequences (OSC, DCS, SOS, PM, APC) and their 8-bit forms run
 # to BEL or ST; an unterminated one swallows the rest of the string, which is the
@@ -20,41 +20,41 @@ _STRING_SEQ = (
 _CSI_SEQ = r"(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?"
 # Any other ESC + intermediates + final byte (charset switches, keypad modes ...).
 _ESC_SEQ = r"\x1b[\x20-\x2f]*[\x30-\x7e]?"
-_ESCAPES = re.compile(f"{_STRING_SEQ}|{_CSI_SEQ}|{_ESC_SEQ}")
+_ESCAPES = LazyPattern(f"{_STRING_SEQ}|{_CSI_SEQ}|{_ESC_SEQ}")
 
 # C0 except tab/newline/CR, DEL, C1, bidi embeddings/overrides/isolates, the
 # BOM/zero-width no-break space, which only confuses terminals, and lone surrogates
 # (JSON's "\ud800", YAML's too), which no writer can encode.
 _CONTROL_CLASS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff"
-_CONTROLS = re.compile(f"[{_CONTROL_CLASS}]")
+_CONTROLS = LazyPattern(f"[{_CONTROL_CLASS}]")
 # Anything strip_controls has to act on; one scan decides whether it has work.
-_NEEDS_WORK = re.compile(f"[{_CONTROL_CLASS}\r]")
+_NEEDS_WORK = LazyPattern(f"[{_CONTROL_CLASS}\r]")
 # The same for ASCII text, as bytes: C0 except tab and newline (CR needs work too), DEL.
 _ASCII_CONTROL_BYTES = bytes([*range(0x09), *range(0x0B, 0x20), 0x7F])
 # Vertical tab and form feed separate words; they become spaces, not nothing.
 _SPACING_CONTROLS = str.maketrans({"\x0b": " ", "\x0c": " "})
-_SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u2028\u2029\u3000]+")
+_SPACES = LazyPattern(r"[ \t\r\n\f\v\u00a0\u2028\u2029\u3000]+")
 # Runs that need rewriting inside a line: never a lone ASCII space, the common case.
-_LINE_SPACE = re.compile(r"[ \t\u00a0]{2,}|[\t\u00a0]")
-_MANY_NEWLINES = re.compile(r"\n{3,}")
+_LINE_SPACE = LazyPattern(r"[ \t\u00a0]{2,}|[\t\u00a0]")
+_MANY_NEWLINES = LazyPattern(r"\n{3,}")
 # The render guard's sets. Every line break Unicode knows moves a terminal's cursor as
 # a newline does; tab, vertical tab, form feed and the unit separator only separate.
-_NEWLINES = re.compile("\r\n|[\r\x1c-\x1e\x85\u2028\u2029]")
-_SEPARATORS = re.compile("[\t\x0b\x0c\x1f]+")
-_ALL_BREAKS = re.compile("[\t\n\r\x0b\x0c\x1c-\x1f\x85\u2028\u2029]+")
+_NEWLINES = LazyPattern("\r\n|[\r\x1c-\x1e\x85\u2028\u2029]")
+_SEPARATORS = LazyPattern("[\t\x0b\x0c\x1f]+")
+_ALL_BREAKS = LazyPattern("[\t\n\r\x0b\x0c\x1c-\x1f\x85\u2028\u2029]+")
 # The controls above, and the bidi marks, which reorder what follows them as the
 # overrides do.
-_UNDRAWABLE = re.compile(f"[{_CONTROL_CLASS}\u061c\u200e\u200f]")
+_UNDRAWABLE = LazyPattern(f"[{_CONTROL_CLASS}\u061c\u200e\u200f]")
 
 # U+FDD0..U+FDEF and the last two code points of every plane.
-NONCHARACTERS = re.compile(
+NONCHARACTERS = LazyPattern(
     "[\ufdd0-\ufdef"
     + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17))
     + "]"
 )
 # What a message quotes as an escape when it shows what the user wrote: the control
 # class without the BOM, which config messages have always shown as it is.
-QUOTED_CONTROLS = re.compile(
+QUOTED_CONTROLS = LazyPattern(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
 
