@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 APP_NAME = "newsreader"
@@ -45,8 +46,6 @@ def install_default_config(path: Path) -> None:
     A config folder that cannot be written (read-only home, a file in the way) is one
     line naming it, not an internal error.
     """
-    import shutil  # only on first run: with bz2 and lzma it is a few ms of every start
-
     from newsreader.errors import ConfigError
 
     src = bundled_dir()
