@@ -210,8 +210,8 @@ def test_every_pane_shows_a_date_at_the_edges_whatever_the_zone(zone, value):
     ``1-01-01``; now one display serves all three and shows such a date (in its own
     offset when the local time is out of range)."""
     from newsreader.ui.article.document import local_date
+    from newsreader.ui.state.row_text import _short_date, short_date
     from newsreader.ui.state.summaries import _when
-    from newsreader.ui.widgets.sidebar import _short_date, short_date
 
     _short_date.cache_clear()
     short = short_date(value, TODAY.isoformat())
@@ -227,8 +227,8 @@ def test_a_missing_or_unreadable_date_is_shown_as_nothing_or_as_written():
     cells and shows nothing for what is no date; the meta line shows what the feed
     said, drawn plain; the feed status says never."""
     from newsreader.ui.article.document import local_date
+    from newsreader.ui.state.row_text import short_date
     from newsreader.ui.state.summaries import _when
-    from newsreader.ui.widgets.sidebar import short_date
 
     assert short_date("10000-01-01T00:00:00Z", "2024-03-14") == ""
     assert local_date("10000-01-01T00:00:00Z") == "10000-01-01T00:00:00Z"

@@ -670,7 +670,7 @@ def test_sidebar_dates_are_local_when_the_feed_gives_an_offset(
 ):
     import time
 
-    from newsreader.ui.widgets.sidebar import _short_date, short_date
+    from newsreader.ui.state.row_text import _short_date, short_date
 
     monkeypatch.setenv("TZ", "JST-9")
     time.tzset()

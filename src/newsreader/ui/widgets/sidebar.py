@@ -11,10 +11,8 @@ a third of the frame when the cursor walks down the list.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import ClassVar
 
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -23,39 +21,13 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from newsreader.text.dates import display_date
-from newsreader.text.sanitise import for_terminal
 from newsreader.ui.state.cursor import Cursor
-from newsreader.ui.state.rows import FEED, GROUP, HEADLINE, MESSAGE, Row
+from newsreader.ui.state.row_text import row_parts
+from newsreader.ui.state.rows import Row
 from newsreader.ui.state.tree import HeadlineTree
 
-DATE_WIDTH = 6
 THUMB_WIDTH = 1
 _STRIP_CACHE = 1024
-UNREAD_MARK = "●"
-STAR_MARK = "★"
-ERROR_MARK = "!"
-
-
-def short_date(published: str | None, today: str) -> str:
-    """At most six cells: ``14:05`` today, ``Mar 03`` this year, ``Mar'19`` before
-    (:func:`newsreader.text.dates.display_date`, which every pane shares)."""
-    if not published:
-        return ""
-    return _short_date(published, today)
-
-
-# Rows are drawn again on every scroll; the same few dates are shown over and over.
-_short_date = lru_cache(maxsize=4096)(display_date)
-
-
-def fit(text: str, width: int) -> str:
-    """``text`` cut to ``width`` cells with an ellipsis, then padded to exactly ``width``."""
-    if width <= 0:
-        return ""
-    if cell_len(text) <= width:
-        return set_cell_size(text, width)
-    return set_cell_size(set_cell_size(text, width - 1).rstrip() + "…", width)
 
 
 class Sidebar(ScrollView, can_focus=True, inherit_bindings=False):
@@ -221,7 +193,7 @@ class Sidebar(ScrollView, can_focus=True, inherit_bindings=False):
             base = self._styles[""] = self.rich_style
         rows = self.model.rows
         thumb = _in_thumb(y, top, region.height, len(rows))
-        thumb_style = self._style("sidebar--thumb", base) if thumb else base
+        thumb_style = self._style("thumb", base) if thumb else base
         if width <= 0:
             return Strip.blank(region.width, base)
         if index >= len(rows):
@@ -246,79 +218,18 @@ class Sidebar(ScrollView, can_focus=True, inherit_bindings=False):
             self._strips[mark] = strip
         return strip
 
-    def _style(self, name: str, base: Style) -> Style:
-        style = self._styles.get(name)
+    def _style(self, part: str, base: Style) -> Style:
+        """The style of a row part (:data:`~newsreader.ui.state.row_text.PARTS`)."""
+        style = self._styles.get(part)
         if style is None:
             # Not partial: colours such as "$text" or "60%" resolve against the background.
-            style = base + self.get_component_rich_style(name)
-            self._styles[name] = style
+            style = base + self.get_component_rich_style(f"sidebar--{part}") if part else base
+            self._styles[part] = style
         return style
 
     def _row_segments(self, row: Row, width: int, base: Style) -> list[Segment]:
-        tree = self.model
-        if row.kind == HEADLINE:
-            return self._headline_segments(row, width, base)
-        if row.kind == MESSAGE:
-            text = " " + for_terminal(row.group)
-            return [Segment(fit(text, width), self._style("sidebar--message", base))]
-        if row.kind == GROUP:
-            folded = tree.is_folded(GROUP, row.group)
-            count = tree.group_unread(row.group)
-            lead = " ▸ " if folded else " ▾ "
-            name = for_terminal(row.group)
-            style = self._style("sidebar--group", base)
-            return self._with_count(lead, name, style, count, width, base)
-        folded = tree.is_folded(FEED, row.feed)
-        lead = "   ▸ " if folded else "   ▾ "
-        name = for_terminal(row.feed)
-        if row.feed in tree.errors:
-            err = self._style("sidebar--error", base)
-            unread = tree.feed_unread(row.feed)
-            # Nothing stored and nothing to count: say plainly that the feed failed.
-            label = None if tree.feed_total(row.feed) else "failed"
-            return self._with_count(
-                lead + ERROR_MARK + " ", name, err, unread, width, base, label=label
-            )
-        style = self._style("sidebar--feed", base)
-        return self._with_count(lead, name, style, tree.feed_unread(row.feed), width, base)
-
-    def _with_count(
-        self,
-        lead: str,
-        name: str,
-        style: Style,
-        count: int,
-        width: int,
-        base: Style,
-        *,
-        label: str | None = None,
-    ) -> list[Segment]:
-        number = label or (f"{count:,}" if count else "")
-        right = f" {number} " if number else " "
-        room = width - cell_len(lead) - cell_len(right)
-        return [
-            Segment(lead[: max(0, width)], style),
-            Segment(fit(name, room), style),
-            Segment(right, style if label else self._style("sidebar--count", base)),
-        ]
-
-    def _headline_segments(self, row: Row, width: int, base: Style) -> list[Segment]:
-        headline = self.model.by_feed[row.feed][row.index]
-        date = short_date(headline.published, self.today)
-        date_part = f" {date:>{DATE_WIDTH}} "
-        title_style = self._style("sidebar--read" if headline.read else "sidebar--unread", base)
-        room = width - 8 - len(date_part)
-        if room < 14:
-            date_part = " "
-            room = width - 9
-        return [
-            Segment("     ", base),
-            Segment(" " if headline.read else UNREAD_MARK, self._style("sidebar--unread", base)),
-            Segment(STAR_MARK if headline.starred else " ", self._style("sidebar--star", base)),
-            Segment(" ", base),
-            Segment(fit(for_terminal(self.model.title_of(headline)), room), title_style),
-            Segment(date_part, self._style("sidebar--date", base)),
-        ]
+        parts = row_parts(self.model, row, width, self.today)
+        return [Segment(text, self._style(part, base)) for text, part in parts]
 
 
 def _in_thumb(y: int, top: int, height: int, rows: int) -> bool:
