@@ -189,6 +189,17 @@ def test_sync_drops_unconfigured_feeds_and_resets_a_changed_target(store: Store)
     assert store.fetch_state("A").etag == '"a"'
 
 
+def test_sync_writes_only_the_rows_that_change(store: Store) -> None:
+    before = store._db.total_changes
+    store.sync_feeds(feeds("A", "B"))
+    assert store._db.total_changes == before  # the same feeds.yaml again: nothing to write
+    store.sync_feeds(feeds("B", "A"))
+    assert store._db.total_changes == before + 2
+    assert list(store.feed_statuses()) == ["B", "A"]
+    store.sync_feeds(feeds("A"))
+    assert list(store.feed_statuses()) == ["A"]
+
+
 def test_settings_round_trip(store: Store) -> None:
     assert store.get_setting("theme") is None
     store.set_setting("theme", "harbour")

@@ -59,11 +59,19 @@ class Feeds(Connection):
         if self.read_only:
             return
         with self._write() as db:
-            existing = {
-                name: (source, target)
-                for name, source, target in db.execute("SELECT name, source, target FROM feeds")
-            }
-            db.execute("UPDATE feeds SET position = NULL")
+            existing: dict[str, tuple[object, ...]] = {}
+            shown: dict[str, tuple[object, ...]] = {}
+            for name, source, target, *placed in db.execute(
+                "SELECT name, source, target, grp, position, refresh_minutes FROM feeds"
+            ):
+                existing[name] = (source, target)
+                shown[name] = tuple(placed)
+            # Rows are written only where they change: a run with the same feeds.yaml
+            # writes none of them.
+            configured = {feed.name for feed in feeds}
+            for name, (_, position, _) in shown.items():
+                if position is not None and name not in configured:
+                    db.execute("UPDATE feeds SET position = NULL WHERE name = ?", (name,))
             for position, feed in enumerate(feeds):
                 old = existing.get(feed.name)
                 if old is None:
@@ -74,10 +82,14 @@ class Feeds(Connection):
                          feed.settings.refresh_minutes),
                     )  # fmt: skip
                     continue
-                db.execute(
-                    "UPDATE feeds SET grp = ?, position = ?, refresh_minutes = ? WHERE name = ?",
-                    (feed.group, position, feed.settings.refresh_minutes, feed.name),
-                )
+                placed = (feed.group, position, feed.settings.refresh_minutes)
+                if shown[feed.name] != placed:
+                    db.execute(
+                        "UPDATE feeds SET grp = ?, position = ?, refresh_minutes = ?"
+                        " WHERE name = ?",
+                        (*placed, feed.name),
+                    )
+                    shown[feed.name] = placed
                 if old != (feed.source, feed.target):
                     db.execute(
                         "UPDATE feeds SET source = ?, target = ?, etag = NULL,"
