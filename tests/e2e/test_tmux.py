@@ -191,3 +191,48 @@ def test_hostile_titles_change_neither_the_pane_title_nor_the_clipboard(
     assert "PWNED" not in screen and "EXITED" not in screen  # still running
     tmux("send-keys", "-t", "reader:0", "q")
     wait_for(tmux, lambda s: "EXITED-0" in s)
+
+
+def test_the_first_frame_shows_the_saved_place_before_textual_and_quits_cleanly(
+    tmux: Callable[..., str], tmp_path: Path
+) -> None:
+    """Thousands of stored headlines, the reader last left far down the list: the rows
+    around that headline are on screen before Textual draws anything (no footer yet),
+    Textual's frame shows the same rows, and quitting gives the shell its screen back."""
+    from newsreader.config import load_config
+    from newsreader.model import Article, Feed, FetchResult
+    from newsreader.store import Store
+
+    config = tmp_path / "feeds.yaml"
+    config.write_text("feeds:\n  - {name: Quay Notes, path: quay.rss, group: Town}\n", "utf-8")
+    db = tmp_path / "reader.db"
+    with Store.open(db) as store:
+        store.sync_feeds(load_config(config).feeds)
+        items = tuple(
+            Article(id=f"q{i}", title=f"Quay notice number {i}", text="Body.",
+                    published=f"2024-03-{1 + i // 200:02d}T{i % 24:02d}:00:00+00:00")
+            for i in range(3000)
+        )  # fmt: skip
+        store.save_result("Quay Notes", FetchResult(Feed("Quay Notes", None, "rss", items)))
+        key = store.headline_page("Quay Notes", 2000, 1)[0].key
+        store.set_setting("position", f'{{"feed": "Quay Notes", "key": {key}}}')
+        title = store.headline_page("Quay Notes", 2000, 1)[0].title
+    command = (
+        "echo SHELL-BEFORE;"
+        f" env -u COLUMNS -u LINES '{NEWSREADER}' --config '{config}' --db '{db}';"
+        " echo EXITED-$?; sleep 30"
+    )
+    tmux("new-session", "-d", "-s", "reader", "-x", "120", "-y", "40", command)
+    first = wait_for(tmux, lambda s: "Quay notice number" in s, timeout=20)
+    final = wait_for(tmux, lambda s: "q Quit" in s and "Body." in s)
+
+    def sidebar(screen: str) -> list[str]:
+        return [line[:46].rstrip() for line in screen.splitlines()[1:-1]]
+
+    assert "q Quit" not in first  # drawn before Textual, which draws the footer
+    assert sidebar(first) == sidebar(final)
+    assert any(title in line for line in sidebar(final))
+    assert "▾ Town" not in final  # opened at the saved headline, far down the list
+    tmux("send-keys", "-t", "reader", "q")
+    screen = wait_for(tmux, lambda s: "EXITED-0" in s)
+    assert "SHELL-BEFORE" in screen and "Quay notice" not in screen

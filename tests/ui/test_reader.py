@@ -640,9 +640,9 @@ async def test_down_moves_the_cursor_when_the_sidebar_overflows(make_app):
         for _ in range(12):
             await pilot.press("down")
         assert screen.sidebar.cursor == 14
-        assert screen.sidebar.scroll_offset.y > 0
+        assert screen.sidebar.top > 0
         row = screen.model.rows[14]
-        assert screen.sidebar.cursor - screen.sidebar.scroll_offset.y < screen.sidebar.size.height
+        assert screen.sidebar.cursor - screen.sidebar.top < screen.sidebar.size.height
         for _ in range(12):
             await pilot.press("up")
         assert screen.sidebar.cursor == 2 and row.kind is not None

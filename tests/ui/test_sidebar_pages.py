@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
 
 from newsreader.model import Article, Feed, FetchResult
 from newsreader.store import Store
-from newsreader.ui.widgets.sidebar import Sidebar
+from newsreader.ui.widgets.sidebar import WHEEL_ROWS, Sidebar
 
 pytestmark = pytest.mark.anyio
 
@@ -41,7 +42,7 @@ def _thumb_rows(sidebar: Sidebar) -> list[int]:
     """The screen rows whose last cell is drawn in the thumb's colour."""
     thumb = sidebar.get_component_rich_style("sidebar--thumb").bgcolor
     rows = []
-    for y in range(sidebar.scrollable_content_region.height):
+    for y in range(sidebar.size.height):
         last = list(sidebar.render_line(y))[-1]
         if last.style is not None and last.style.bgcolor == thumb:
             rows.append(y)
@@ -76,19 +77,19 @@ async def test_the_thumb_follows_the_scroll_and_drags_like_a_scrollbar(make_app,
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         sidebar = app.screen.sidebar
-        height = sidebar.scrollable_content_region.height
+        height = sidebar.size.height
         assert _thumb_rows(sidebar) == [0]  # 1,505 rows on 29 lines: one cell, at the top
         await pilot.press("G")
         await pilot.pause()
         assert _thumb_rows(sidebar) == [height - 1]
         cursor = sidebar.cursor
-        column = sidebar.scrollable_content_region.width - 1
+        column = sidebar.size.width - 1
         await pilot.mouse_down(sidebar, offset=(column, 0))
         await pilot.hover(sidebar, offset=(column, height // 2))
         await pilot.mouse_up(sidebar, offset=(column, height // 2))
         await pilot.pause()
         middle = len(sidebar.model.rows) - height
-        assert abs(round(sidebar.scroll_offset.y) - middle / 2) <= middle / height + 1
+        assert abs(sidebar.top - middle / 2) <= middle / height + 1
         assert sidebar.cursor == cursor  # pressing the thumb column picks no row
         assert _thumb_rows(sidebar) and _thumb_rows(sidebar)[0] in range(
             height // 2 - 1, height // 2 + 2
@@ -100,3 +101,46 @@ async def test_a_list_that_fits_has_no_thumb(make_app) -> None:  # type: ignore[
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert _thumb_rows(app.screen.sidebar) == []
+
+
+async def test_the_first_frame_already_opens_at_the_saved_headline(
+    make_app, big_db, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """No frame at the top of the list before the sidebar scrolls to where the reader
+    was (it would flash after the frame drawn before Textual)."""
+    with Store.open(big_db) as store:
+        key = store.headline_page("Big", 900, 1)[0].key
+        store.set_setting("position", f'{{"feed": "Big", "key": {key}}}')
+    tops: list[int] = []
+    draw = Sidebar.render_line
+
+    def recorded(self: Sidebar, y: int) -> Any:
+        strip = draw(self, y)
+        tops.append(self.top)
+        return strip
+
+    monkeypatch.setattr(Sidebar, "render_line", recorded)
+    app = make_app(config_text=CONFIG, db=big_db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        sidebar = app.screen.sidebar
+        assert app.screen.model.headline(app.screen.model.rows[sidebar.cursor]).key == key
+        assert tops and set(tops) == {sidebar.top} and sidebar.top > 0
+        assert 0 <= sidebar.cursor - sidebar.top < sidebar.size.height
+
+
+async def test_the_wheel_scrolls_the_rows_under_the_cursor(make_app, big_db) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(config_text=CONFIG, db=big_db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        sidebar = app.screen.sidebar
+        cursor = sidebar.cursor
+        for _ in range(4):
+            sidebar.post_message(
+                events.MouseScrollDown(sidebar, 0, 0, 0, 1, 0, False, False, False)
+            )
+        await pilot.pause()
+        assert sidebar.top == 4 * WHEEL_ROWS and sidebar.cursor == cursor
+        sidebar.post_message(events.MouseScrollUp(sidebar, 0, 0, 0, -1, 0, False, False, False))
+        await pilot.pause()
+        assert sidebar.top == 3 * WHEEL_ROWS

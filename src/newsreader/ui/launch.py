@@ -1,13 +1,12 @@
 """Entry points of the reader for the CLI, and the one place that knows the database
 file and the theme folders (:func:`reader_app` builds the refresher, the writer, the
-themes and the keymap). The feeds' statuses and headline counts are read in a thread
-while Textual imports; the headlines themselves are read a page at a time as the
-sidebar draws them, so the first one is on screen as early at 200,000 as at 20."""
+themes and the keymap). Start-up reads each feed's counts and the headlines of the
+first screen only, and draws that screen before Textual loads (:mod:`.first_frame`),
+so the first headline is on screen as early at 200,000 articles as at 20."""
 
 from __future__ import annotations
 
 import sys
-import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -17,6 +16,7 @@ if TYPE_CHECKING:
     from newsreader.config import Config
     from newsreader.store import Store
     from newsreader.ui.app import NewsreaderApp
+    from newsreader.ui.first_frame import FirstFrame
     from newsreader.ui.state.tree import HeadlineTree
 
 
@@ -25,19 +25,6 @@ if TYPE_CHECKING:
 # waited 17-23 ms for their frame at 60, 4 ms at 120); frames here follow keys, never
 # an animation, so a higher cap costs nothing while nothing moves.
 FRAME_RATE = 120
-
-
-def _read_stored(db_path: Path, out: dict[str, Any]) -> None:
-    """The feed statuses, with each feed's headline counts, through a Store of this
-    thread (SQLite releases the GIL while it counts, so this overlaps the import of
-    Textual)."""
-    from newsreader.store import Store
-
-    try:
-        with Store.open(db_path) as store:
-            out["statuses"] = store.feed_statuses()
-    except BaseException as exc:
-        out["error"] = exc
 
 
 def reader_app(
@@ -54,7 +41,6 @@ def reader_app(
     and the writer open their own Stores on it (None: the writer uses ``store`` and
     nothing refreshes), themes and keys are resolved here, and the app and its screen
     only get what is built here. ``options`` go to the app."""
-    from newsreader import locations
     from newsreader.keymap import resolve_keymap
     from newsreader.ui.app import NewsreaderApp
     from newsreader.ui.refresher import Refresher
@@ -62,7 +48,7 @@ def reader_app(
     from newsreader.ui.writer import StoreWriter
 
     if theme_dirs is None:
-        theme_dirs = [locations.bundled_themes_dir(), locations.user_themes_dir(config.path)]
+        theme_dirs = _theme_dirs(config)
     themes, problems = load_themes(theme_dirs)
     available = {t.name for t in themes} | _builtin_theme_names()
     theme, theme_problems = choose_theme(
@@ -94,24 +80,40 @@ def _unreported(text: str, severity: str) -> None:
     """The writer's report until the screen takes it over (nothing is written before)."""
 
 
-def _run(config: Config, store: Store, db_path: Path, *, before: dict[str, Any]) -> int:
-    """Run the app; its exit code is non-zero when Textual stopped it on an error."""
-    from newsreader.ui.state.tree import HeadlineTree
+def _theme_dirs(config: Config) -> list[Path]:
+    """The bundled themes, then the user's (a user theme overrides one of the same name)."""
+    from newsreader import locations
 
-    if "error" in before:
-        raise before["error"]
-    tree = HeadlineTree([(f.name, f.group) for f in config.feeds], store, before["statuses"])
-    app = reader_app(config, store, tree=tree, db_path=db_path)
-    import gc
+    return [locations.bundled_themes_dir(), locations.user_themes_dir(config.path)]
 
-    gc.freeze()
-    gc.enable()
-    app.run()
-    return app.return_code or 0
+
+def _first_frame(config: Config, store: Store, tree: HeadlineTree) -> FirstFrame | None:
+    """Draw the sidebar's first screen now, where the reader will open, half a second
+    before Textual can (see :mod:`newsreader.ui.first_frame`)."""
+    from datetime import date
+
+    from newsreader.ui.first_frame import draw_first_frame
+    from newsreader.ui.state.position import POSITION_SETTING, WIDTH_SETTING, saved_width
+    from newsreader.ui.state.reader import ReaderState
+    from newsreader.ui.themes import DEFAULT_THEME, THEME_SETTING
+
+    if not tree.total:
+        return None
+    state = ReaderState(tree)
+    state.restore(store.get_setting(POSITION_SETTING))
+    theme = store.get_setting(THEME_SETTING) or config.theme or DEFAULT_THEME
+    return draw_first_frame(
+        tree,
+        state.cursor,
+        today=date.today().isoformat(),
+        sidebar_width=saved_width(store.get_setting(WIDTH_SETTING)),
+        theme=theme,
+        theme_dirs=_theme_dirs(config),
+    )
 
 
 def _start(config: Config, db_path: Path) -> int:
-    """Open the store, read it while Textual imports, run the app.
+    """Open the store, draw the first frame, run the app.
 
     The garbage collector is paused while Textual loads (its passes would walk every
     new module's objects for nothing), then what start-up made is frozen out of its
@@ -130,18 +132,30 @@ def _start(config: Config, db_path: Path) -> int:
 
 
 def _start_store(config: Config, db_path: Path) -> int:
+    """Count the headlines, draw the first frame, load Textual, run the app; its exit
+    code is non-zero when Textual stopped it on an error."""
+    import gc
+
     from newsreader.store import Store
+    from newsreader.ui.state.tree import HeadlineTree
 
     store = Store.open(db_path)
     try:
         store.sync_feeds(config.feeds)
-        stored: dict[str, Any] = {}
-        reader = threading.Thread(target=_read_stored, args=(db_path, stored), daemon=True)
-        reader.start()
-        import newsreader.ui.app  # noqa: F401  (Textual loads while the thread reads)
-
-        reader.join()
-        return _run(config, store, db_path, before=stored)
+        feeds = [(f.name, f.group) for f in config.feeds]
+        tree = HeadlineTree(feeds, store, store.feed_statuses())
+        frame = _first_frame(config, store, tree)
+        try:
+            app = reader_app(config, store, tree=tree, db_path=db_path)
+            gc.freeze()
+            gc.enable()
+            if frame is not None:
+                frame.hand_over()
+            app.run()
+        finally:
+            if frame is not None:
+                frame.close()
+        return app.return_code or 0
     finally:
         store.close()
 

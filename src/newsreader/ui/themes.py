@@ -44,7 +44,7 @@ DEFAULT_THEME = "newsreader-dark"
 # The store setting that remembers the theme last chosen in the reader.
 THEME_SETTING = "theme"
 _OTHER_FIELDS = {"name", "dark", "variables", "luminosity_spread", "text_alpha"}
-_MAX_THEME_BYTES = 256 * 1024
+MAX_THEME_BYTES = 256 * 1024
 # Textual variables set with text styles whose names do not say "text-style".
 _STYLE_VARIABLES = frozenset({"link-style", "link-style-hover"})
 # Derived text colours must reach this against the background (WCAG AA body text).
@@ -106,7 +106,7 @@ def load_theme_file(path: Path) -> Theme:
     from newsreader.userfiles import read_user_file
 
     try:
-        raw = read_user_file(path, _MAX_THEME_BYTES, expected="a theme file").decode("utf-8")
+        raw = read_user_file(path, MAX_THEME_BYTES, expected="a theme file").decode("utf-8")
     except SourceError as exc:
         raise ThemeError(str(exc)) from None
     except UnicodeDecodeError:

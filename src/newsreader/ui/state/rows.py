@@ -17,6 +17,21 @@ HEADLINE = 2
 MESSAGE = 3
 
 
+SCROLL_MARGIN = 2  # rows kept in view above and below the cursor
+
+
+def top_for_cursor(cursor: int, top: int, height: int, count: int) -> int:
+    """The first row to show so the cursor is in view with a little context, scrolling
+    as little as possible from ``top``; ``count`` rows in all, ``height`` on screen."""
+    margin = min(SCROLL_MARGIN, max(0, (height - 1) // 2))
+    target = top
+    if cursor < top + margin:
+        target = cursor - margin
+    elif cursor >= top + height - margin:
+        target = cursor - height + margin + 1
+    return max(0, min(target, count - height))
+
+
 class Row(NamedTuple):
     """One sidebar line. ``index`` is the headline's place in its feed; for a MESSAGE
     row ``group`` holds the text to show."""

@@ -4,9 +4,12 @@ Only the visible rows are drawn, from the rows of a :class:`HeadlineTree`, so 20
 headlines cost a few runs, not 200,000 widgets. The reader state owns the tree and
 the cursor; this widget only reads them, draws and reports clicks.
 
-The scroll thumb is drawn here too, in the last column of each row: Textual's own
-scrollbar is a widget of its own that renders all its lines again on every scroll,
-a third of the frame when the cursor walks down the list.
+The sidebar scrolls itself (``top``, the first row shown) and draws its own scroll
+thumb in the last column of each row: Textual's scrollbar is a widget of its own that
+renders all its lines again on every scroll, a third of the frame when the cursor
+walks down the list. Where the rows start is settled when a frame is drawn, with the
+height of that frame, so even the very first one opens at the saved headline (as the
+frame drawn before Textual, :mod:`newsreader.ui.first_frame`, does).
 """
 
 from __future__ import annotations
@@ -16,26 +19,23 @@ from typing import ClassVar
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.geometry import Region, Size
+from textual.geometry import Region
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from newsreader.ui.state.cursor import Cursor
 from newsreader.ui.state.row_text import row_parts
-from newsreader.ui.state.rows import Row
+from newsreader.ui.state.rows import Row, top_for_cursor
 from newsreader.ui.state.tree import HeadlineTree
 
 THUMB_WIDTH = 1
+WHEEL_ROWS = 3
 _STRIP_CACHE = 1024
 
 
-class Sidebar(ScrollView, can_focus=True, inherit_bindings=False):
-    """Draws the tree of a :class:`Cursor`; ``cursor`` is its highlighted row.
-
-    ScrollView's own keys are dropped: its ``down`` would scroll the rows under a
-    fixed cursor once they overflow, shadowing the screen's cursor keys.
-    """
+class Sidebar(Widget, can_focus=True, inherit_bindings=False):
+    """Draws the tree of a :class:`Cursor`; ``cursor`` is its highlighted row."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "sidebar--group",
@@ -66,6 +66,8 @@ class Sidebar(ScrollView, can_focus=True, inherit_bindings=False):
         # Drawn headline rows by what they show: scrolling redraws every row.
         self._strips: dict[tuple[object, ...], Strip] = {}
         self._dragging = False
+        self._top = 0
+        self._placed_for = 0  # the height ``_top`` was settled for
 
     # -- state from the screen ---------------------------------------------------------
 
@@ -79,10 +81,14 @@ class Sidebar(ScrollView, can_focus=True, inherit_bindings=False):
         """The highlighted row, as the reader state has it."""
         return self._state.cursor
 
+    @property
+    def top(self) -> int:
+        """The first row on screen."""
+        return self._top
+
     def rows_changed(self, at: int | None = None) -> None:
-        """The tree's rows were rebuilt: resize, scroll to the cursor (or first to
-        row ``at``, where it was, when it has moved since), repaint."""
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self.model.rows))
+        """The tree's rows were rebuilt: scroll to the cursor (or first to row ``at``,
+        where it was, when it has moved since), repaint."""
         if at is not None:
             self.scroll_to_cursor(max(0, min(at, len(self.model.rows) - 1)))
         self.scroll_to_cursor()
@@ -95,40 +101,45 @@ class Sidebar(ScrollView, can_focus=True, inherit_bindings=False):
             self.refresh_row(self.cursor)
 
     def refresh_row(self, row: int) -> None:
-        y = row - self.scroll_offset.y
+        y = row - self._top
         if 0 <= y < self.size.height:
             self.refresh(Region(0, y, self.size.width, 1))
 
     def scroll_to_cursor(self, row: int | None = None) -> bool:
         """Scroll so the cursor (or ``row``) is visible with a few rows of context;
-        True if it scrolled."""
-        height = self.scrollable_content_region.height
+        True if it scrolled. Before the first frame there is no height yet: the
+        frame settles it (see :meth:`render_line`)."""
+        height = self.size.height
         if height <= 0:
             return False
         cursor = self.cursor if row is None else row
-        top = round(self.scroll_offset.y)
-        margin = min(2, max(0, (height - 1) // 2))
-        target = top
-        if cursor < top + margin:
-            target = cursor - margin
-        elif cursor >= top + height - margin:
-            target = cursor - height + margin + 1
-        target = max(0, min(target, len(self.model.rows) - height))
-        if target == top:
+        return self._show_from(top_for_cursor(cursor, self._top, height, len(self.model.rows)))
+
+    def _show_from(self, top: int) -> bool:
+        top = max(0, min(top, len(self.model.rows) - self.size.height))
+        if top == self._top:
             return False
-        self.scroll_to(y=target, animate=False, immediate=True)
+        self._top = top
+        self.refresh()
         return True
 
     # -- events ------------------------------------------------------------------------
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self.model.rows))
         self.scroll_to_cursor()
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        self._show_from(self._top + WHEEL_ROWS)
+        event.stop()
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        self._show_from(self._top - WHEEL_ROWS)
+        event.stop()
 
     def on_click(self, event: events.Click) -> None:
         if self._on_thumb_column(event.x):
             return
-        row = event.y + round(self.scroll_offset.y)
+        row = event.y + self._top
         if 0 <= row < len(self.model.rows):
             self.post_message(self.Clicked(row))
 
@@ -152,17 +163,16 @@ class Sidebar(ScrollView, can_focus=True, inherit_bindings=False):
             event.stop()
 
     def _on_thumb_column(self, x: int) -> bool:
-        return x >= self.scrollable_content_region.width - THUMB_WIDTH
+        return x >= self.size.width - THUMB_WIDTH
 
     def _scrolls(self) -> bool:
-        return len(self.model.rows) > self.scrollable_content_region.height
+        return len(self.model.rows) > self.size.height
 
     def _drag_to(self, y: int) -> None:
-        height = self.scrollable_content_region.height
+        height = self.size.height
         hidden = len(self.model.rows) - height
         if height > 1 and hidden > 0:
-            share = max(0.0, min(1.0, y / (height - 1)))
-            self.scroll_to(y=round(share * hidden), animate=False, immediate=True)
+            self._show_from(round(max(0.0, min(1.0, y / (height - 1))) * hidden))
 
     def on_focus(self) -> None:
         self._forget_styles()
@@ -184,18 +194,22 @@ class Sidebar(ScrollView, can_focus=True, inherit_bindings=False):
     # -- drawing -----------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        top = round(self.scroll_offset.y)
+        size = self.size
+        rows = self.model.rows
+        if size.height != self._placed_for:
+            # The first frame at this height: settle where the rows start.
+            self._placed_for = size.height
+            self._top = top_for_cursor(self.cursor, self._top, size.height, len(rows))
+        top = self._top
         index = y + top
-        region = self.scrollable_content_region
-        width = region.width - THUMB_WIDTH
+        width = size.width - THUMB_WIDTH
         base = self._styles.get("")
         if base is None:
             base = self._styles[""] = self.rich_style
-        rows = self.model.rows
-        thumb = _in_thumb(y, top, region.height, len(rows))
+        thumb = _in_thumb(y, top, size.height, len(rows))
         thumb_style = self._style("thumb", base) if thumb else base
         if width <= 0:
-            return Strip.blank(region.width, base)
+            return Strip.blank(size.width, base)
         if index >= len(rows):
             return Strip([Segment(" " * width, base), Segment(" ", thumb_style)], width + 1)
         row = rows[index]
