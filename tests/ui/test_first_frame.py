@@ -167,3 +167,16 @@ def test_a_theme_without_a_file_leaves_the_terminal_colours(terminal) -> None:  
     assert frame is not None
     assert "48;2;" not in _read(master)
     frame.close()
+
+
+def test_drawing_the_frame_loads_nothing_of_textual() -> None:
+    """The point of the frame: it is on screen before Textual's half second of import."""
+    import subprocess
+
+    probe = (
+        "import sys; from newsreader.ui import first_frame, launch;"
+        " from newsreader.ui.state import reader, position; from newsreader.ui import themes;"
+        " print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

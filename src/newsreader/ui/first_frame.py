@@ -19,12 +19,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from rich.color import ColorSystem
+from rich.style import Style
+
+from newsreader.ui.state.position import clamp_width
 from newsreader.ui.state.row_text import row_parts
 from newsreader.ui.state.rows import top_for_cursor
 
 if TYPE_CHECKING:
-    from rich.style import Style
-
     from newsreader.ui.state.tree import HeadlineTree
 
 # What Textual's layout gives the sidebar without a saved width (newsreader.tcss: #side).
@@ -125,8 +127,6 @@ def _quiet_terminal(fd: int) -> list[Any] | None:
 
 def sidebar_cells(columns: int, saved_width: int | None) -> int:
     """The sidebar's width with its border, as the reader lays it out."""
-    from newsreader.ui.state.position import clamp_width
-
     if saved_width is not None:
         return clamp_width(saved_width, columns)
     return max(SIDEBAR_MIN, int(columns * SIDEBAR_SHARE))
@@ -143,8 +143,6 @@ def _frame_text(
 ) -> str:
     """The whole frame as terminal output: the top bar, the sidebar's rows (its border
     and thumb column left to Textual), the rest of the page blank."""
-    from rich.style import Style
-
     page = Style(color=colours[1], bgcolor=colours[0]) if colours else Style()
     bar = Style(color=colours[1], bgcolor=colours[2]) if colours else Style()
     system = _colour_system()
@@ -167,22 +165,15 @@ def _frame_text(
 
 
 def _part_style(page: Style, part: str, on_cursor: bool) -> Style:
-    from rich.style import Style
-
     style = page + Style(bold=part in _BOLD_PARTS, dim=part in _DIM_PARTS)
     return style + Style(reverse=True) if on_cursor else style
 
 
-def _render(text: str, style: Style, system: object) -> str:
-    from rich.color import ColorSystem
-
-    if system is None:
-        return style.render(text, color_system=None)
-    assert isinstance(system, ColorSystem)
+def _render(text: str, style: Style, system: ColorSystem | None) -> str:
     return style.render(text, color_system=system)
 
 
-def _colour_system() -> object:
+def _colour_system() -> ColorSystem | None:
     """The colours the terminal shows, as Rich (and so Textual) decides them."""
     from rich.console import COLOR_SYSTEMS, Console
 

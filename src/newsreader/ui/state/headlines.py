@@ -136,13 +136,6 @@ class FeedHeadlines(Sequence[Headline]):
         titles = self._source.headline_titles(self.feed)[: self._total]
         return titles + [""] * (self._total - len(titles))
 
-    def index_of(self, key: int) -> int | None:
-        """The place of headline ``key`` in this feed, if it is here."""
-        place = self._source.headline_place(key)
-        if place is None or place[0] != self.feed or place[1] >= self._total:
-            return None
-        return place[1]
-
     # -- marks -------------------------------------------------------------------------
 
     def set_read(self, at: int, read: bool) -> bool:

@@ -8,7 +8,7 @@ drawn (:mod:`.headlines`); rows are runs per feed (:mod:`.rows`). A tree over
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from newsreader.ui.state.headlines import FeedHeadlines, HeadlineSource, PageCache, headlines_of
@@ -64,7 +64,6 @@ class HeadlineTree:
         self._unread_only = False
         self._filter = ""
         self._folded_titles: dict[str, list[str]] | None = None
-        self._kept: int | None = None
         self._labels: dict[int, str] = {}
         # Reads an untitled article's label by its key (the screen reads the store).
         self.untitled: Callable[[int], str] = lambda key: UNTITLED
@@ -202,13 +201,13 @@ class HeadlineTree:
             self._folded_titles[feed] = titles
         return titles
 
-    def _visible_indexes(self, feed: str) -> range | list[int]:
-        """Places of the feed's headlines that the view and filter let through."""
+    def _visible_indexes(self, feed: str, kept: int | None) -> range | list[int]:
+        """Places of the feed's headlines that the view and filter let through; the
+        place ``kept`` stays in unread-only."""
         headlines = self.by_feed[feed]
         needle = self.filter.casefold()
         if not needle and not self.unread_only:
             return range(len(headlines))
-        kept = headlines.index_of(self._kept) if self._kept is not None else None
         if self.unread_only:
             flags = headlines.read_flags()
             shown = [i for i, read in enumerate(flags) if not read or i == kept]
@@ -221,16 +220,16 @@ class HeadlineTree:
 
     def rebuild(self, keep: int | None = None) -> Rows:
         """Recompute the rows; ``keep`` (a headline key) stays visible in unread-only."""
-        self._kept = keep
         rows = Rows()
         filtering = bool(self.filter) or self.unread_only
+        kept = self.locate(keep) if keep is not None and self.unread_only else None
         for group, feeds in self.group_feeds.items():
             group_row = len(rows)
             rows.add(Row(GROUP, group, ""))
             group_folded = (GROUP, group) in self._folded
             shown = 0
             for feed in feeds:
-                indexes = self._visible_indexes(feed)
+                indexes = self._visible_indexes(feed, kept[1] if kept and kept[0] == feed else None)
                 if filtering and not indexes and (self.filter or feed not in self.errors):
                     continue
                 shown += 1
@@ -366,9 +365,3 @@ class HeadlineTree:
             if 0 <= i < len(flags) and not flags[i] and needle in titles[i]:
                 return i
         return None
-
-    def ordered(self) -> Iterator[tuple[str, int]]:
-        """Every headline as (feed, index) in sidebar order, folded or not."""
-        for feed in self._feeds():
-            for i in range(len(self.by_feed[feed])):
-                yield feed, i
