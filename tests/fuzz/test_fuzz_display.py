@@ -234,7 +234,7 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningReader]
 def test_arbitrary_stored_text_reaches_the_terminal_plain_from_every_pane(
     running, example, zone
 ) -> None:
-    from newsreader.ui.widgets.sidebar import _short_date
+    from newsreader.ui.state.row_text import _short_date
 
     os.environ["TZ"] = zone
     time.tzset()
