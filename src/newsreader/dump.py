@@ -8,7 +8,7 @@ and a file that is not a feed or article is reported without losing the rest.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from newsreader.errors import NewsreaderError, SourceError
@@ -32,32 +32,38 @@ def _parse(data: bytes, *, where: str, source: str, **hints: str | None) -> Feed
     return feed if feed.source == source else dataclasses.replace(feed, source=source)
 
 
-def read_target(target: str, report: Report | None = None) -> list[Feed]:
-    """Feeds of one TARGET: a file or URL gives one, a folder one per readable file inside.
+def read_target(target: str, report: Report | None = None) -> Iterator[Feed]:
+    """Feeds of one TARGET as they are read: a file or URL gives one, a folder one per
+    readable file inside.
 
     Problems with single files of a folder go to ``report``; a TARGET that cannot be
-    read at all raises.
+    read at all raises (before any feed of it is given).
     """
     if target.startswith(("http://", "https://")):
         from newsreader.sources.http import fetch_url_sync
 
         data, final_url, content_type = fetch_url_sync(target)
-        return [_parse(data, where=target, source=target, url=final_url, content_type=content_type)]
-    from newsreader.sources.local import documents_in, read_file
+        return iter(
+            [_parse(data, where=target, source=target, url=final_url, content_type=content_type)]
+        )
+    from newsreader.sources.local import read_file
 
     path = Path(target.removeprefix("file://"))
     if not path.is_dir():
         data = read_file(path)
-        return [_parse(data, where=target, source=target, filename=path.name)]
+        return iter([_parse(data, where=target, source=target, filename=path.name)])
+    return _folder_feeds(path, target, report)
+
+
+def _folder_feeds(path: Path, target: str, report: Report | None) -> Iterator[Feed]:
+    from newsreader.sources.local import documents_in
 
     def problem(exc: NewsreaderError) -> None:
         if report is not None:
             report(str(exc))
 
-    feeds: list[Feed] = []
     for doc, data in documents_in(path, on_error=problem):
         try:
-            feeds.append(_parse(data, where=str(doc), source=target, filename=doc.name))
+            yield _parse(data, where=str(doc), source=target, filename=doc.name)
         except NewsreaderError as exc:
             problem(exc)
-    return feeds

@@ -96,3 +96,20 @@ def test_a_body_that_cannot_be_converted_is_that_documents_line(
     out, err = capsys.readouterr()
     assert err.count("\n") == 1 and str(bad) in err and "converter fault" in err
     assert [f["title"] for f in json.loads(out)["feeds"]] == ["Fine"]
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_the_streamed_document_is_what_json_dumps_writes_for_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], count: int
+) -> None:
+    """Feeds are written as they are read; the bytes are those of the whole document."""
+    folder = tmp_path / "feeds"
+    folder.mkdir()
+    for i in range(count):
+        items = [(f"i{i}-{n}", f"Title “{i}” {n}\nline") for n in range(2)]
+        (folder / f"{i}.xml").write_text(make_rss(f"Feed {i}", items), encoding="utf-8")
+    code = dump_targets([str(folder)] if count else [])
+    out, _ = capsys.readouterr()
+    assert code == 0
+    assert out == json.dumps(json.loads(out), ensure_ascii=False, indent=2) + "\n"
+    assert len(json.loads(out)["feeds"]) == count
