@@ -75,6 +75,11 @@ async def fetch_parsed(
     return await context.run_parser(parse_and_prepare, feed, state, got, stored())
 
 
+def worker_ready() -> bool:
+    """A worker process's first job: nothing, so the run knows its workers are up."""
+    return True
+
+
 def parse_and_prepare(
     feed: FeedConfig, state: FetchState, got: Retrieved, stored: Mapping[str, str]
 ) -> FetchResult:

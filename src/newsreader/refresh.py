@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, TypeVar
 from newsreader.bodies import prepare_bodies
 from newsreader.errors import NewsreaderError
 from newsreader.model import ERROR, NOT_MODIFIED, OK, WAITING, FeedOutcome
-from newsreader.parse_stage import fetch_parsed
+from newsreader.parse_stage import fetch_parsed, worker_ready
 from newsreader.text.sanitise import clean_line
 from newsreader.unchanged import merged, settle_unchanged
 
@@ -86,6 +86,7 @@ class RunContext:
         self._pool: ProcessPoolExecutor | None = None
         self._idle_workers = asyncio.Semaphore(max(1, workers))
         self._worked = False  # whether a worker process has finished a job in this run
+        self._warming: asyncio.Future[bool] | None = None  # the pool's first, empty job
         self._servers: dict[str, asyncio.Semaphore] = {}
         self._active = asyncio.Semaphore(_max_active())
         self._local = asyncio.Semaphore(PIPELINE_DEPTH)
@@ -137,6 +138,9 @@ class RunContext:
         await self._enter_pipeline()
         if self._workers:
             return await self._run_in_worker(fn, *args)
+        return await self._run_on_thread(fn, *args)
+
+    async def _run_on_thread(self, fn: Callable[..., T], *args: object) -> T:
         if self._parser is None:
             self._parser = ThreadPoolExecutor(1, thread_name_prefix="newsreader-parse")
         loop = asyncio.get_running_loop()
@@ -163,17 +167,19 @@ class RunContext:
         them finished a job could not start at all (a main module spawn cannot load,
         such as a script on standard input), and so could a pool that fails to start:
         the run goes on with the parser thread.
+
+        Starting workers takes a while (each imports the parsers: up to a second on a
+        busy machine); until they have answered an empty first job, feeds parse on the
+        thread, so the first ones of a run never wait for them.
         """
+        if not self._pool_ready():
+            return await self._run_on_thread(fn, *args)
         with _off_the_clock():
             await self._idle_workers.acquire()
         try:
-            if self._pool is None:
-                import multiprocessing
-
-                # spawn: the event loop and the file-reading threads are not forked.
-                context = multiprocessing.get_context("spawn")
-                self._pool = ProcessPoolExecutor(self._workers, mp_context=context)
             pool = self._pool
+            if pool is None:  # closed while this feed waited for a worker
+                return await self._run_on_thread(fn, *args)
             job: asyncio.Future[T] | None = None
             try:
                 # Submitting starts the workers: a failure to start raises here.
@@ -195,10 +201,38 @@ class RunContext:
             self._idle_workers.release()
         return await self.run_parser(fn, *args)
 
+    def _pool_ready(self) -> bool:
+        """Whether the workers are up; starts them, or gives them up when they could
+        not start (the run then stays on the thread)."""
+        if self._pool is None:
+            import multiprocessing
+
+            # spawn: the event loop and the file-reading threads are not forked.
+            context = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(self._workers, mp_context=context)
+            try:
+                self._warming = asyncio.get_running_loop().run_in_executor(self._pool, worker_ready)
+            except Exception:  # the workers cannot start at all
+                self._close_pool(self._pool)
+                self._workers = 0
+            return False
+        warming = self._warming
+        if warming is None or not warming.done():
+            return warming is None
+        self._warming = None
+        if warming.cancelled() or warming.exception() is not None:
+            self._close_pool(self._pool)
+            if not self._worked:
+                self._workers = 0
+            return False
+        self._worked = True
+        return True
+
     def _close_pool(self, pool: ProcessPoolExecutor) -> None:
         if self._pool is pool:
             pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
+            self._warming = None
 
     async def _enter_pipeline(self) -> None:
         """Wait, off the clock, for one of the PIPELINE_DEPTH places between parsing

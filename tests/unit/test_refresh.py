@@ -335,12 +335,37 @@ def _exit_in_a_worker(code: int) -> str:
     return "thread"
 
 
+async def _until_workers_settle(context: refresh.RunContext) -> None:
+    """Wait for the run's workers to answer their first job (or to be given up)."""
+    while context._workers and not context._pool_ready():
+        await asyncio.sleep(0.02)
+
+
+def _die_in_a_worker() -> bool:
+    _exit_in_a_worker(3)
+    return True
+
+
+def test_the_first_feeds_parse_on_the_thread_while_the_workers_start() -> None:
+    async def go() -> list[object]:
+        context = refresh.RunContext(workers=1)
+        try:
+            first = await context.run_parser(_exit_in_a_worker, 3)  # no wait for a spawn
+            await _until_workers_settle(context)
+            return [first, await context.run_parser(len, "ab"), context._worked]
+        finally:
+            await context.aclose()
+
+    assert asyncio.run(go()) == ["thread", 2, True]
+
+
 def test_a_worker_process_that_dies_fails_only_the_feed_it_held() -> None:
     from concurrent.futures.process import BrokenProcessPool
 
     async def go() -> int:
         context = refresh.RunContext(workers=1)
         try:
+            await _until_workers_settle(context)
             assert await context.run_parser(len, "ab") == 2
             with pytest.raises(BrokenProcessPool):
                 await context.run_parser(_exit_in_a_worker, 3)
@@ -354,17 +379,19 @@ def test_a_worker_process_that_dies_fails_only_the_feed_it_held() -> None:
     assert line == "/feeds/crash.xml: the parser process stopped while reading it"
 
 
-def test_workers_that_cannot_start_leave_the_run_to_the_parser_thread() -> None:
+def test_workers_that_cannot_start_leave_the_run_to_the_parser_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Workers that die before their first job is done (a main module spawn cannot
+    load, such as a script on standard input) are given up for the run."""
+    monkeypatch.setattr(refresh, "worker_ready", _die_in_a_worker)
+
     async def go() -> list[object]:
         context = refresh.RunContext(workers=1)
         try:
-            return [
-                await context.run_parser(
-                    _exit_in_a_worker, 3
-                ),  # the first job: no worker ever worked
-                await context.run_parser(_exit_in_a_worker, 3),
-                context._workers,
-            ]
+            first = await context.run_parser(_exit_in_a_worker, 3)
+            await _until_workers_settle(context)
+            return [first, await context.run_parser(_exit_in_a_worker, 3), context._workers]
         finally:
             await context.aclose()
 
@@ -402,6 +429,7 @@ def test_an_error_raised_by_the_parse_in_a_worker_is_that_feeds_error() -> None:
     async def go() -> int:
         context = refresh.RunContext(workers=1)
         try:
+            await _until_workers_settle(context)
             with pytest.raises(ValueError, match="invalid literal"):
                 await context.run_parser(int, "not a number")
             return context._workers
