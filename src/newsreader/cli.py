@@ -84,7 +84,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return dump_targets(args.targets)
     if command == "fetch":
-        from newsreader.commands.fetch import run_fetch
+        from newsreader.startup import paused_collector
+
+        with paused_collector():
+            from newsreader.commands.fetch import run_fetch
 
         return run_fetch(_config_path(args), _db_path(args))
     if command == "list":

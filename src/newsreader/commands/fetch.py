@@ -20,11 +20,15 @@ if TYPE_CHECKING:
 
 def run_fetch(config_path: Path, db_path: Path) -> int:
     """``newsreader fetch``: refresh every configured feed, then print a summary."""
-    from newsreader.config import load_config
-    from newsreader.store import READ_ONLY_PROBLEM, Store
+    from newsreader.startup import paused_collector
 
-    config = load_config(config_path)
-    with Store.open(db_path) as store:
+    with paused_collector():
+        from newsreader.config import load_config
+        from newsreader.store import READ_ONLY_PROBLEM, Store
+
+        config = load_config(config_path)
+        store = Store.open(db_path)
+    with store:
         if store.read_only:
             # Nothing fetched could be kept: say so before asking any server.
             raise StoreError(store.path, READ_ONLY_PROBLEM)
