@@ -7,7 +7,6 @@ and a file that is not a feed or article is reported without losing the rest.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -29,7 +28,7 @@ def _parse(data: bytes, *, where: str, source: str, **hints: str | None) -> Feed
         raise
     except Exception as exc:  # a parser bug on hostile input is still one line
         raise SourceError(where, f"cannot be read ({type(exc).__name__}: {exc})") from None
-    return feed if feed.source == source else dataclasses.replace(feed, source=source)
+    return feed if feed.source == source else feed._replace(source=source)
 
 
 def read_target(target: str, report: Report | None = None) -> Iterator[Feed]:

@@ -1,13 +1,19 @@
-"""The data model: a Feed holds Articles. ``to_json`` is SPEC's dump shape."""
+"""The data model: a Feed holds Articles. ``to_json`` is SPEC's dump shape.
+
+Every value type is a named tuple (immutable, compared and hashed by value, with
+``_replace``): dataclasses cost each start some 25 ms, importing ``dataclasses`` (and
+``inspect``) and generating their methods, a seventh of a fetch where nothing changed.
+A type that checks or converts its arguments does so in ``__new__`` over a base that
+holds the fields.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Self
 
 
 class Body:
@@ -66,14 +72,7 @@ class Body:
 _NO_BODY = Body()
 
 
-@dataclass(frozen=True, slots=True, init=False)
-class Article:
-    """One article, every string already sanitised (plain text, no controls).
-
-    ``summary``, ``text`` and ``markdown`` may be given as strings, or as :class:`Body`
-    objects (``body``, ``summary_body``) that produce them when first read.
-    """
-
+class _ArticleFields(NamedTuple):
     id: str
     title: str
     link: str | None
@@ -86,8 +85,18 @@ class Article:
     body: Body
     summary_body: Body | None
 
-    def __init__(
-        self,
+
+class Article(_ArticleFields):
+    """One article, every string already sanitised (plain text, no controls).
+
+    ``summary``, ``text`` and ``markdown`` may be given as strings, or as :class:`Body`
+    objects (``body``, ``summary_body``) that produce them when first read.
+    """
+
+    __slots__ = ()
+
+    def __new__(
+        cls,
         id: str,
         title: str,
         link: str | None = None,
@@ -103,32 +112,20 @@ class Article:
         *,
         body: Body | None = None,
         summary_body: Body | None = None,
-    ) -> None:
+    ) -> Self:
         if body is None:
             body = Body(text, markdown) if text or markdown else _NO_BODY
         if summary_body is None and summary is not None:
             summary_body = Body(summary)
-        setter = object.__setattr__
-        setter(self, "id", id)
-        setter(self, "title", title)
-        setter(self, "link", link)
-        setter(self, "published", published)
-        setter(self, "updated", updated)
-        setter(self, "author", author)
-        setter(self, "source", source)
-        setter(self, "breadcrumb", breadcrumb)
-        setter(self, "related", related)
-        setter(self, "body", body)
-        setter(self, "summary_body", summary_body)
+        return super().__new__(
+            cls, id, title, link, published, updated, author, source, breadcrumb, related,
+            body, summary_body,
+        )  # fmt: skip
 
     def __reduce__(self) -> tuple[object, ...]:
-        """A tuple of its fields: a third of the time the frozen-slots default takes, for
-        the thousands of articles a worker process sends back."""
-        return (
-            _rebuilt_article,
-            (self.id, self.title, self.link, self.published, self.updated, self.author,
-             self.source, self.breadcrumb, self.related, self.body, self.summary_body),
-        )  # fmt: skip
+        """Its fields as they are: ``__new__`` takes the body as text, not as fields (and
+        this is what a worker process sends back for each of thousands of articles)."""
+        return (_rebuilt_article, tuple(self))
 
     @property
     def text(self) -> str:
@@ -159,8 +156,7 @@ class Article:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Feed:
+class Feed(NamedTuple):
     """A feed, or a single document wrapped as a feed of one article."""
 
     title: str
@@ -212,17 +208,8 @@ class Headline(NamedTuple):
     starred: bool
 
 
-def _rebuilt_article(*fields: object) -> Article:
-    article = object.__new__(Article)
-    for name, value in zip(_ARTICLE_FIELDS, fields, strict=True):
-        object.__setattr__(article, name, value)
-    return article
-
-
-_ARTICLE_FIELDS = (
-    "id", "title", "link", "published", "updated", "author", "source", "breadcrumb",
-    "related", "body", "summary_body",
-)  # fmt: skip
+def _rebuilt_article(*fields: Any) -> Article:
+    return Article._make(fields)
 
 
 class StoredArticle(NamedTuple):
@@ -281,35 +268,59 @@ MAX_ARTICLES = 10_000_000
 MB = 1024 * 1024
 
 
-@dataclass(frozen=True, slots=True)
-class FeedSettings:
+class _SettingsFields(NamedTuple):
+    refresh_minutes: int
+    max_articles: int | None
+    headers: Mapping[str, str]
+    timeout_seconds: float
+    # The largest document read, over HTTP or from disk; anything bigger is refused.
+    max_bytes: int
+
+
+class FeedSettings(_SettingsFields):
     """Settings that ``settings:`` gives every feed and a feed may override."""
 
-    refresh_minutes: int = 30
-    max_articles: int | None = 1000
-    headers: Mapping[str, str] = field(default_factory=dict)
-    timeout_seconds: float = 20.0
-    # The largest document read, over HTTP or from disk; anything bigger is refused.
-    max_bytes: int = 20 * 1024 * 1024
+    __slots__ = ()
 
-    def __post_init__(self) -> None:
+    def __new__(
+        cls,
+        refresh_minutes: int = 30,
+        max_articles: int | None = 1000,
+        headers: Mapping[str, str] | None = None,
+        timeout_seconds: float = 20.0,
+        max_bytes: int = 20 * MB,
+    ) -> Self:
         """The ranges of feeds.yaml hold for settings made in code too (``open``, plugins,
         tests): whatever uses a value may rely on it."""
         problems = []
-        if not 1 <= self.refresh_minutes <= MAX_REFRESH_MINUTES:
-            problems.append(f"refresh_minutes {self.refresh_minutes!r}")
-        if self.max_articles is not None and not 1 <= self.max_articles <= MAX_ARTICLES:
-            problems.append(f"max_articles {self.max_articles!r}")
-        if not 0 < self.timeout_seconds <= MAX_TIMEOUT_SECONDS:  # also refuses NaN
-            problems.append(f"timeout_seconds {self.timeout_seconds!r}")
-        if not 1 <= self.max_bytes <= MAX_SIZE_MB * MB:
-            problems.append(f"max_bytes {self.max_bytes!r}")
+        if not 1 <= refresh_minutes <= MAX_REFRESH_MINUTES:
+            problems.append(f"refresh_minutes {refresh_minutes!r}")
+        if max_articles is not None and not 1 <= max_articles <= MAX_ARTICLES:
+            problems.append(f"max_articles {max_articles!r}")
+        if not 0 < timeout_seconds <= MAX_TIMEOUT_SECONDS:  # also refuses NaN
+            problems.append(f"timeout_seconds {timeout_seconds!r}")
+        if not 1 <= max_bytes <= MAX_SIZE_MB * MB:
+            problems.append(f"max_bytes {max_bytes!r}")
         if problems:
             raise ValueError(f"FeedSettings out of range: {', '.join(problems)}")
+        headers = {} if headers is None else headers
+        return super().__new__(
+            cls, refresh_minutes, max_articles, headers, timeout_seconds, max_bytes
+        )
 
 
-@dataclass(frozen=True, slots=True)
-class FeedConfig:
+class _FeedFields(NamedTuple):
+    name: str
+    source: str
+    target: str
+    group: str
+    options: Mapping[str, Any]
+    settings: FeedSettings
+    line: int | None
+    url: str | None
+
+
+class FeedConfig(_FeedFields):
     """One entry of ``feeds:``.
 
     ``source`` is the registry name of the source that reads it: ``local`` for
@@ -318,14 +329,22 @@ class FeedConfig:
     ``url:`` as written (also for a ``file://`` URL), None for ``path:``/``source:``.
     """
 
-    name: str
-    source: str
-    target: str
-    group: str = DEFAULT_GROUP
-    options: Mapping[str, Any] = field(default_factory=dict)
-    settings: FeedSettings = field(default_factory=FeedSettings)
-    line: int | None = None
-    url: str | None = None
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        name: str,
+        source: str,
+        target: str,
+        group: str = DEFAULT_GROUP,
+        options: Mapping[str, Any] | None = None,
+        settings: FeedSettings | None = None,
+        line: int | None = None,
+        url: str | None = None,
+    ) -> Self:
+        options = {} if options is None else options  # a mapping of its own for each feed
+        settings = FeedSettings() if settings is None else settings
+        return super().__new__(cls, name, source, target, group, options, settings, line, url)
 
 
 # --- What a fetch gives ---------------------------------------------------------------
@@ -351,29 +370,37 @@ def sendable_validator(value: object) -> str | None:
     return value
 
 
-@dataclass(frozen=True, slots=True)
-class FetchState:
+class _StateFields(NamedTuple):
+    etag: str | None
+    last_modified: str | None
+    # Local sources: a signature of the files (paths, sizes, mtimes) last read.
+    fingerprint: str | None
+    # The last document read from the web was a feed: an HTML page in its place (a login
+    # wall, a parked domain) is then refused instead of stored as the feed's one article.
+    was_feed: bool
+
+
+class FetchState(_StateFields):
     """What the store remembers between fetches of one feed (for conditional reads).
 
     Validators are checked here, so whatever holds a FetchState (a fresh answer, a
     database row written by an older version, a plugin) holds only sendable ones.
     """
 
-    etag: str | None = None
-    last_modified: str | None = None
-    # Local sources: a signature of the files (paths, sizes, mtimes) last read.
-    fingerprint: str | None = None
-    # The last document read from the web was a feed: an HTML page in its place (a login
-    # wall, a parked domain) is then refused instead of stored as the feed's one article.
-    was_feed: bool = False
+    __slots__ = ()
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "etag", sendable_validator(self.etag))
-        object.__setattr__(self, "last_modified", sendable_validator(self.last_modified))
+    def __new__(
+        cls,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        fingerprint: str | None = None,
+        was_feed: bool = False,
+    ) -> Self:
+        etag, last_modified = sendable_validator(etag), sendable_validator(last_modified)
+        return super().__new__(cls, etag, last_modified, fingerprint, was_feed)
 
 
-@dataclass(frozen=True, slots=True)
-class FetchResult:
+class FetchResult(NamedTuple):
     """A fetch's outcome. ``feed`` is None when the source was not modified."""
 
     feed: Feed | None
@@ -394,8 +421,7 @@ class FetchResult:
 # --- What a source retrieved, before it is parsed -----------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
+class Document(NamedTuple):
     """One document's bytes as a source read them, and what the parser may know of them."""
 
     data: bytes
@@ -410,15 +436,13 @@ class Document:
     filename: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Unreadable:
+class Unreadable(NamedTuple):
     """A file of a folder that could not be read, kept in its place among the documents."""
 
     problem: str
 
 
-@dataclass(frozen=True, slots=True)
-class Retrieved:
+class Retrieved(NamedTuple):
     """What a source brought back; the refresh parses it (``newsreader.parse_stage``).
 
     A file or a URL gives one document; a folder gives one per file (``folder``), and

@@ -9,7 +9,6 @@ rather than stored as the feed's only article.
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import re
 from collections.abc import Callable, Mapping
@@ -88,7 +87,7 @@ def parse_and_prepare(
     result = parse_retrieved(feed, state, got)
     if result.feed is None:
         return result
-    return dataclasses.replace(result, digests=prepare_bodies(result.feed.articles, stored))
+    return result._replace(digests=prepare_bodies(result.feed.articles, stored))
 
 
 def parse_retrieved(feed: FeedConfig, state: FetchState, got: Retrieved) -> FetchResult:
@@ -128,7 +127,7 @@ def _from_the_web(doc: Document, state: FetchState, got: Retrieved) -> FetchResu
     if kind is Kind.HTML and not any(a.text for a in parsed.articles):
         # A page with a title and no body: a login wall, a front page of links.
         raise SourceError(doc.address, html_instead_of_feed(doc.data, base))
-    kept = dataclasses.replace(got.state, was_feed=kind in _FEED_KINDS)
+    kept = got.state._replace(was_feed=kind in _FEED_KINDS)
     return FetchResult(feed=parsed, state=kept, moved_to=got.moved_to, warnings=got.notes)
 
 

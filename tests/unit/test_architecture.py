@@ -67,11 +67,12 @@ with open(sys.argv[1], "w", encoding="utf-8") as out:
     json.dump({"code": code, "textual": loaded[:5], "ui": ui, "modules": modules}, out)
 """
 
-# What a fetch of local files needs only when a file changed (the parse stage, the
-# event loop, worker processes), or for http(s) feeds and plugins only.
+# What a fetch of local files needs only when a file changed (the parse stage and its
+# dataclasses, the event loop, worker processes), or for http(s) feeds and plugins only.
 FOR_CHANGED_FILES = [
     "asyncio",
     "concurrent.futures",
+    "dataclasses",
     "feedparser",
     "lxml",
     "multiprocessing",

@@ -6,9 +6,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from newsreader.config.keys import read_keys
 from newsreader.config.nodes import (
@@ -50,13 +50,14 @@ _OVERRIDE_KEYS = ("refresh_minutes", "max_articles", "headers", "timeout", "max_
 _TARGET_KEYS = ("url", "path", "source")
 
 
-@dataclass(frozen=True, slots=True)
-class Config:
+class Config(NamedTuple):
+    """A validated feeds.yaml (a named tuple, as the model's value types are)."""
+
     path: Path
     feeds: tuple[FeedConfig, ...] = ()
     theme: str | None = None
-    defaults: FeedSettings = field(default_factory=FeedSettings)
-    keys: Mapping[str, str] = field(default_factory=dict)
+    defaults: FeedSettings = FeedSettings()
+    keys: Mapping[str, str] = MappingProxyType({})
 
     @property
     def groups(self) -> tuple[str, ...]:
