@@ -13,10 +13,10 @@ import asyncio
 import contextlib
 import math
 import os
+import sys
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -30,6 +30,8 @@ from newsreader.text.sanitise import clean_line
 from newsreader.unchanged import merged, settle_unchanged
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     import httpx
 
     from newsreader.model import FeedConfig, FetchResult, Schedule
@@ -185,7 +187,7 @@ class RunContext:
                 # Submitting starts the workers: a failure to start raises here.
                 job = asyncio.get_running_loop().run_in_executor(pool, fn, *args)
                 result = await job
-            except BrokenProcessPool:
+            except _broken_pool_error():
                 self._close_pool(pool)
                 if self._worked:
                     raise
@@ -205,7 +207,10 @@ class RunContext:
         """Whether the workers are up; starts them, or gives them up when they could
         not start (the run then stays on the thread)."""
         if self._pool is None:
+            # Here, not at the top: the pool's modules (multiprocessing with them) cost a
+            # run without workers about 10 ms.
             import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
 
             # spawn: the event loop and the file-reading threads are not forked.
             context = multiprocessing.get_context("spawn")
@@ -281,13 +286,24 @@ def _source(name: str) -> Source:
     return get_source(name)
 
 
+def _made_pools() -> bool:
+    """Whether the pool's module is loaded: without it no pool was made, none broke."""
+    return "concurrent.futures.process" in sys.modules
+
+
+def _broken_pool_error() -> type[Exception]:
+    from concurrent.futures.process import BrokenProcessPool
+
+    return BrokenProcessPool
+
+
 def _one_line(feed: FeedConfig, exc: BaseException) -> str:
     """A failure as one line that names the feed's file or URL, of bounded length: it is
     stored with the feed and shown in every summary, and a source's message may carry
     whatever a server or a plugin put in it."""
     if isinstance(exc, NewsreaderError):
         line = clean_line(str(exc))
-    elif isinstance(exc, BrokenProcessPool):
+    elif _made_pools() and isinstance(exc, _broken_pool_error()):
         line = f"{clean_line(feed.target)}: the parser process stopped while reading it"
     elif isinstance(exc, TimeoutError):
         line = f"{clean_line(feed.target)}: gave up (no result after {_deadline(feed):g} s)"

@@ -152,13 +152,15 @@ def _loaded(result: dict[str, object], names: list[str]) -> list[str]:
     return [n for n in names if n in modules]
 
 
-def test_a_fetch_of_local_files_loads_no_http_client_and_no_entry_points(
+def test_a_fetch_of_a_few_local_files_loads_no_http_client_entry_points_or_pool(
     tmp_path: Path,
 ) -> None:
     config = _write_config(tmp_path, keys=False)
     result = _probe(tmp_path, _commands(tmp_path, config)["fetch"])
     assert _loaded(result, ["newsreader.parse_stage", "lxml"]), "the probe parsed nothing"
     assert _loaded(result, FOR_THE_WEB_AND_PLUGINS) == []
+    # Two feeds parse on the run's thread: no worker pool, so none of its machinery.
+    assert _loaded(result, ["concurrent.futures.process", "multiprocessing"]) == []
 
 
 def test_a_fetch_where_no_file_changed_loads_neither_parsers_nor_an_event_loop(

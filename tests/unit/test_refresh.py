@@ -413,7 +413,9 @@ def test_a_pool_that_fails_to_start_leaves_the_run_to_the_parser_thread(
         def shutdown(self, **kwargs: object) -> None:
             pass
 
-    monkeypatch.setattr(refresh, "ProcessPoolExecutor", _Unstartable)
+    import concurrent.futures
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", _Unstartable)
 
     async def go() -> list[object]:
         context = refresh.RunContext(workers=2)
