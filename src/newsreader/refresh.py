@@ -13,10 +13,9 @@ import asyncio
 import contextlib
 import math
 import os
-import sys
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import BrokenExecutor, ThreadPoolExecutor
 from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -187,7 +186,7 @@ class RunContext:
                 # Submitting starts the workers: a failure to start raises here.
                 job = asyncio.get_running_loop().run_in_executor(pool, fn, *args)
                 result = await job
-            except _broken_pool_error():
+            except BrokenExecutor:  # BrokenProcessPool, whose module loads only with a pool
                 self._close_pool(pool)
                 if self._worked:
                     raise
@@ -207,9 +206,7 @@ class RunContext:
         """Whether the workers are up; starts them, or gives them up when they could
         not start (the run then stays on the thread)."""
         if self._pool is None:
-            # Here, not at the top: the pool's modules (multiprocessing with them) cost a
-            # run without workers about 10 ms.
-            import multiprocessing
+            import multiprocessing  # with the pool's modules: 10 ms a run on the thread spares
             from concurrent.futures import ProcessPoolExecutor
 
             # spawn: the event loop and the file-reading threads are not forked.
@@ -286,24 +283,13 @@ def _source(name: str) -> Source:
     return get_source(name)
 
 
-def _made_pools() -> bool:
-    """Whether the pool's module is loaded: without it no pool was made, none broke."""
-    return "concurrent.futures.process" in sys.modules
-
-
-def _broken_pool_error() -> type[Exception]:
-    from concurrent.futures.process import BrokenProcessPool
-
-    return BrokenProcessPool
-
-
 def _one_line(feed: FeedConfig, exc: BaseException) -> str:
     """A failure as one line that names the feed's file or URL, of bounded length: it is
     stored with the feed and shown in every summary, and a source's message may carry
     whatever a server or a plugin put in it."""
     if isinstance(exc, NewsreaderError):
         line = clean_line(str(exc))
-    elif _made_pools() and isinstance(exc, _broken_pool_error()):
+    elif isinstance(exc, BrokenExecutor):  # a worker pool's: the thread pool cannot break
         line = f"{clean_line(feed.target)}: the parser process stopped while reading it"
     elif isinstance(exc, TimeoutError):
         line = f"{clean_line(feed.target)}: gave up (no result after {_deadline(feed):g} s)"
@@ -475,8 +461,7 @@ async def refresh_feeds(
     ``clock`` (seconds since the epoch) decides which feeds are due; ``force`` asks
     feeds that wait too (the reader's r and R); ``workers`` sets the parser processes
     (default: :func:`parse_workers` of the feeds left to fetch; 0 parses on a thread).
-    Local feeds whose files are unchanged are settled first, without the pipeline
-    (:mod:`newsreader.unchanged`).
+    Local feeds whose files are unchanged are settled first (:mod:`newsreader.unchanged`).
     """
     settled = settle_unchanged(feeds, store, clock=clock, force=force, on_progress=on_progress)
     rest = [feed for feed, outcome in zip(feeds, settled, strict=True) if outcome is None]
