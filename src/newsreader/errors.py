@@ -50,3 +50,21 @@ class ParseError(NewsreaderError):
 
 class StoreError(NewsreaderError):
     """The database file cannot be opened or written."""
+
+
+class QueryError(NewsreaderError):
+    """A search query that does not parse; ``column`` (1-based) is where in the query
+    the parser stopped, so one line can point at the mistake. A query from feeds.yaml
+    gives ``where`` as ``file:line``; the command line and the reader keep "query"."""
+
+    exit_code = 2
+
+    def __init__(self, problem: str, column: int, *, where: str = "query") -> None:
+        self.column = column
+        super().__init__(f"{where}: column {column}", problem)
+        self.where = where
+
+    def relocated(self, where: str) -> QueryError:
+        """The same error told of another place: a caller that knows the file and line
+        of the query says so without parsing again."""
+        return QueryError(self.problem, self.column, where=where)
