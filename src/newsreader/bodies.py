@@ -20,9 +20,10 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from newsreader.model import Body
+from newsreader.text.dates import timestamp
 
 if TYPE_CHECKING:
-    from newsreader.model import Article
+    from newsreader.model import Article, ArticleRow
 
 # A kept HTML source starts with one of these: zlib-compressed UTF-8, or UTF-8 as it is
 # (short bodies that compression would not make smaller).
@@ -75,18 +76,27 @@ def content_digest(article: Article) -> str:
     return digest.hexdigest()
 
 
-def prepare_bodies(articles: Iterable[Article], stored: Mapping[str, str]) -> dict[str, str]:
-    """Each article's digest (the first of an id counts); the plain text and summary of
-    the articles whose digest differs from ``stored`` (id -> digest, what the store
-    holds) made now. Raises whatever a converter raises."""
-    digests: dict[str, str] = {}
+def prepare_rows(articles: Iterable[Article], stored: Mapping[str, str]) -> tuple[ArticleRow, ...]:
+    """The articles as the store writes them (the first of an id counts), in document
+    order: id, content digest, the columns title to breadcrumb (:func:`article_head`),
+    sort key, and the :data:`BodyColumns` of those whose digest differs from ``stored``
+    (id -> digest, what the store holds; None for the others, which are not converted).
+    Raises whatever a converter raises.
+
+    Made in the parse stage, a worker process in a large run, so the save itself only
+    writes; and plain tuples, which cross the process boundary at C speed.
+    """
+    rows: list[ArticleRow] = []
+    seen: set[str] = set()
     for article in articles:
-        if article.id in digests:
+        if article.id in seen:
             continue
-        digest = digests[article.id] = content_digest(article)
-        if stored.get(article.id) != digest:
-            article.summary, article.text  # noqa: B018  (converts them)
-    return digests
+        seen.add(article.id)
+        digest = content_digest(article)
+        body = body_columns(article) if stored.get(article.id) != digest else None
+        sort_key = timestamp(article.published or article.updated)
+        rows.append((article.id, digest, article_head(article), sort_key, body))
+    return tuple(rows)
 
 
 def pack_source(html: str) -> bytes:
@@ -154,13 +164,15 @@ class StoredBody(Body):
         return self._source
 
 
+# The columns of ``bodies`` after the key: summary (NULL when it is the text, which
+# summary_is_text says), summary_is_text, text, related, markdown, and the kept HTML
+# source and base URL its Markdown is still to be made from.
 BodyColumns = tuple[str | None, int, str, str, str, bytes | None, str | None]
 
 
 def body_columns(article: Article) -> BodyColumns:
-    """The columns of ``bodies`` for an article, after the key: summary (NULL when it
-    is the text, which ``summary_is_text`` says), summary_is_text, text, related,
-    markdown, and the source and base URL the Markdown is still to be made from."""
+    """The columns of ``bodies`` for an article, after the key (:data:`BodyColumns`);
+    converts its text and summary."""
     text = article.text
     summary = article.summary
     same = summary is not None and summary == text

@@ -400,6 +400,10 @@ class FetchState(_StateFields):
         return super().__new__(cls, etag, last_modified, fingerprint, was_feed)
 
 
+# An article as the store writes it: see ``bodies.prepare_rows``.
+ArticleRow = tuple[str, str, tuple[object, ...], float | None, tuple[object, ...] | None]
+
+
 class FetchResult(NamedTuple):
     """A fetch's outcome. ``feed`` is None when the source was not modified."""
 
@@ -409,9 +413,9 @@ class FetchResult(NamedTuple):
     moved_to: str | None = None
     # Problems that did not stop the feed, e.g. one unreadable file in a folder.
     warnings: tuple[str, ...] = ()
-    # Each article's content digest, when the parse stage also prepared the bodies
-    # (``bodies.prepare_bodies``); None leaves that to the refresh.
-    digests: Mapping[str, str] | None = None
+    # The articles as rows, when the parse stage prepared them: the feed's ``articles``
+    # are then empty (they do not cross from a worker twice). None: the save makes them.
+    rows: tuple[ArticleRow, ...] | None = None
 
     @property
     def not_modified(self) -> bool:

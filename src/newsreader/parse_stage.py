@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Protocol, TypeVar
 from urllib.parse import urljoin
 
-from newsreader.bodies import prepare_bodies
+from newsreader.bodies import prepare_rows
 from newsreader.errors import NewsreaderError, ParseError, SourceError
 from newsreader.formats import Kind, parse_sniffed, sniff
 from newsreader.model import (
@@ -82,12 +82,14 @@ def worker_ready() -> bool:
 def parse_and_prepare(
     feed: FeedConfig, state: FetchState, got: Retrieved, stored: Mapping[str, str]
 ) -> FetchResult:
-    """:func:`parse_retrieved`, then the bodies prepared against ``stored`` (id ->
-    digest, what the store holds): one call that a worker process can make."""
+    """:func:`parse_retrieved`, then the articles prepared as rows against ``stored``
+    (id -> digest, what the store holds): one call that a worker process can make."""
     result = parse_retrieved(feed, state, got)
-    if result.feed is None:
+    parsed = result.feed
+    if parsed is None:
         return result
-    return result._replace(digests=prepare_bodies(result.feed.articles, stored))
+    rows = prepare_rows(parsed.articles, stored)
+    return result._replace(feed=parsed._replace(articles=()), rows=rows)
 
 
 def parse_retrieved(feed: FeedConfig, state: FetchState, got: Retrieved) -> FetchResult:

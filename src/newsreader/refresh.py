@@ -12,25 +12,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
-import os
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from concurrent.futures import BrokenExecutor, ThreadPoolExecutor
-from contextvars import ContextVar
+from collections.abc import AsyncIterator, Callable, Sequence
+from concurrent.futures import BrokenExecutor
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
-from newsreader.bodies import prepare_bodies
+from newsreader.bodies import prepare_rows
 from newsreader.errors import NewsreaderError
+from newsreader.feed_clock import FEED_DEADLINE, off_the_clock
 from newsreader.model import ERROR, NOT_MODIFIED, OK, WAITING, FeedOutcome
-from newsreader.parse_stage import fetch_parsed, worker_ready
+from newsreader.parse_pool import ParsePool, parse_workers
+from newsreader.parse_stage import fetch_parsed
 from newsreader.text.sanitise import clean_line
 from newsreader.unchanged import merged, settle_unchanged
 
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
-
     import httpx
 
     from newsreader.model import FeedConfig, FetchResult, Schedule
@@ -38,10 +36,6 @@ if TYPE_CHECKING:
     from newsreader.store import Store
 
 T = TypeVar("T")
-
-# The deadline of the feed the current task fetches (see ``_fetch``), so that waiting in
-# line for the shared parser thread can be left off that feed's clock.
-_DEADLINE: ContextVar[asyncio.Timeout | None] = ContextVar("newsreader_deadline", default=None)
 
 # A feed that fails this many times in a row waits BACKOFF_BASE before the next try,
 # twice that after one more failure, and so on up to BACKOFF_CAP.
@@ -62,32 +56,17 @@ MAX_ERROR_LINE = 2000
 # At most this many feeds are between parsing and stored at once, and this many local
 # files are read at once: a cold fetch holds a few feeds in memory, whatever the number
 # of feeds or items (parsing never runs far ahead of storing).
-PIPELINE_DEPTH = 4
-# A run of at least this many feeds to fetch (the unchanged ones settled) parses in
-# worker processes (``parse_workers``), so the parse, the plain text and the digests use
-# the other cores while this process stores; fewer feeds do not pay for starting them.
-POOL_FROM = 16
-MAX_WORKERS = 2
+PIPELINE_DEPTH = 8
 
 
 class RunContext:
     """The shared resources of one refresh run; the HTTP client and the parser are made
-    on first use.
-
-    ``workers`` 0 parses on one thread beside the event loop; more parse in that many
-    worker processes, so parsing and preparing bodies use the other cores while this
-    process stores (see docs/benchmarks.md for the figures of both).
-    """
+    on first use. ``workers``: the parser's worker processes (0: a thread)."""
 
     def __init__(self, *, clock: Callable[[], float] = time.time, workers: int = 0) -> None:
         self.clock = clock
         self._client: httpx.AsyncClient | None = None
-        self._parser: ThreadPoolExecutor | None = None
-        self._workers = workers
-        self._pool: ProcessPoolExecutor | None = None
-        self._idle_workers = asyncio.Semaphore(max(1, workers))
-        self._worked = False  # whether a worker process has finished a job in this run
-        self._warming: asyncio.Future[bool] | None = None  # the pool's first, empty job
+        self._parse = ParsePool(workers)
         self._servers: dict[str, asyncio.Semaphore] = {}
         self._active = asyncio.Semaphore(_max_active())
         self._local = asyncio.Semaphore(PIPELINE_DEPTH)
@@ -127,114 +106,14 @@ class RunContext:
         return self._client
 
     async def run_parser(self, fn: Callable[..., T], *args: object) -> T:
-        """Run ``fn`` on the run's parser thread (see ``newsreader.parse_stage``).
-
-        One parser thread beats a pool: with the GIL, several parsing threads only add
-        switching costs, while one keeps the loop and SQLite (which releases the GIL) going.
+        """Run ``fn`` on the run's parser (:class:`~newsreader.parse_pool.ParsePool`).
 
         The feed takes a place in the pipeline first (see :meth:`leave_pipeline`). The
         time spent in line, for that place and behind other feeds' parses, is not
         counted against this feed's deadline; the parse itself is.
         """
         await self._enter_pipeline()
-        if self._workers:
-            return await self._run_in_worker(fn, *args)
-        return await self._run_on_thread(fn, *args)
-
-    async def _run_on_thread(self, fn: Callable[..., T], *args: object) -> T:
-        if self._parser is None:
-            self._parser = ThreadPoolExecutor(1, thread_name_prefix="newsreader-parse")
-        loop = asyncio.get_running_loop()
-        began = asyncio.Event()
-
-        def job() -> T:
-            loop.call_soon_threadsafe(began.set)
-            return fn(*args)
-
-        done = loop.run_in_executor(self._parser, job)
-        waiting = asyncio.ensure_future(began.wait())
-        try:
-            with _off_the_clock():
-                await asyncio.wait((done, waiting), return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            waiting.cancel()
-        return await done
-
-    async def _run_in_worker(self, fn: Callable[..., T], *args: object) -> T:
-        """``fn(*args)`` in a worker process, once one is idle (waiting off the clock).
-
-        A worker that dies (a parser crashing on a document) fails the feeds it held,
-        one line each; the next feed gets a new pool. Workers that die before any of
-        them finished a job could not start at all (a main module spawn cannot load,
-        such as a script on standard input), and so could a pool that fails to start:
-        the run goes on with the parser thread.
-
-        Starting workers takes a while (each imports the parsers: up to a second on a
-        busy machine); until they have answered an empty first job, feeds parse on the
-        thread, so the first ones of a run never wait for them.
-        """
-        if not self._pool_ready():
-            return await self._run_on_thread(fn, *args)
-        with _off_the_clock():
-            await self._idle_workers.acquire()
-        try:
-            pool = self._pool
-            if pool is None:  # closed while this feed waited for a worker
-                return await self._run_on_thread(fn, *args)
-            job: asyncio.Future[T] | None = None
-            try:
-                # Submitting starts the workers: a failure to start raises here.
-                job = asyncio.get_running_loop().run_in_executor(pool, fn, *args)
-                result = await job
-            except BrokenExecutor:  # BrokenProcessPool, whose module loads only with a pool
-                self._close_pool(pool)
-                if self._worked:
-                    raise
-            except Exception:
-                if self._worked or job is not None:
-                    raise  # fn's own error, raised in the worker
-                self._close_pool(pool)
-            else:
-                self._worked = True
-                return result
-            self._workers = 0
-        finally:
-            self._idle_workers.release()
-        return await self.run_parser(fn, *args)
-
-    def _pool_ready(self) -> bool:
-        """Whether the workers are up; starts them, or gives them up when they could
-        not start (the run then stays on the thread)."""
-        if self._pool is None:
-            import multiprocessing  # with the pool's modules: 10 ms a run on the thread spares
-            from concurrent.futures import ProcessPoolExecutor
-
-            # spawn: the event loop and the file-reading threads are not forked.
-            context = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(self._workers, mp_context=context)
-            try:
-                self._warming = asyncio.get_running_loop().run_in_executor(self._pool, worker_ready)
-            except Exception:  # the workers cannot start at all
-                self._close_pool(self._pool)
-                self._workers = 0
-            return False
-        warming = self._warming
-        if warming is None or not warming.done():
-            return warming is None
-        self._warming = None
-        if warming.cancelled() or warming.exception() is not None:
-            self._close_pool(self._pool)
-            if not self._worked:
-                self._workers = 0
-            return False
-        self._worked = True
-        return True
-
-    def _close_pool(self, pool: ProcessPoolExecutor) -> None:
-        if self._pool is pool:
-            pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
-            self._warming = None
+        return await self._parse.run(fn, *args)
 
     async def _enter_pipeline(self) -> None:
         """Wait, off the clock, for one of the PIPELINE_DEPTH places between parsing
@@ -242,7 +121,7 @@ class RunContext:
         task = asyncio.current_task()
         if task is None or task in self._in_pipeline:
             return
-        with _off_the_clock():
+        with off_the_clock():
             await self._pipeline.acquire()
         self._in_pipeline.add(task)
 
@@ -254,27 +133,10 @@ class RunContext:
             self._pipeline.release()
 
     async def aclose(self) -> None:
-        if self._parser is not None:
-            self._parser.shutdown(wait=False, cancel_futures=True)
-            self._parser = None
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        await self._parse.aclose()
         if self._client is not None:
             await self._client.aclose()
             self._client = None
-
-
-def parse_workers(feeds: int) -> int:
-    """Worker processes for a run of ``feeds`` feeds: none on one core or for a few
-    feeds, else one per core beyond this process's, at least one, at most MAX_WORKERS."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
-    if cores < 2 or feeds < POOL_FROM:
-        return 0
-    return max(1, min(MAX_WORKERS, cores))
 
 
 def _source(name: str) -> Source:
@@ -324,30 +186,12 @@ async def _fetch(feed: FeedConfig, store: Store, context: RunContext) -> FetchRe
     async with context.turn(feed):
         state = store.fetch_state(feed.name)
         async with asyncio.timeout(_deadline(feed)) as deadline:
-            token = _DEADLINE.set(deadline)
+            token = FEED_DEADLINE.set(deadline)
             try:
                 stored = partial(store.content_hashes, feed.name)
                 return await fetch_parsed(source, feed, state, context, stored)
             finally:
-                _DEADLINE.reset(token)
-
-
-@contextlib.contextmanager
-def _off_the_clock() -> Iterator[None]:
-    """Stop the current feed's deadline while inside; it resumes with the time it had."""
-    deadline = _DEADLINE.get()
-    when = None if deadline is None or deadline.expired() else deadline.when()
-    if deadline is None or when is None:
-        yield
-        return
-    loop = asyncio.get_running_loop()
-    left = when - loop.time()
-    deadline.reschedule(None)
-    try:
-        yield
-    finally:
-        if not deadline.expired():
-            deadline.reschedule(loop.time() + left)
+                FEED_DEADLINE.reset(token)
 
 
 def backoff_seconds(failures: int) -> float:
@@ -397,14 +241,14 @@ async def _refresh_one(
         raise
     except Exception as exc:
         return _failed(feed, store, context, schedule, exc)
-    digests = result.digests
-    if result.feed is not None and digests is None:  # a source that parsed for itself
+    if result.feed is not None and result.rows is None:  # a source that parsed for itself
         stored = store.content_hashes(feed.name)
         try:
-            digests = prepare_bodies(result.feed.articles, stored)
+            rows = prepare_rows(result.feed.articles, stored)
         except Exception as exc:  # a body's converter failed (bodies convert on first read)
             return _failed(feed, store, context, schedule, exc)
-    stats = store.save_result(feed.name, result, feed.settings.max_articles, digests=digests)
+        result = result._replace(feed=result.feed._replace(articles=()), rows=rows)
+    stats = store.save_result(feed.name, result, feed.settings.max_articles)
     warnings = tuple(clean_line(w) for w in result.warnings)
     if warnings:
         store.set_warning(feed.name, "; ".join(warnings))

@@ -156,17 +156,17 @@ def test_pressing_refresh_asks_a_feed_told_to_wait(tmp_path):
 
 def test_a_large_run_in_the_reader_parses_on_a_thread(tmp_path, monkeypatch):
     """Worker processes would share the reader's terminal: the reader never starts them."""
-    from newsreader import refresh
+    from newsreader import parse_pool
 
     many = "feeds:\n" + "".join(
-        f"  - {{name: 'H{i}', path: harbour.rss}}\n" for i in range(refresh.POOL_FROM + 2)
+        f"  - {{name: 'H{i}', path: harbour.rss}}\n" for i in range(parse_pool.POOL_FROM + 2)
     )
     feeds = _feeds(tmp_path, many)
 
     def no_pool(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise AssertionError("the reader started worker processes")
 
-    monkeypatch.setattr(refresh.RunContext, "_run_in_worker", no_pool)
+    monkeypatch.setattr(parse_pool.ParsePool, "_run_in_worker", no_pool)
     refresher = Refresher(tmp_path / "news.db", feeds, clock=lambda: 0.0)
     recorder = Recorder()
     refresher.run(refresher.start(None) or [], recorder, due_only=False, call=recorder.call)

@@ -7,11 +7,12 @@ import pytest
 
 from newsreader.bodies import (
     StoredBody,
+    article_head,
     body_columns,
     content_digest,
     markdown_from_source,
     pack_source,
-    prepare_bodies,
+    prepare_rows,
     unpack_source,
 )
 from newsreader.model import Article, Body
@@ -59,16 +60,21 @@ def test_only_new_or_changed_bodies_are_converted() -> None:
     changed = Article(id="b", title="B", body=_Counting("two", log))
     new = Article(id="c", title="C", body=_Counting("three", log))
     stored = {"a": content_digest(same), "b": "an older digest"}
-    digests = prepare_bodies((same, changed, new), stored)
-    assert digests == {a.id: content_digest(a) for a in (same, changed, new)}
+    rows = prepare_rows((same, changed, new), stored)
+    assert [(aid, digest) for aid, digest, *_ in rows] == [
+        (a.id, content_digest(a)) for a in (same, changed, new)
+    ]
     assert log == ["two", "three"]
+    assert [body is None for *_, body in rows] == [True, False, False]
+    assert rows[1][4] == body_columns(changed)
 
 
 def test_the_first_article_of_an_id_counts() -> None:
     log: list[str] = []
     first = Article(id="a", title="First", body=_Counting("one", log))
     again = Article(id="a", title="Again", body=_Counting("two", log))
-    assert prepare_bodies((first, again), {}) == {"a": content_digest(first)}
+    [row] = prepare_rows((first, again), {})
+    assert row[:3] == ("a", content_digest(first), article_head(first))
     assert log == ["one"]
 
 
@@ -79,11 +85,11 @@ def test_a_failing_converter_fails_here() -> None:
             raise ValueError("converter fault")
 
     with pytest.raises(ValueError, match="converter fault"):
-        prepare_bodies((Article(id="a", title="A", body=_Broken()),), {})
+        prepare_rows((Article(id="a", title="A", body=_Broken()),), {})
 
 
 class _CountingMarkdown(Body):
-    """A body whose Markdown records being made."""
+    """A body whose Markdown, still to be made from its HTML, records being made."""
 
     def __init__(self, log: list[str]) -> None:
         super().__init__("text")
@@ -94,11 +100,16 @@ class _CountingMarkdown(Body):
         self._log.append("markdown")
         return "*text*"
 
+    @property
+    def markdown_source(self) -> tuple[str, str | None]:
+        return "<em>text</em>", None
+
 
 def test_a_refresh_makes_no_markdown() -> None:
     log: list[str] = []
-    prepare_bodies((Article(id="a", title="A", body=_CountingMarkdown(log)),), {})
+    [row] = prepare_rows((Article(id="a", title="A", body=_CountingMarkdown(log)),), {})
     assert log == []
+    assert row[4] is not None and unpack_source(row[4][5] or b"") == "<em>text</em>"
 
 
 @pytest.mark.parametrize(
@@ -132,3 +143,11 @@ def test_the_body_columns_keep_a_summary_equal_to_the_text_once() -> None:
     other = Article(id="b", title="B", summary="Wall", text="Wall repaired")
     assert body_columns(same)[:3] == (None, 1, "Wall repaired")
     assert body_columns(other)[:3] == ("Wall", 0, "Wall repaired")
+
+
+def test_a_row_carries_the_sort_key_of_its_date() -> None:
+    dated = Article(id="a", title="A", published="2026-03-01T12:00:00+01:00")
+    undated = Article(id="b", title="B", updated="2026-03-01")
+    nothing = Article(id="c", title="C")
+    keys = [row[3] for row in prepare_rows((dated, undated, nothing), {})]
+    assert keys == [1772362800.0, 1772323200.0, None]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from newsreader import refresh
+from newsreader import parse_pool, refresh
 from newsreader.model import FeedConfig, FeedOutcome, FeedSettings, FetchResult, FetchState
 from newsreader.refresh import refresh_feeds
 from newsreader.store import Store
@@ -298,25 +298,25 @@ def _stored(store: Store) -> list[tuple[str, str, str | None, str]]:
 def test_a_large_run_parses_in_worker_processes_and_stores_the_same(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(refresh.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
-    feeds = _feeds(tmp_path / "feeds", refresh.POOL_FROM + 4)
-    assert refresh.parse_workers(len(feeds)) == 2
-    assert refresh.parse_workers(refresh.POOL_FROM - 1) == 0
+    monkeypatch.setattr(parse_pool.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    feeds = _feeds(tmp_path / "feeds", parse_pool.POOL_FROM + 4)
+    assert parse_pool.parse_workers(len(feeds)) == 2
+    assert parse_pool.parse_workers(parse_pool.POOL_FROM - 1) == 0
     used: list[int] = []
-    real = refresh.RunContext._run_in_worker
+    real = parse_pool.ParsePool._run_in_worker
 
-    async def counting(self: refresh.RunContext, fn: object, *args: object) -> object:
+    async def counting(self: parse_pool.ParsePool, fn: object, *args: object) -> object:
         used.append(1)
         return await real(self, fn, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(refresh.RunContext, "_run_in_worker", counting)
+    monkeypatch.setattr(parse_pool.ParsePool, "_run_in_worker", counting)
     with Store.open(tmp_path / "pool.db") as pooled:
         pooled.sync_feeds(feeds)
         outcomes = run(feeds, pooled)
         assert [(o.status, o.new) for o in outcomes] == [("ok", 5)] * len(feeds)
         assert len(used) == len(feeds)
         in_workers = _stored(pooled)
-    monkeypatch.setattr(refresh, "POOL_FROM", 10**6)
+    monkeypatch.setattr(parse_pool, "POOL_FROM", 10**6)
     with Store.open(tmp_path / "thread.db") as threaded:
         threaded.sync_feeds(feeds)
         run(feeds, threaded)
@@ -325,117 +325,9 @@ def test_a_large_run_parses_in_worker_processes_and_stores_the_same(
     assert "## Heading" in in_workers[0][3]
 
 
-def _exit_in_a_worker(code: int) -> str:
-    """Ends a worker process at once (as a parser crash would); on a thread, returns."""
-    import multiprocessing
-    import os
-
-    if multiprocessing.parent_process() is not None:
-        os._exit(code)
-    return "thread"
-
-
-async def _until_workers_settle(context: refresh.RunContext) -> None:
-    """Wait for the run's workers to answer their first job (or to be given up)."""
-    while context._workers and not context._pool_ready():
-        await asyncio.sleep(0.02)
-
-
-def _die_in_a_worker() -> bool:
-    _exit_in_a_worker(3)
-    return True
-
-
-def test_the_first_feeds_parse_on_the_thread_while_the_workers_start() -> None:
-    async def go() -> list[object]:
-        context = refresh.RunContext(workers=1)
-        try:
-            first = await context.run_parser(_exit_in_a_worker, 3)  # no wait for a spawn
-            await _until_workers_settle(context)
-            return [first, await context.run_parser(len, "ab"), context._worked]
-        finally:
-            await context.aclose()
-
-    assert asyncio.run(go()) == ["thread", 2, True]
-
-
-def test_a_worker_process_that_dies_fails_only_the_feed_it_held() -> None:
+def test_a_dead_worker_is_one_line_naming_the_feed() -> None:
     from concurrent.futures.process import BrokenProcessPool
 
-    async def go() -> int:
-        context = refresh.RunContext(workers=1)
-        try:
-            await _until_workers_settle(context)
-            assert await context.run_parser(len, "ab") == 2
-            with pytest.raises(BrokenProcessPool):
-                await context.run_parser(_exit_in_a_worker, 3)
-            return await context.run_parser(len, "abc")  # a new pool
-        finally:
-            await context.aclose()
-
-    assert asyncio.run(go()) == 3
     feed = FeedConfig(name="Crash", source="local", target="/feeds/crash.xml")
     line = refresh._one_line(feed, BrokenProcessPool("gone"))
     assert line == "/feeds/crash.xml: the parser process stopped while reading it"
-
-
-def test_workers_that_cannot_start_leave_the_run_to_the_parser_thread(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Workers that die before their first job is done (a main module spawn cannot
-    load, such as a script on standard input) are given up for the run."""
-    monkeypatch.setattr(refresh, "worker_ready", _die_in_a_worker)
-
-    async def go() -> list[object]:
-        context = refresh.RunContext(workers=1)
-        try:
-            first = await context.run_parser(_exit_in_a_worker, 3)
-            await _until_workers_settle(context)
-            return [first, await context.run_parser(_exit_in_a_worker, 3), context._workers]
-        finally:
-            await context.aclose()
-
-    assert asyncio.run(go()) == ["thread", "thread", 0]
-
-
-def test_a_pool_that_fails_to_start_leaves_the_run_to_the_parser_thread(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Seen inside Textual, whose stand-in stderr multiprocessing cannot pass on."""
-
-    class _Unstartable:
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            pass
-
-        def submit(self, *args: object) -> None:
-            raise ValueError("bad value(s) in fds_to_keep")
-
-        def shutdown(self, **kwargs: object) -> None:
-            pass
-
-    import concurrent.futures
-
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", _Unstartable)
-
-    async def go() -> list[object]:
-        context = refresh.RunContext(workers=2)
-        try:
-            return [await context.run_parser(len, "abc"), context._workers]
-        finally:
-            await context.aclose()
-
-    assert asyncio.run(go()) == [3, 0]
-
-
-def test_an_error_raised_by_the_parse_in_a_worker_is_that_feeds_error() -> None:
-    async def go() -> int:
-        context = refresh.RunContext(workers=1)
-        try:
-            await _until_workers_settle(context)
-            with pytest.raises(ValueError, match="invalid literal"):
-                await context.run_parser(int, "not a number")
-            return context._workers
-        finally:
-            await context.aclose()
-
-    assert asyncio.run(go()) == 1

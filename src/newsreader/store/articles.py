@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from newsreader.bodies import StoredBody, article_head, body_columns, content_digest
+from newsreader.bodies import StoredBody, prepare_rows
 from newsreader.errors import StoreError
-from newsreader.model import Article, SaveStats, StoredArticle
+from newsreader.model import SaveStats, StoredArticle
 from newsreader.store.connection import BUSY_TIMEOUT_MS, Connection, now
 from newsreader.store.feeds import ensure_feed
 from newsreader.store.headlines import HEADLINE_ORDER
 from newsreader.store.rows import article_from, pairs, text
-from newsreader.text.dates import timestamp
 
 if TYPE_CHECKING:
     from newsreader.model import FetchResult
@@ -28,11 +27,6 @@ _ARTICLE_COLUMNS_V3 = _ARTICLE_COLUMNS.replace(
     "b.source, b.base, b.summary_is_text", "NULL, NULL, 0"
 )
 _ARTICLE_FROM = "articles a JOIN feeds f ON f.id = a.feed_id JOIN bodies b ON b.key = a.key"
-
-
-def _sort_key(article: Article) -> float | None:
-    """Seconds since the epoch of the article's date; a date without offset counts as UTC."""
-    return timestamp(article.published or article.updated)
 
 
 def _position_offset(ids: list[str], known: dict[str, tuple[int, str, int]]) -> int:
@@ -61,12 +55,7 @@ def _position_offset(ids: list[str], known: dict[str, tuple[int, str, int]]) -> 
 
 class Articles(Connection):
     def save_result(
-        self,
-        name: str,
-        result: FetchResult,
-        max_articles: int | None = None,
-        *,
-        digests: Mapping[str, str] | None = None,
+        self, name: str, result: FetchResult, max_articles: int | None = None
     ) -> SaveStats:
         """Store one fetch of a feed in one transaction.
 
@@ -76,17 +65,12 @@ class Articles(Connection):
         articles of the current document are never removed (removing the latter would
         bring them back as new on the next fetch).
 
-        ``digests`` are the articles' content digests from
-        :func:`newsreader.bodies.prepare_bodies`, which also converts the bodies to be
-        written beforehand; without them they are worked out here, and bodies convert
-        when written.
+        The articles are written from ``result.rows`` (:func:`newsreader.bodies.
+        prepare_rows`, made before the save, where a converter's failure is the feed's);
+        without them they are prepared here, from the feed's articles.
         """
         when = now()
         feed = result.feed
-        if digests is None:
-            # The first article of an id counts, as in prepare_bodies.
-            articles = reversed(feed.articles) if feed is not None else ()
-            digests = {a.id: content_digest(a) for a in articles}
         with self._write() as db:
             feed_id = ensure_feed(db, name)
             state = result.state
@@ -114,37 +98,35 @@ class Articles(Connection):
                     (feed_id,),
                 )
             }
+            rows = result.rows
+            if rows is None:
+                rows = prepare_rows(feed.articles, {aid: old[1] for aid, old in known.items()})
             # Keys are handed out here (the write lock is held) so bodies can share them.
             next_key = db.execute("SELECT coalesce(max(key), 0) + 1 FROM articles").fetchone()[0]
             inserts: list[tuple[object, ...]] = []
             updates: list[tuple[object, ...]] = []
             bodies: list[tuple[object, ...]] = []
             moves: list[tuple[int, int]] = []
-            current: set[str] = set()
-            document: list[Article] = []
-            for article in feed.articles:
-                if article.id not in current:
-                    current.add(article.id)
-                    document.append(article)
-            offset = _position_offset([a.id for a in document], known)
-            for index, article in enumerate(document):
+            current = {row[0] for row in rows}
+            offset = _position_offset([row[0] for row in rows], known)
+            for index, (aid, digest, head, sort_key, body) in enumerate(rows):
                 position = index + offset
-                head = article_head(article)
-                digest = digests[article.id]
-                old = known.get(article.id)
-                if old is None:
+                old = known.get(aid)
+                if old is not None and old[1] == digest:
+                    if old[2] != position:
+                        moves.append((position, old[0]))
+                elif body is None:
+                    # Prepared against digests another process has changed since: the
+                    # next fetch writes it.
+                    continue
+                elif old is None:
                     key = next_key
                     next_key += 1
-                    inserts.append(
-                        (key, feed_id, article.id, *head, position, _sort_key(article), when,
-                         digest)
-                    )  # fmt: skip
-                    bodies.append((key, *body_columns(article)))
-                elif old[1] != digest:
-                    updates.append((*head, position, _sort_key(article), digest, old[0]))
-                    bodies.append((old[0], *body_columns(article)))
-                elif old[2] != position:
-                    moves.append((position, old[0]))
+                    inserts.append((key, feed_id, aid, *head, position, sort_key, when, digest))
+                    bodies.append((key, *body))
+                else:
+                    updates.append((*head, position, sort_key, digest, old[0]))
+                    bodies.append((old[0], *body))
             db.executemany(
                 "INSERT INTO articles (key, feed_id, article_id, title, link, published, updated,"
                 " author, source, breadcrumb, position, sort_key, fetched_at, content_hash)"
@@ -170,7 +152,7 @@ class Articles(Connection):
 
     def content_hashes(self, name: str) -> dict[str, str]:
         """The content digest of every stored article of a feed, by article id: what
-        :func:`newsreader.bodies.prepare_bodies` compares with before a save."""
+        :func:`newsreader.bodies.prepare_rows` compares with before a save."""
         rows = self._read(
             "SELECT a.article_id, a.content_hash FROM articles a"
             " JOIN feeds f ON f.id = a.feed_id WHERE f.name = ?",
