@@ -4,8 +4,8 @@ Builds FEEDS local RSS files in a temporary folder, fetches them once, marks art
 read and starred, then for each of ROUNDS rounds changes some feeds (new items,
 edited items), starts the installed ``newsreader fetch``, marks more articles while
 it runs, and kills it with SIGKILL at a random moment. After every kill the database
-must open, pass ``PRAGMA integrity_check``, and hold every read/starred flag set
-before the kill. Parser worker processes the killed fetch leaves behind are counted
+must open, pass ``PRAGMA integrity_check``, hold a search index in step with its
+articles, and hold every read/starred flag set before the kill. Parser worker processes the killed fetch leaves behind are counted
 (and then ended). Exits 1 when anything was lost.
 
     .venv/bin/python bench/kill9.py [--rounds 20] [--feeds 24] [--items 150] [--json]
@@ -87,11 +87,18 @@ def _flags(db: Path) -> dict[int, tuple[int, int]]:
 
 
 def _integrity(db: Path) -> str:
+    """SQLite's integrity check, then the search index against the articles."""
     con = sqlite3.connect(db)
     try:
-        return str(con.execute("PRAGMA integrity_check").fetchone()[0])
+        check = str(con.execute("PRAGMA integrity_check").fetchone()[0])
     finally:
         con.close()
+    if check != "ok":
+        return check
+    from newsreader.store import Store
+
+    with Store.open(db) as store:
+        return "ok" if store.search_index_in_step() else "the search index is out of step"
 
 
 def _mark(db: Path, rng: random.Random, expected: dict[int, tuple[bool, bool]]) -> None:

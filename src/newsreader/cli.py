@@ -21,6 +21,16 @@ def _common(parser: argparse.ArgumentParser, *, db: bool = True, top: bool = Fal
         parser.add_argument("--db", type=Path, default=default, help="SQLite database file")
 
 
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, not {value!r}")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     debug = argparse.ArgumentParser(add_help=False)
     debug.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -41,6 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("--unread", action="store_true", help="only unread articles")
     p.add_argument("--json", action="store_true", help="print JSON (SPEC's dump shape)")
+    p.add_argument("--query", metavar="QUERY", help="only the articles QUERY finds")
+    p = sub.add_parser("search", parents=[debug], help="stored articles matching QUERY")
+    p.add_argument("query", metavar="QUERY", help="see docs/search.md")
+    _common(p)
+    p.add_argument("--json", action="store_true", help="print JSON (list --json's shape)")
+    p.add_argument("--limit", type=_positive, metavar="N", help="the newest N matches only")
 
     opml = sub.add_parser("opml", parents=[debug], help="OPML import and export")
     opml_sub = opml.add_subparsers(dest="opml_command", metavar="ACTION", required=True)
@@ -93,7 +109,23 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "list":
         from newsreader.commands.listing import run_list
 
+        if args.query is not None:
+            from newsreader.commands.search import run_list_query
+
+            return run_list_query(
+                _config_path(args),
+                _db_path(args),
+                args.query,
+                unread=args.unread,
+                as_json=args.json,
+            )
         return run_list(_config_path(args), _db_path(args), unread=args.unread, as_json=args.json)
+    if command == "search":
+        from newsreader.commands.search import run_search
+
+        return run_search(
+            _config_path(args), _db_path(args), args.query, as_json=args.json, limit=args.limit
+        )
     if command == "opml":
         from newsreader.commands import opml
 

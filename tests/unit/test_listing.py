@@ -60,7 +60,7 @@ def test_the_streamed_json_is_the_one_document(filled: tuple[Path, Path], unread
     config = parse_config(CONFIG, cfg)
     with Store.open(db) as store:
         out = io.StringIO()
-        write_json(config, store, out, unread=unread)
+        write_json(config.feeds, store, out, unread=unread)
         statuses = store.feed_statuses()
         whole = {
             "feeds": [
@@ -79,7 +79,7 @@ def test_no_feeds_is_an_empty_list(tmp_path: Path) -> None:
     config = parse_config("feeds: []\n", tmp_path / "feeds.yaml")
     with Store.open(tmp_path / "news.db") as store:
         out = io.StringIO()
-        write_json(config, store, out, unread=False)
+        write_json(config.feeds, store, out, unread=False)
     assert json.loads(out.getvalue()) == {"feeds": []}
     assert out.getvalue() == json.dumps({"feeds": []}, indent=2) + "\n"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
@@ -37,32 +37,38 @@ def feed_entry(feed: FeedConfig, status: FeedStatus | None) -> dict[str, Any]:
     }
 
 
-def stored_articles(store: Store, name: str, *, unread: bool) -> Iterator[dict[str, Any]]:
-    """SPEC's article objects of one feed, with ``read`` and ``starred``, as read."""
-    for stored in store.articles(name, unread_only=unread):
+def stored_articles(
+    store: Store, name: str, *, unread: bool, hits: bool = False
+) -> Iterator[dict[str, Any]]:
+    """SPEC's article objects of one feed, with ``read`` and ``starred``, as read;
+    ``hits``: only what the last search found."""
+    for stored in store.articles(name, unread_only=unread, hits_only=hits):
         entry = stored.article.to_json()
         entry["read"] = stored.read
         entry["starred"] = stored.starred
         yield entry
 
 
-def write_json(config: Config, store: Store, out: TextIO, *, unread: bool) -> None:
-    """The ``{"feeds": [...]}`` document, byte for byte what ``json.dumps(indent=2)``
-    gives for it, written one article at a time."""
+def write_json(
+    feeds: Sequence[FeedConfig], store: Store, out: TextIO, *, unread: bool, hits: bool = False
+) -> None:
+    """The ``{"feeds": [...]}`` document of ``feeds``, byte for byte what
+    ``json.dumps(indent=2)`` gives for it, written one article at a time; ``hits``: each
+    feed's articles that the last search found."""
     statuses = store.feed_statuses()
     out.write('{\n  "feeds": [')
-    for index, feed in enumerate(config.feeds):
+    for index, feed in enumerate(feeds):
         entry = _encode(feed_entry(feed, statuses.get(feed.name)))
         # The feed's own fields, indented to their place, before its "articles" list.
         head = entry[: -len("\n}")].replace("\n", "\n    ")
         out.write(("," if index else "") + "\n    " + head + ',\n      "articles": [')
         count = 0
-        for article in stored_articles(store, feed.name, unread=unread):
+        for article in stored_articles(store, feed.name, unread=unread, hits=hits):
             text = _encode(article).replace("\n", "\n" + _ARTICLE_INDENT)
             out.write(("," if count else "") + "\n" + _ARTICLE_INDENT + text)
             count += 1
         out.write("\n      ]\n    }" if count else "]\n    }")
-    out.write("\n  ]\n}\n" if config.feeds else "]\n}\n")
+    out.write("\n  ]\n}\n" if feeds else "]\n}\n")
 
 
 def run_list(config_path: Path, db_path: Path, *, unread: bool, as_json: bool) -> int:
@@ -72,16 +78,25 @@ def run_list(config_path: Path, db_path: Path, *, unread: bool, as_json: bool) -
     config = load_config(config_path)
     with Store.open(db_path) as store:
         if as_json:
-            write_json(config, store, sys.stdout, unread=unread)
+            write_json(config.feeds, store, sys.stdout, unread=unread)
         else:
-            _print_table(config, store, sys.stdout, unread=unread)
+            print_table(config, store, sys.stdout, unread=unread)
     return 0
 
 
-def _print_table(config: Config, store: Store, out: TextIO, *, unread: bool) -> None:
-    """One block per feed: a heading with its counts, a problem line, then a line per
-    headline (star, unread dot, date, title). Styled only on a terminal, and not when
-    NO_COLOR is set."""
+def print_table(
+    config: Config,
+    store: Store,
+    out: TextIO,
+    *,
+    unread: bool,
+    hits: bool = False,
+    feeds: Sequence[FeedConfig] | None = None,
+) -> None:
+    """One block per feed (default: every configured one): a heading with its counts, a
+    problem line, then a line per headline (star, unread dot, date, title); ``hits``:
+    only what the last search found. Styled only on a terminal, and not when NO_COLOR
+    is set."""
     from newsreader.text.sanitise import for_terminal
 
     styled = out.isatty() and not os.environ.get("NO_COLOR")
@@ -92,8 +107,8 @@ def _print_table(config: Config, store: Store, out: TextIO, *, unread: bool) -> 
         out.write("No feeds configured.\n")
         return
     statuses = store.feed_statuses()
-    for feed in config.feeds:
-        headlines = store.headlines([feed.name])
+    for feed in config.feeds if feeds is None else feeds:
+        headlines = store.hit_headlines(feed.name) if hits else store.headlines([feed.name])
         unread_count = sum(1 for h in headlines if not h.read)
         if unread:
             headlines = [h for h in headlines if not h.read]

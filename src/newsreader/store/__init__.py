@@ -5,7 +5,8 @@ reader and ``newsreader fetch`` can use it side by side.
 
 The store is one class made of one part per domain, each a subclass of
 :class:`~newsreader.store.connection.Connection` (opening, schema, the read and write
-plumbing): :class:`Feeds`, :class:`Articles`, :class:`Headlines`, :class:`Settings`.
+plumbing): :class:`Feeds`, :class:`Articles`, :class:`Headlines`, :class:`Search`,
+:class:`Settings`.
 A new domain is one module and one more base here; callers keep one flat
 ``store.method()`` API.
 
@@ -27,6 +28,7 @@ from newsreader.store.connection import (
 )
 from newsreader.store.feeds import Feeds
 from newsreader.store.headlines import Headlines
+from newsreader.store.search import Search
 from newsreader.store.settings import Settings
 
 __all__ = [
@@ -44,7 +46,7 @@ __all__ = [
 ]
 
 
-class Store(Feeds, Articles, Headlines, Settings):
+class Store(Feeds, Articles, Headlines, Search, Settings):
     """The database of one process (or thread). Every method raises only :class:`StoreError`."""
 
     __slots__ = ()

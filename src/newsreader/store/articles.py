@@ -13,6 +13,14 @@ from newsreader.store.connection import BUSY_TIMEOUT_MS, Connection, now
 from newsreader.store.feeds import ensure_feed
 from newsreader.store.headlines import HEADLINE_ORDER
 from newsreader.store.rows import article_from, pairs, text
+from newsreader.store.search import (
+    ArticleText,
+    IndexValues,
+    Pending,
+    forget_articles,
+    index_articles,
+    index_values,
+)
 
 if TYPE_CHECKING:
     from newsreader.model import FetchResult
@@ -27,6 +35,17 @@ _ARTICLE_COLUMNS_V3 = _ARTICLE_COLUMNS.replace(
     "b.source, b.base, b.summary_is_text", "NULL, NULL, 0"
 )
 _ARTICLE_FROM = "articles a JOIN feeds f ON f.id = a.feed_id JOIN bodies b ON b.key = a.key"
+
+
+def _article_text(head: tuple[object, ...], body: tuple[object, ...]) -> ArticleText:
+    """What the index takes of an article, from the columns its row is written with."""
+    title, _link, _published, _updated, author, source, _crumbs = head
+    summary, _same, body_text, *_ = body
+    return (str(title), _str(author), _str(source), str(body_text), _str(summary))
+
+
+def _str(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def _position_offset(ids: list[str], known: dict[str, tuple[int, str, int]]) -> int:
@@ -109,24 +128,31 @@ class Articles(Connection):
             moves: list[tuple[int, int]] = []
             current = {row[0] for row in rows}
             offset = _position_offset([row[0] for row in rows], known)
+            indexed: list[IndexValues] = []
+            changed: list[int] = []
             for index, (aid, digest, head, sort_key, body) in enumerate(rows):
                 position = index + offset
                 old = known.get(aid)
                 if old is not None and old[1] == digest:
                     if old[2] != position:
                         moves.append((position, old[0]))
-                elif body is None:
+                    continue
+                if body is None:
                     # Prepared against digests another process has changed since: the
                     # next fetch writes it.
                     continue
-                elif old is None:
+                if old is None:
                     key = next_key
                     next_key += 1
                     inserts.append((key, feed_id, aid, *head, position, sort_key, when, digest))
-                    bodies.append((key, *body))
                 else:
-                    updates.append((*head, position, sort_key, digest, old[0]))
-                    bodies.append((old[0], *body))
+                    key = old[0]
+                    updates.append((*head, position, sort_key, digest, key))
+                    changed.append(key)
+                bodies.append((key, *body))
+                indexed.append(index_values(key, name, _article_text(head, body)))
+            pending = Pending(db)
+            forget_articles(db, changed, pending)
             db.executemany(
                 "INSERT INTO articles (key, feed_id, article_id, title, link, published, updated,"
                 " author, source, breadcrumb, position, sort_key, fetched_at, content_hash)"
@@ -145,9 +171,10 @@ class Articles(Connection):
                 bodies,
             )
             db.executemany("UPDATE articles SET position = ? WHERE key = ?", moves)
+            index_articles(db, (row for row in indexed if pending.indexed(row[0])))
             total = len(known) + len(inserts)
             if max_articles is not None and total > max_articles:
-                total -= self._trim(db, feed_id, known, current, total - max_articles)
+                total -= self._trim(db, feed_id, known, current, total - max_articles, pending)
             return SaveStats(len(inserts), len(updates), total)
 
     def content_hashes(self, name: str) -> dict[str, str]:
@@ -167,6 +194,7 @@ class Articles(Connection):
         known: dict[str, tuple[int, str, int]],
         current: set[str],
         excess: int,
+        pending: Pending,
     ) -> int:
         gone = [aid for aid in known if aid not in current]
         if not gone:
@@ -178,6 +206,7 @@ class Articles(Connection):
         ).fetchall()
         gone_set = set(gone)
         victims = [(key,) for aid, key in rows if aid in gone_set][:excess]
+        forget_articles(db, [key for (key,) in victims], pending)
         db.executemany("DELETE FROM bodies WHERE key = ?", victims)
         db.executemany("DELETE FROM articles WHERE key = ?", victims)
         return len(victims)
@@ -228,10 +257,15 @@ class Articles(Connection):
         except (StoreError, sqlite3.Error):
             pass
 
-    def articles(self, name: str, *, unread_only: bool = False) -> Iterator[StoredArticle]:
+    def articles(
+        self, name: str, *, unread_only: bool = False, hits_only: bool = False
+    ) -> Iterator[StoredArticle]:
         """A feed's stored articles in headline order (newest first), read as they are
-        used; their Markdown is made when first read."""
+        used; their Markdown is made when first read. ``hits_only``: those the last
+        search found (``Store.search``)."""
         where = " AND a.read = 0" if unread_only else ""
+        if hits_only:
+            where += " AND a.key IN (SELECT key FROM temp.hits)"
         rows = self._stream(
             f"SELECT {self._article_columns} FROM {_ARTICLE_FROM}"
             f" WHERE f.name = ?{where} ORDER BY {HEADLINE_ORDER}",

@@ -18,6 +18,13 @@ from typing import Self
 
 from newsreader.errors import StoreError
 from newsreader.store.rows import Row, integer
+from newsreader.store.search_schema import (
+    REBUILD,
+    SEARCH_SCHEMA,
+    SET_TOKENS,
+    TOKENS_QUERY,
+    TOKENS_VERSION,
+)
 
 # "NwsR": marks a file as ours, so a foreign SQLite database is refused untouched.
 APPLICATION_ID = 0x4E777352
@@ -101,8 +108,15 @@ ALTER TABLE bodies ADD COLUMN base TEXT;
 ALTER TABLE bodies ADD COLUMN summary_is_text INTEGER NOT NULL DEFAULT 0
 """
 
-# Index i holds the script that takes the schema from version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _V2_FAILURES, _V3_WAS_FEED, _V4_LAZY_MARKDOWN)
+# Index i holds the script that takes the schema from version i to i + 1. Schema 5 adds
+# the search index (``store.search``), empty: its build then indexes what is stored.
+MIGRATIONS: tuple[str, ...] = (
+    _SCHEMA_V1,
+    _V2_FAILURES,
+    _V3_WAS_FEED,
+    _V4_LAZY_MARKDOWN,
+    SEARCH_SCHEMA,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 # The oldest schema a read-only store opens as it is. Schema 3 only added ``was_feed``,
 # which only a refresh reads, and nothing fetched can be kept in a read-only store.
@@ -258,11 +272,14 @@ class Connection:
                 # Re-read inside the write lock: another process may have migrated meanwhile.
                 version = db.execute("PRAGMA user_version").fetchone()[0]
                 for script in MIGRATIONS[version:]:
-                    for statement in script.split(";"):
-                        if statement.strip():
-                            db.execute(statement)
+                    _run_script(db, script)
                 db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        if db.execute(TOKENS_QUERY).fetchone() != (TOKENS_VERSION,):
+            with self._write():
+                if db.execute(TOKENS_QUERY).fetchone() != (TOKENS_VERSION,):
+                    _run_script(db, REBUILD)
+                    db.execute(SET_TOKENS, (TOKENS_VERSION,))
 
     def close(self) -> None:
         self._db.close()
@@ -320,6 +337,12 @@ class Connection:
             raise StoreError(self.path, _problem(exc)) from None
         except UnicodeEncodeError as exc:
             raise StoreError(self.path, _unencodable(exc)) from None
+
+
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
 
 
 def _unencodable(exc: UnicodeEncodeError) -> str:
