@@ -39,7 +39,12 @@ def run_check(path: Path) -> int:
         print(f"newsreader: {problem}", file=sys.stderr)
     if not problems:  # "OK" only when nothing is wrong
         feeds, groups = len(config.feeds), len(config.groups)
-        print(f"{path}: OK, {plural(feeds, 'feed')} in {plural(groups, 'group')}")
+        counts = [f"{plural(feeds, 'feed')} in {plural(groups, 'group')}"]
+        if config.searches:
+            counts.append(plural(len(config.searches), "query feed"))
+        if config.rules:
+            counts.append(plural(len(config.rules), "rule"))
+        print(f"{path}: OK, {', '.join(counts)}")
     return status
 
 

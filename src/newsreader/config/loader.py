@@ -22,6 +22,7 @@ from newsreader.config.nodes import (
     expanded_size,
     line_of,
 )
+from newsreader.config.searches import MAX_RULES, Rule, SavedSearch, read_rules, read_searches
 from newsreader.errors import ConfigError
 from newsreader.model import (
     DEFAULT_GROUP,
@@ -42,9 +43,9 @@ URL_SCHEMES = ("http", "https", "file")
 # feeds.yaml is read whole before it is parsed: a file this large is not one.
 MAX_CONFIG_BYTES = 8 * 1024 * 1024
 
-_TOP_KEYS = ("settings", "feeds", "keys")
+_TOP_KEYS = ("settings", "feeds", "keys", "searches", "rules")
 _SETTING_KEYS = ("theme", "refresh_minutes", "max_articles", "headers", "timeout", "max_size_mb")
-_FEED_KEYS = ("name", "url", "path", "source", "options", "group")
+_FEED_KEYS = ("name", "url", "path", "source", "options", "group", "rules")
 # Keys a feed may carry to override ``settings:`` for itself.
 _OVERRIDE_KEYS = ("refresh_minutes", "max_articles", "headers", "timeout", "max_size_mb")
 _TARGET_KEYS = ("url", "path", "source")
@@ -58,11 +59,18 @@ class Config(NamedTuple):
     theme: str | None = None
     defaults: FeedSettings = FeedSettings()
     keys: Mapping[str, str] = MappingProxyType({})
+    searches: tuple[SavedSearch, ...] = ()
+    # The top-level rules as written, then each feed's own in the order of ``feeds:``.
+    rules: tuple[Rule, ...] = ()
 
     @property
     def groups(self) -> tuple[str, ...]:
         """Group names in the order they first appear in ``feeds:``."""
         return tuple(dict.fromkeys(feed.group for feed in self.feeds))
+
+    def rules_for(self, feed: str) -> tuple[Rule, ...]:
+        """The rules that apply to the articles of the feed named ``feed``, in order."""
+        return tuple(rule for rule in self.rules if rule.feed is None or rule.feed == feed)
 
 
 def load_config(path: Path) -> Config:
@@ -94,7 +102,11 @@ class _Parser(NodeReader):
         root = compose_yaml(text, self.where)
         if root is None or self.is_null(root):
             return Config(path=self.path)
-        top = self.mapping(root, "the file", "a mapping with 'feeds:' (and 'settings:', 'keys:')")
+        top = self.mapping(
+            root,
+            "the file",
+            "a mapping with 'feeds:' (and 'settings:', 'keys:', 'searches:', 'rules:')",
+        )
         for key, (knode, _) in top.items():
             if key not in _TOP_KEYS:
                 raise self.error(knode, f"unknown key '{key}'{did_you_mean(key, _TOP_KEYS)}")
@@ -113,9 +125,27 @@ class _Parser(NodeReader):
         if "keys" in top and not self.is_null(top["keys"][1]):
             keys = read_keys(self, top["keys"][1])
         feeds: tuple[FeedConfig, ...] = ()
+        feed_rules: list[tuple[str, Node]] = []
         if "feeds" in top and not self.is_null(top["feeds"][1]):
-            feeds = self.feeds(top["feeds"][1], defaults)
-        return Config(path=self.path, feeds=feeds, theme=theme, defaults=defaults, keys=keys)
+            feeds, feed_rules = self.feeds(top["feeds"][1], defaults)
+        searches: tuple[SavedSearch, ...] = ()
+        if "searches" in top and not self.is_null(top["searches"][1]):
+            feed_lines = {feed.name: feed.line or 0 for feed in feeds}
+            searches = read_searches(self, top["searches"][1], feed_lines)
+        rules: list[Rule] = []
+        if "rules" in top and not self.is_null(top["rules"][1]):
+            rules = read_rules(self, top["rules"][1], None, MAX_RULES)
+        for name, rnode in feed_rules:
+            rules += read_rules(self, rnode, name, MAX_RULES - len(rules))
+        return Config(
+            path=self.path,
+            feeds=feeds,
+            theme=theme,
+            defaults=defaults,
+            keys=keys,
+            searches=searches,
+            rules=tuple(rules),
+        )
 
     def settings(self, entries: dict[str, tuple[Node, Node]], base: FeedSettings) -> FeedSettings:
         """``base`` with the override keys found in ``entries`` applied."""
@@ -173,15 +203,20 @@ class _Parser(NodeReader):
             result[name] = value
         return result
 
-    def feeds(self, node: Node, defaults: FeedSettings) -> tuple[FeedConfig, ...]:
+    def feeds(
+        self, node: Node, defaults: FeedSettings
+    ) -> tuple[tuple[FeedConfig, ...], list[tuple[str, Node]]]:
+        """The feeds, and each feed's ``rules:`` node by its name (read after the
+        top-level rules, which come first in ``Config.rules``)."""
         from yaml.nodes import SequenceNode
 
         if not isinstance(node, SequenceNode) or node.tag != SEQ_TAG:
             raise self.error(node, f"feeds must be a list of feeds, not {describe(node)}")
         seen: dict[str, int] = {}
         result = []
+        rules: list[tuple[str, Node]] = []
         for item in node.value:
-            feed = self.feed(item, defaults)
+            feed, rnode = self.feed(item, defaults)
             if feed.name in seen:
                 raise ConfigError(
                     self.where,
@@ -190,9 +225,12 @@ class _Parser(NodeReader):
                 )
             seen[feed.name] = feed.line or 0
             result.append(feed)
-        return tuple(result)
+            if rnode is not None and not self.is_null(rnode):
+                rules.append((feed.name, rnode))
+        return tuple(result), rules
 
-    def feed(self, node: Node, defaults: FeedSettings) -> FeedConfig:
+    def feed(self, node: Node, defaults: FeedSettings) -> tuple[FeedConfig, Node | None]:
+        """One feed, and its ``rules:`` node when it has one."""
         entries = self.mapping(node, "a feed", "a mapping with name: and url:, path: or source:")
         allowed = _FEED_KEYS + _OVERRIDE_KEYS
         for key, (knode, _) in entries.items():
@@ -242,7 +280,7 @@ class _Parser(NodeReader):
             if "group" in entries
             else DEFAULT_GROUP
         )
-        return FeedConfig(
+        feed = FeedConfig(
             name=name,
             source=source,
             target=target,
@@ -252,6 +290,7 @@ class _Parser(NodeReader):
             line=line_of(node),
             url=url,
         )
+        return feed, entries["rules"][1] if "rules" in entries else None
 
     def url(self, node: Node, url: str) -> tuple[str, str]:
         """(source, target) for ``url:``: http(s) stays a URL, ``file://`` becomes a path."""
