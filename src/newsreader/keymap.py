@@ -33,7 +33,7 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("open", "enter", "open", "Open the article (or fold a group/feed)", "Open"),
     KeyAction("focus_next", "tab", "focus_pane(1)", "Focus the next pane"),
     KeyAction("focus_previous", "shift+tab", "focus_pane(-1)", "Focus the previous pane"),
-    KeyAction("back", "escape", "back", "Back: close the filter, or return to the sidebar"),
+    KeyAction("back", "escape", "back", "Back: leave the search, or return to the sidebar"),
     KeyAction("page_down", "space,pagedown", "page(1)", "Scroll the article down a page"),
     KeyAction("page_up", "b,pageup", "page(-1)", "Scroll the article up a page"),
     KeyAction("next_unread", "n", "unread(1)", "Next unread article, across feeds", "Next unread"),
@@ -48,7 +48,9 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("toggle_star", "s", "toggle_star", "Toggle star", "Star"),
     KeyAction("mark_feed_read", "A", "mark_feed_read", "Mark the whole feed read"),
     KeyAction("unread_only", "u", "unread_only", "Show only unread", "Unread"),
-    KeyAction("filter", "slash", "filter", "Filter headlines by text", "Filter", opens_input=True),
+    KeyAction(
+        "filter", "slash", "filter", "Search every stored article", "Search", opens_input=True
+    ),
     KeyAction("refresh", "r", "refresh(False)", "Refresh this feed"),
     KeyAction("refresh_all", "R", "refresh(True)", "Refresh every feed", "Refresh"),
     KeyAction("open_link", "o", "open_link", "Open the link in the browser"),

@@ -374,7 +374,7 @@ async def test_u_when_all_is_read_says_so_in_the_sidebar(make_app):
         assert "Press u to show every headline, or R to look for new articles." in text
 
 
-async def test_slash_filters_live_and_escape_clears(make_app):
+async def test_slash_searches_live_and_escape_brings_the_feeds_back(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
@@ -388,11 +388,11 @@ async def test_slash_filters_live_and_escape_clears(make_app):
         assert title_at_cursor(screen) in (MARKET, RIVERSIDE)
         await pilot.press("slash", "z", "z", "q")
         text = screen_text(app)
-        assert "No headline matches “marketzzq”." in text
-        assert "Escape clears the filter; / changes it." in text  # the pane says what to do
+        assert "Nothing matches “marketzzq”." in text
+        assert "Escape brings the feeds back; / changes the search." in text  # what to do
         await pilot.press("escape")
         text = screen_text(app)
-        assert "Ferry timetable" in text and "No headline matches" not in text
+        assert "Ferry timetable" in text and "Nothing matches" not in text
         assert screen.sidebar.has_focus
 
 
@@ -402,7 +402,7 @@ async def test_keys_typed_into_the_filter_are_text_not_commands(make_app):
         screen = await ready(pilot)
         await pilot.press("slash", "q", "j", "u")
         assert app.is_running
-        assert screen.model.filter == "qju"
+        assert screen.query_one("#search").value == "qju" and screen.state.searching
         assert not screen.model.unread_only
 
 
@@ -421,11 +421,12 @@ async def test_keys_typed_in_one_burst_after_slash_go_to_the_filter(make_app, mo
             app.post_message(events.Key(key, char))
         await pilot.pause()
         await pilot.pause()
-        assert screen.model.filter == "sol"
-        assert [h.starred for hs in screen.model.by_feed.values() for h in hs] == starred_before
+        assert screen.query_one("#search").value == "sol"
+        feeds = screen.state.feeds_tree
+        assert [h.starred for hs in feeds.by_feed.values() for h in hs] == starred_before
         assert opened == []
-        await pilot.press("slash")  # a slash typed into the filter is text
-        assert screen.model.filter == "sol/"
+        await pilot.press("slash")  # a slash typed into the search is text
+        assert screen.query_one("#search").value == "sol/"
 
 
 async def test_keys_typed_in_one_burst_after_ctrl_p_go_to_the_palette(make_app, monkeypatch):

@@ -47,6 +47,17 @@ def test_failed_feed_and_filter(make_app, snap_compare):
     assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
 
 
+def test_search_results(make_app, snap_compare):
+    """Results of a store-wide search grouped by feed, the query and count on top."""
+
+    async def run_before(pilot: Any) -> None:
+        await _settled(pilot)
+        await pilot.press("slash", *"market OR 图书馆", "enter")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
+
+
 @pytest.mark.parametrize(
     "theme", ["newsreader-dark", "newsreader-light", "newsreader-contrast", "newsreader-harbour"]
 )

@@ -24,6 +24,7 @@ def run_fetch(config_path: Path, db_path: Path) -> int:
 
     with paused_collector():
         from newsreader.config import load_config
+        from newsreader.indexing import ensure_search_index
         from newsreader.store import READ_ONLY_PROBLEM, Store
 
         config = load_config(config_path)
@@ -33,6 +34,7 @@ def run_fetch(config_path: Path, db_path: Path) -> int:
             # Nothing fetched could be kept: say so before asking any server.
             raise StoreError(store.path, READ_ONLY_PROBLEM)
         store.sync_feeds(config.feeds)
+        ensure_search_index(store)
         outcomes = _run_with_progress(config.feeds, store)
     for outcome in outcomes:
         if outcome.error:

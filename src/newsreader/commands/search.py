@@ -28,28 +28,12 @@ def parsed_query(text: str) -> Node:
 
 def find(store: Store, config: Config, tree: Node, limit: int | None = None) -> int:
     """Search the store (the newest ``limit`` matches); the hits are the store's to read."""
+    from newsreader.indexing import ensure_search_index
     from newsreader.query.compile import compile_query
 
     ensure_search_index(store)
     compiled = compile_query(tree, groups=config.groups, now=time.time())
     return store.search(compiled, limit)
-
-
-def ensure_search_index(store: Store) -> None:
-    """Index what a store holds from before the index, saying how far it is on stderr."""
-    if store.read_only or not store.search_index_pending():
-        return
-    terminal = sys.stderr.isatty()
-
-    def progress(done: int, total: int) -> None:
-        line = f"newsreader: building the search index: {done:,} of {total:,} articles"
-        if terminal:
-            sys.stderr.write("\r" + line + ("\n" if done >= total else ""))
-        elif done >= total:
-            sys.stderr.write(line + "\n")
-        sys.stderr.flush()
-
-    store.build_search_index(progress)
 
 
 def run_search(

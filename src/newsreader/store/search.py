@@ -219,15 +219,55 @@ class Search(Connection):
         )
         return {text(name): (integer(n), integer(unread)) for name, n, unread in rows}
 
+    # -- the hits a page at a time (the reader's sidebar while searching) ---------------
+
+    def hit_page(self, feed: str, offset: int, limit: int) -> list[Headline]:
+        """Hits ``offset`` to ``offset + limit`` of ``feed`` in headline order."""
+        rows = self._read(_HIT_PAGE, (feed, limit, offset))
+        return [_headline(feed, row) for row in rows]
+
     def hit_headlines(self, feed: str) -> list[Headline]:
-        """The hits of the last :meth:`search` in ``feed``, in headline order."""
-        rows = self._read(
-            "SELECT a.key, a.title, a.published, a.read, a.starred FROM temp.hits h"
-            " JOIN articles a ON a.key = h.key"
-            f" WHERE a.feed_id = (SELECT id FROM feeds WHERE name = ?) ORDER BY {HEADLINE_ORDER}",
-            (feed,),
-        )
-        return [
-            Headline(integer(k), feed, text(t), p if isinstance(p, str) else None, r == 1, s == 1)
-            for k, t, p, r, s in rows
-        ]
+        """Every hit of the last :meth:`search` in ``feed``, in headline order."""
+        rows = self._read(_HIT_PAGE, (feed, -1, 0))
+        return [_headline(feed, row) for row in rows]
+
+    def hit_flags(self, feed: str) -> bytes:
+        """Each hit's read flag (1 read, 0 unread) in headline order."""
+        rows = self._read(_HIT_COLUMN.format(column="a.read"), (feed,))
+        return bytes(1 if r == 1 else 0 for (r,) in rows)
+
+    def hit_titles(self, feed: str) -> list[str]:
+        rows = self._read(_HIT_COLUMN.format(column="a.title"), (feed,))
+        return [text(t) for (t,) in rows]
+
+    def hit_place(self, key: int) -> tuple[str, int] | None:
+        """The feed of hit ``key`` and its place among that feed's hits."""
+        rows = self._read(_HIT_PLACE, (key,))
+        if not rows:
+            return None
+        return text(rows[0][0]), integer(rows[0][1])
+
+
+def _headline(feed: str, row: sqlite3.Row | tuple[object, ...]) -> Headline:
+    key, title, published, read, starred = row
+    date = published if isinstance(published, str) else None
+    return Headline(integer(key), feed, text(title), date, read == 1, starred == 1)
+
+
+_OF_FEED_HITS = (
+    "a.feed_id = (SELECT id FROM feeds WHERE name = ?) AND a.key IN (SELECT key FROM temp.hits)"
+)
+_HIT_PAGE = (
+    "SELECT a.key, a.title, a.published, a.read, a.starred FROM articles a"
+    f" WHERE {_OF_FEED_HITS} ORDER BY {HEADLINE_ORDER} LIMIT ? OFFSET ?"
+)
+_HIT_COLUMN = f"SELECT {{column}} FROM articles a WHERE {_OF_FEED_HITS} ORDER BY {HEADLINE_ORDER}"
+_HIT_PLACE = f"""
+SELECT f.name, p.place FROM articles k JOIN feeds f ON f.id = k.feed_id
+CROSS JOIN (
+    SELECT a.key, row_number() OVER (ORDER BY {HEADLINE_ORDER}) - 1 AS place
+    FROM articles a WHERE a.feed_id = (SELECT feed_id FROM articles WHERE key = ?1)
+    AND a.key IN (SELECT key FROM temp.hits)
+) p ON p.key = k.key
+WHERE k.key = ?1
+"""

@@ -136,12 +136,14 @@ def _start_store(config: Config, db_path: Path) -> int:
     code is non-zero when Textual stopped it on an error."""
     import gc
 
+    from newsreader.indexing import ensure_search_index
     from newsreader.store import Store
     from newsreader.ui.state.tree import HeadlineTree
 
     store = Store.open(db_path)
     try:
         store.sync_feeds(config.feeds)
+        ensure_search_index(store)
         feeds = [(f.name, f.group) for f in config.feeds]
         tree = HeadlineTree(feeds, store, store.feed_statuses())
         frame = _first_frame(config, store, tree)

@@ -12,8 +12,8 @@ from textual.widgets import Footer, Static
 
 from newsreader.text.sanitise import for_terminal
 from newsreader.ui.screens.bindings import reader_bindings
-from newsreader.ui.screens.filtering import FilteringScreen, hidden_filter
 from newsreader.ui.screens.links import copy_link, open_link
+from newsreader.ui.screens.searching import SearchingScreen, hidden_search
 from newsreader.ui.screens.showing import RowShower
 from newsreader.ui.state.change import Change, Follow
 from newsreader.ui.state.position import (
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 READ_AFTER_SECONDS = 1.0
 
 
-class MainScreen(FilteringScreen):
+class MainScreen(SearchingScreen):
     """Sidebar left, article right, breadcrumb on top, footer below."""
 
     BINDINGS = reader_bindings()
@@ -86,7 +86,7 @@ class MainScreen(FilteringScreen):
             yield Static("", id="status", markup=False)
         with Horizontal(id="body"):
             with Vertical(id="side"):
-                yield hidden_filter()
+                yield hidden_search()
                 yield Sidebar(self.state, today=self.today, id="sidebar")
             yield Static("", id="article-placeholder", markup=False)
         yield Footer(compact=True, show_command_palette=False)
@@ -206,7 +206,7 @@ class MainScreen(FilteringScreen):
         return untitled_label(article.summary, article.text)
 
     def _set_status(self, text: str) -> None:
-        # Feed names and the filter's text are data: plain (markup=False), and guarded.
+        # Feed names and the search's text are data: plain (markup=False), and guarded.
         self.query_one("#status", Static).update(for_terminal(text))
 
     # -- state restored and saved ------------------------------------------------------
@@ -279,9 +279,8 @@ class MainScreen(FilteringScreen):
             self.focus_previous()
 
     def action_back(self) -> None:
-        filter_input = self._filter_input()
-        if filter_input.display or self.model.filter:
-            self._close_filter()
+        if self._searching():
+            self._close_search()
             return
         article, focused = self._article, self.focused
         if article is not None and focused is not None and article in (focused, *focused.ancestors):

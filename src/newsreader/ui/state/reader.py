@@ -27,10 +27,16 @@ class ReaderState(Cursor):
     def __init__(self, tree: HeadlineTree) -> None:
         super().__init__(tree)
         self.last_refresh = ""  # the status line's summary of the last refresh
+        # While search results are shown: the feeds' tree, and the headline and feed
+        # the cursor was on, to go back to.
+        self._outside: tuple[HeadlineTree, int | None, str | None] | None = None
+        self.search_line = ""  # the query and its count, while searching
 
     # -- reading -----------------------------------------------------------------------
 
     def status_text(self) -> str:
+        if self._outside is not None:
+            return self.search_line
         return status_line(self.tree, self.last_refresh)
 
     def refresh_names(self) -> list[str] | None:
@@ -73,6 +79,57 @@ class ReaderState(Cursor):
             return Change(status=self.status_text())
         return self.set_filter("")
 
+    # -- searching ---------------------------------------------------------------------
+
+    @property
+    def searching(self) -> bool:
+        return self._outside is not None
+
+    @property
+    def feeds_tree(self) -> HeadlineTree:
+        """The feeds' own tree, also while search results are shown in its place."""
+        return self.tree if self._outside is None else self._outside[0]
+
+    def show_results(self, results: HeadlineTree, line: str) -> Change:
+        """A search's results in place of the feeds, the cursor on the first hit;
+        ``line`` (the query and its count) in the status bar."""
+        if self._outside is None:
+            self._outside = (self.tree, *self._spot())
+        results.untitled = self.tree.untitled
+        self.tree = results
+        self.shown = None
+        self.search_line = line
+        return self._rebuild(None, None).then(Change(status=self.status_text()))
+
+    def search_problem(self, line: str) -> Change:
+        """The query as typed so far is not one (an open quote): the results stay."""
+        self.search_line = line
+        return Change(status=line)
+
+    def end_search(self) -> Change:
+        """Escape: the feeds again, the cursor where it was before the search."""
+        if self._outside is None:
+            return Change(status=self.status_text())
+        tree, key, feed = self._outside
+        self._outside = None
+        self.search_line = ""
+        self.tree = tree
+        self.shown = None
+        return self._rebuild(key, feed).then(Change(status=self.status_text()))
+
+    def _mirror(self, key: int, *, read: bool | None = None, starred: bool | None = None) -> None:
+        """A mark made on a search result, made on the feeds' tree too."""
+        if self._outside is None:
+            return
+        tree = self._outside[0]
+        place = tree.locate(key)
+        if place is None:
+            return
+        if read is not None:
+            tree.set_read(*place, read)
+        if starred is not None:
+            tree.set_starred(*place, starred)
+
     # -- marking -----------------------------------------------------------------------
 
     def open(self) -> Change:
@@ -109,6 +166,7 @@ class ReaderState(Cursor):
             return NOTHING
         key, starred = headline.key, not headline.starred
         self.tree.set_starred(row.feed, row.index, starred)
+        self._mirror(key, starred=starred)
         save = Save("star", _starred(key, starred), ("star", key))
         return Change(repaint_cursor=True, saves=(save,))
 
@@ -121,10 +179,17 @@ class ReaderState(Cursor):
         changed = 0
         saves = []
         for feed in feeds:
+            if self.searching:  # the feed's hits, not the whole feed
+                keys = [h.key for h in self.tree.by_feed[feed] if not h.read]
+                for key in keys:
+                    self._mirror(key, read=True)
+                if keys:
+                    saves.append(Save("read state", _keys_read(keys)))
             marked = self.tree.mark_feed_read(feed)
             if marked:
                 changed += marked
-                saves.append(Save("read state", _feed_read(feed)))
+                if not self.searching:
+                    saves.append(Save("read state", _feed_read(feed)))
         what = row.feed or row.group
         notice = Notice(f"{what}: {changed:,} marked read." if changed else f"{what}: all read.")
         change = Change(repaint=True, stop_reading=True, saves=tuple(saves), notice=notice)
@@ -137,6 +202,10 @@ class ReaderState(Cursor):
         where it was (on the first headline if there was none before)."""
         if not arrived:
             return NOTHING
+        if self._outside is not None:  # the results stay as found; the feeds catch up
+            for name in arrived:
+                self._outside[0].load_feed(name)
+            return NOTHING
         key, feed = self._spot()
         row = self.row
         first = self.tree.first_headline() is None
@@ -146,6 +215,10 @@ class ReaderState(Cursor):
 
     def refresh_finished(self, statuses: dict[str, FeedStatus], summary: str) -> Change:
         """The fetch times and errors after a refresh, and its one-line summary."""
+        self.last_refresh = summary
+        if self._outside is not None:
+            self._outside[0].set_statuses(statuses)
+            return NOTHING
         key, feed = self._spot()
         row = self.row
         errors_before = self.tree.errors
@@ -155,7 +228,6 @@ class ReaderState(Cursor):
             change = self._rebuild(key, feed, row, refreshed=True)
         else:
             change = Change(repaint=True)
-        self.last_refresh = summary
         return self._summary_again(change).then(Change(status=self.status_text()))
 
     def replace_tree(self, tree: HeadlineTree) -> Change:
@@ -171,6 +243,7 @@ class ReaderState(Cursor):
         headline = self.tree.by_feed[row.feed][row.index]
         if not self.tree.set_read(row.feed, row.index, read):
             return NOTHING
+        self._mirror(headline.key, read=read)
         save = Save("read state", _read(headline.key, read), headline.key)
         return Change(repaint=True, saves=(save,))
 
@@ -188,6 +261,10 @@ def _read(key: int, read: bool) -> Callable[[Store], object]:
 
 def _starred(key: int, starred: bool) -> Callable[[Store], object]:
     return lambda store: store.set_starred(key, starred)
+
+
+def _keys_read(keys: list[int]) -> Callable[[Store], object]:
+    return lambda store: store.set_read(keys)
 
 
 def _feed_read(name: str) -> Callable[[Store], object]:

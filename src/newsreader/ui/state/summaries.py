@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 def empty_state(tree: HeadlineTree, config: Config) -> tuple[str, str]:
     """What the article pane says when the sidebar has nothing to show, and why."""
+    if tree.nothing is not None:
+        return tree.nothing, "Escape brings the feeds back; / changes the search."
     if not tree.feed_group:
         return "No feeds configured", (
             f"Add feeds to {config.path}, for example:\n\n"

@@ -65,6 +65,8 @@ class HeadlineTree:
         self._filter = ""
         self._folded_titles: dict[str, list[str]] | None = None
         self._labels: dict[int, str] = {}
+        # What an empty tree says instead of the usual messages (a search's results).
+        self.nothing: str | None = None
         # Reads an untitled article's label by its key (the screen reads the store).
         self.untitled: Callable[[int], str] = lambda key: UNTITLED
         self.rows: Rows = Rows()
@@ -252,6 +254,8 @@ class HeadlineTree:
         return rows
 
     def empty_message(self) -> str:
+        if self.nothing is not None:
+            return self.nothing
         if not self.feed_group:
             return "No feeds configured."
         if self.filter:
