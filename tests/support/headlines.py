@@ -31,10 +31,6 @@ class ListedHeadlines:
         self.calls["flags"] += 1
         return bytes(h.read for h in self._of(feed))
 
-    def headline_titles(self, feed: str) -> list[str]:
-        self.calls["titles"] += 1
-        return [h.title for h in self._of(feed)]
-
     def headline_place(self, key: int) -> tuple[str, int] | None:
         self.calls["place"] += 1
         for h in self.headlines:

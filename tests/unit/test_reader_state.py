@@ -40,12 +40,8 @@ def test_folding_a_feed_from_a_headline_lands_on_the_feed_row() -> None:
     assert not state.tree.is_folded(FEED, "A")
 
 
-def test_filter_and_unread_only_keep_the_cursor_and_say_so_in_the_status() -> None:
+def test_unread_only_keeps_the_cursor_and_says_so_in_the_status() -> None:
     state = _state()
-    change = state.set_filter("beta")
-    assert state.headline is not None and state.headline.key == 3
-    assert change.status == "filter: beta"
-    state.clear_filter()
     change = state.toggle_unread_only()
     assert change.status == "unread only"
     assert all(state.tree.headline(r) is None or not state.tree.headline(r).read  # type: ignore[union-attr]

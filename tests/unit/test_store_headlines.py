@@ -1,4 +1,4 @@
-"""The store's headline reads for the sidebar: pages, flags, titles and a key's place
+"""The store's headline reads for the sidebar: pages, flags and a key's place
 all follow the one headline order that ``store.headlines()`` hands out."""
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def _store(path: Path) -> Store:
     return store
 
 
-def test_pages_flags_titles_and_places_follow_the_headline_order(tmp_path: Path) -> None:
+def test_pages_flags_and_places_follow_the_headline_order(tmp_path: Path) -> None:
     with _store(tmp_path) as store:
         every = store.headlines(["Harbour"])
         store.set_read([every[3].key, every[17].key])
@@ -35,7 +35,6 @@ def test_pages_flags_titles_and_places_follow_the_headline_order(tmp_path: Path)
         paged += store.headline_page("Harbour", 32, 16)
         assert paged == every
         assert store.headline_flags("Harbour") == bytes(h.read for h in every)
-        assert store.headline_titles("Harbour") == [h.title for h in every]
         assert [store.headline_place(h.key) for h in every] == [
             ("Harbour", i) for i in range(len(every))
         ]

@@ -96,11 +96,6 @@ class Headlines(Connection):
         rows = self._read(_COLUMN_IN_ORDER.format(column="a.read"), (feed,))
         return bytes(1 if r == 1 else 0 for (r,) in rows)
 
-    def headline_titles(self, feed: str) -> list[str]:
-        """Each headline's title in headline order (for the sidebar's text filter)."""
-        rows = self._read(_COLUMN_IN_ORDER.format(column="a.title"), (feed,))
-        return [text(t) for (t,) in rows]
-
     def headline_place(self, key: int) -> tuple[str, int] | None:
         """The feed of headline ``key`` and its place there; None when it is gone."""
         rows = self._read(_PLACE, (key,))

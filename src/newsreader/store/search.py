@@ -236,10 +236,6 @@ class Search(Connection):
         rows = self._read(_HIT_COLUMN.format(column="a.read"), (feed,))
         return bytes(1 if r == 1 else 0 for (r,) in rows)
 
-    def hit_titles(self, feed: str) -> list[str]:
-        rows = self._read(_HIT_COLUMN.format(column="a.title"), (feed,))
-        return [text(t) for (t,) in rows]
-
     def hit_place(self, key: int) -> tuple[str, int] | None:
         """The feed of hit ``key`` and its place among that feed's hits."""
         rows = self._read(_HIT_PLACE, (key,))

@@ -27,7 +27,6 @@ class HeadlineSource(Protocol):
     def headline_count(self, feed: str) -> tuple[int, int]: ...
     def headline_page(self, feed: str, offset: int, limit: int) -> list[Headline]: ...
     def headline_flags(self, feed: str) -> bytes: ...
-    def headline_titles(self, feed: str) -> list[str]: ...
     def headline_place(self, key: int) -> tuple[str, int] | None: ...
 
 
@@ -115,7 +114,7 @@ class FeedHeadlines(Sequence[Headline]):
             headline = headline._replace(starred=starred)
         return headline
 
-    # -- what a filter needs, read on first use --------------------------------------
+    # -- what unread-only and next-unread need, read on first use --------------------
 
     def read_flags(self) -> bytearray:
         """Each headline's read flag (1 read) with this session's marks."""
@@ -130,11 +129,6 @@ class FeedHeadlines(Sequence[Headline]):
                     flags[at] = read
             self._flags = flags
         return self._flags
-
-    def titles(self) -> list[str]:
-        """Each headline's stored title, "" where there is none."""
-        titles = self._source.headline_titles(self.feed)[: self._total]
-        return titles + [""] * (self._total - len(titles))
 
     # -- marks -------------------------------------------------------------------------
 

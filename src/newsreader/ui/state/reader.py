@@ -1,5 +1,5 @@
 """The reader's state: the cursor on the headline tree (:mod:`.cursor`), the view
-(filter, unread-only), the read and star marks, and a refresh's results. Each key's
+(unread-only, search results), the read and star marks, and a refresh's results. Each key's
 rule is a method here that changes the state and returns a :class:`Change` saying
 what to draw, so the screen holds no rule of its own and the rules are testable
 without a terminal."""
@@ -66,18 +66,6 @@ class ReaderState(Cursor):
         key, feed = self._spot()
         self.tree.set_view(unread_only=not self.tree.unread_only)
         return self._rebuild(key, feed).then(Change(status=self.status_text()))
-
-    def set_filter(self, text: str) -> Change:
-        """Show only the headlines whose title contains ``text``; "" shows them all."""
-        key, feed = self._spot()
-        self.tree.set_view(filter=text)
-        return self._rebuild(key, feed).then(Change(status=self.status_text()))
-
-    def clear_filter(self) -> Change:
-        """Escape: every headline again (the rows stay as they are without a filter)."""
-        if not self.tree.filter:
-            return Change(status=self.status_text())
-        return self.set_filter("")
 
     # -- searching ---------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """The sidebar's rows: groups, feeds and runs of headlines.
 
-A feed's headlines are kept as one run (a range, or the list of indexes a filter lets
+A feed's headlines are kept as one run (a range, or the list of indexes the unread-only view lets
 through), never as a row object each, so 200,000 headlines cost a few hundred runs and
 a row is made only when it is drawn or the cursor lands on it.
 """

@@ -22,7 +22,6 @@ class HitStore(Protocol):
 
     def hit_page(self, feed: str, offset: int, limit: int) -> list[Headline]: ...
     def hit_flags(self, feed: str) -> bytes: ...
-    def hit_titles(self, feed: str) -> list[str]: ...
     def hit_place(self, key: int) -> tuple[str, int] | None: ...
 
 
@@ -45,9 +44,6 @@ class SearchHits:
 
     def headline_flags(self, feed: str) -> bytes:
         return self._store.hit_flags(feed)
-
-    def headline_titles(self, feed: str) -> list[str]:
-        return self._store.hit_titles(feed)
 
     def headline_place(self, key: int) -> tuple[str, int] | None:
         return self._store.hit_place(key)

@@ -25,8 +25,6 @@ def empty_state(tree: HeadlineTree, config: Config) -> tuple[str, str]:
             "then start newsreader again. To read files or folders without a config:"
             " newsreader open PATH"
         )
-    if tree.filter:
-        return f"No headline matches “{tree.filter}”", "Escape clears the filter; / changes it."
     if tree.unread_only:
         return "All read", "Press u to show every headline, or R to look for new articles."
     return "No headlines yet", "Press R to refresh every feed."
@@ -72,12 +70,10 @@ def group_summary(tree: HeadlineTree, group: str) -> tuple[str, str]:
 
 
 def status_line(tree: HeadlineTree, last_refresh: str) -> str:
-    """The top right corner between refreshes: the view's filters, then the last result."""
+    """The top right corner between refreshes: the view, then the last result."""
     parts = []
     if tree.unread_only:
         parts.append("unread only")
-    if tree.filter:
-        parts.append(f"filter: {tree.filter}")
     if last_refresh:
         parts.append(last_refresh)
     return " · ".join(parts)

@@ -1,5 +1,5 @@
-"""The sidebar's data: groups > feeds > headlines as rows, with folding, the
-unread-only view and the text filter. Plain Python, so it is testable without a UI.
+"""The sidebar's data: groups > feeds > headlines as rows, with folding and the
+unread-only view. Plain Python, so it is testable without a UI.
 
 Headlines are counted when the tree is made and read a page at a time as rows are
 drawn (:mod:`.headlines`); rows are runs per feed (:mod:`.rows`). A tree over
@@ -62,8 +62,6 @@ class HeadlineTree:
         # The view: read anywhere, changed only through set_view and set_folded.
         self._folded: set[tuple[int, str]] = set()
         self._unread_only = False
-        self._filter = ""
-        self._folded_titles: dict[str, list[str]] | None = None
         self._labels: dict[int, str] = {}
         # What an empty tree says instead of the usual messages (a search's results).
         self.nothing: str | None = None
@@ -76,7 +74,7 @@ class HeadlineTree:
 
     def load(self, statuses: Mapping[str, FeedStatus]) -> None:
         """Count every feed's headlines again (the statuses carry the counts),
-        keeping folding, filter and view."""
+        keeping folding and view."""
         for headlines in self.by_feed.values():
             headlines.forget()
         counts = {
@@ -87,7 +85,6 @@ class HeadlineTree:
         }
         self.by_feed = headlines_of(self.source, self._cache, counts)
         self.set_statuses(statuses)
-        self._folded_titles = None
         self.rebuild()
 
     def load_feed(self, feed: str) -> None:
@@ -99,8 +96,6 @@ class HeadlineTree:
         old.forget()
         counted = self.source.headline_count(feed)
         self.by_feed[feed] = FeedHeadlines(feed, self.source, self._cache, *counted)
-        if self._folded_titles is not None:
-            self._folded_titles.pop(feed, None)
 
     def set_statuses(self, statuses: Mapping[str, FeedStatus]) -> None:
         """Fetch times and errors per feed, as the store has them."""
@@ -129,11 +124,6 @@ class HeadlineTree:
         return frozenset(self._folded)
 
     @property
-    def filter(self) -> str:
-        """The text every shown headline's title contains; "" for all."""
-        return self._filter
-
-    @property
     def unread_only(self) -> bool:
         """Whether read headlines are hidden."""
         return self._unread_only
@@ -141,14 +131,9 @@ class HeadlineTree:
     def is_folded(self, kind: int, name: str) -> bool:
         return (kind, name) in self._folded
 
-    def set_view(self, *, filter: str | None = None, unread_only: bool | None = None) -> None:
-        """Change the filter or the unread-only view; call :meth:`rebuild` after."""
-        if filter is not None:
-            self._filter = filter
-            if not filter:
-                self._folded_titles = None  # the titles are read again for the next one
-        if unread_only is not None:
-            self._unread_only = unread_only
+    def set_view(self, *, unread_only: bool) -> None:
+        """Change the unread-only view; call :meth:`rebuild` after."""
+        self._unread_only = unread_only
 
     def set_folded(self, kind: int, name: str, folded: bool) -> bool:
         """Fold or unfold one group or feed row; True when that changed anything
@@ -188,42 +173,19 @@ class HeadlineTree:
 
     # -- rows --------------------------------------------------------------------------
 
-    def _titles(self, feed: str) -> list[str]:
-        """The feed's titles casefolded for the filter (labels for untitled ones)."""
-        if self._folded_titles is None:
-            self._folded_titles = {}
-        titles = self._folded_titles.get(feed)
-        if titles is None:
-            headlines = self.by_feed[feed]
-            titles = headlines.titles()
-            for i, title in enumerate(titles):
-                if not title or title.isspace():
-                    titles[i] = self.title_of(headlines[i])
-            titles = [t.casefold() for t in titles]
-            self._folded_titles[feed] = titles
-        return titles
-
     def _visible_indexes(self, feed: str, kept: int | None) -> range | list[int]:
-        """Places of the feed's headlines that the view and filter let through; the
-        place ``kept`` stays in unread-only."""
+        """Places of the feed's headlines that the view lets through; the place
+        ``kept`` stays in unread-only."""
         headlines = self.by_feed[feed]
-        needle = self.filter.casefold()
-        if not needle and not self.unread_only:
+        if not self.unread_only:
             return range(len(headlines))
-        if self.unread_only:
-            flags = headlines.read_flags()
-            shown = [i for i, read in enumerate(flags) if not read or i == kept]
-        else:
-            shown = list(range(len(headlines)))
-        if needle:
-            titles = self._titles(feed)
-            shown = [i for i in shown if needle in titles[i]]
-        return shown
+        flags = headlines.read_flags()
+        return [i for i, read in enumerate(flags) if not read or i == kept]
 
     def rebuild(self, keep: int | None = None) -> Rows:
         """Recompute the rows; ``keep`` (a headline key) stays visible in unread-only."""
         rows = Rows()
-        filtering = bool(self.filter) or self.unread_only
+        filtering = self.unread_only
         kept = self.locate(keep) if keep is not None and self.unread_only else None
         for group, feeds in self.group_feeds.items():
             group_row = len(rows)
@@ -232,7 +194,7 @@ class HeadlineTree:
             shown = 0
             for feed in feeds:
                 indexes = self._visible_indexes(feed, kept[1] if kept and kept[0] == feed else None)
-                if filtering and not indexes and (self.filter or feed not in self.errors):
+                if filtering and not indexes and feed not in self.errors:
                     continue
                 shown += 1
                 if group_folded:
@@ -258,8 +220,6 @@ class HeadlineTree:
             return self.nothing
         if not self.feed_group:
             return "No feeds configured."
-        if self.filter:
-            return f"No headline matches “{self.filter}”."
         if self.unread_only:
             return "All read. Press u to show every headline."
         return "No headlines yet."
@@ -321,7 +281,7 @@ class HeadlineTree:
 
     def next_unread(self, start: tuple[str, int] | None, step: int) -> tuple[str, int] | None:
         """The next (step 1) or previous (-1) unread headline after ``start``, wrapping
-        around once; the text filter applies, folding does not. ``(feed, -1)`` starts
+        around once; folding does not count. ``(feed, -1)`` starts
         just before the feed's first headline (the cursor is on the feed row)."""
         order = self._feeds()
         if not any(self.by_feed[f].unread for f in order):
@@ -350,22 +310,14 @@ class HeadlineTree:
         return None
 
     def _unread_in(self, feed: str, places: range) -> int | None:
-        """The first of ``places`` whose headline is unread (and passes the filter)."""
+        """The first of ``places`` whose headline is unread."""
         flags = self.by_feed[feed].read_flags()
-        needle = self.filter.casefold()
-        if not needle:  # bytearray's own search: a feed of 200,000 in a millisecond
-            low, high = (
-                (places.start, places.stop)
-                if places.step > 0
-                else (places.stop + 1, places.start + 1)
-            )
-            low, high = max(low, 0), min(high, len(flags))
-            if low >= high:
-                return None
-            found = flags.find(0, low, high) if places.step > 0 else flags.rfind(0, low, high)
-            return found if found >= 0 else None
-        titles = self._titles(feed)
-        for i in places:
-            if 0 <= i < len(flags) and not flags[i] and needle in titles[i]:
-                return i
-        return None
+        # bytearray's own search: a feed of 200,000 in a millisecond
+        low, high = (
+            (places.start, places.stop) if places.step > 0 else (places.stop + 1, places.start + 1)
+        )
+        low, high = max(low, 0), min(high, len(flags))
+        if low >= high:
+            return None
+        found = flags.find(0, low, high) if places.step > 0 else flags.rfind(0, low, high)
+        return found if found >= 0 else None
