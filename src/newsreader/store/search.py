@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 from newsreader.errors import StoreError
 from newsreader.model import Headline
 from newsreader.store.connection import Connection
-from newsreader.store.headlines import HEADLINE_ORDER
 from newsreader.store.rows import integer, text
 from newsreader.text.search_text import index_text
 
@@ -197,16 +196,17 @@ class Search(Connection):
                 "made by an older newsreader and read-only: it has no search index to use",
             )
         sql = (
-            "INSERT INTO temp.hits SELECT a.key FROM articles a JOIN feeds f ON f.id = a.feed_id"
+            "INSERT INTO temp.hits SELECT a.key, a.feed_id, a.sort_key, a.position"
+            " FROM articles a JOIN feeds f ON f.id = a.feed_id"
             f" WHERE {self._configured} AND ({compiled.where})"
-            " ORDER BY a.sort_key DESC, a.key DESC"
         )
         params: tuple[object, ...] = compiled.params
         if limit is not None:
-            sql += " LIMIT ?"
+            sql += " ORDER BY a.sort_key DESC, a.key DESC LIMIT ?"
             params = (*params, limit)
         # The temporary database is this connection's own, writable in a read-only store.
-        self._read("CREATE TEMP TABLE IF NOT EXISTS hits (key INTEGER PRIMARY KEY)")
+        for statement in _HITS_TABLE:
+            self._read(statement)
         self._read("DELETE FROM temp.hits")
         self._read(sql, params)
         return integer(self._read("SELECT count(*) FROM temp.hits")[0][0])
@@ -215,7 +215,8 @@ class Search(Connection):
         """Each feed's hits of the last :meth:`search`: (all, unread), by feed name."""
         rows = self._read(
             "SELECT f.name, count(*), sum(a.read = 0) FROM temp.hits h"
-            " JOIN articles a ON a.key = h.key JOIN feeds f ON f.id = a.feed_id GROUP BY f.id"
+            " CROSS JOIN articles a ON a.key = h.key JOIN feeds f ON f.id = h.feed_id"
+            " GROUP BY h.feed_id"
         )
         return {text(name): (integer(n), integer(unread)) for name, n, unread in rows}
 
@@ -250,20 +251,30 @@ def _headline(feed: str, row: sqlite3.Row | tuple[object, ...]) -> Headline:
     return Headline(integer(key), feed, text(title), date, read == 1, starred == 1)
 
 
-_OF_FEED_HITS = (
-    "a.feed_id = (SELECT id FROM feeds WHERE name = ?) AND a.key IN (SELECT key FROM temp.hits)"
+# The hits carry what orders them, with an index in headline order, so a feed's hits
+# are read from it (SQLite keeps no statistics on a temporary table: joined the other
+# way, it would walk the whole store to look each article up in the hits).
+_HITS_TABLE = (
+    "CREATE TEMP TABLE IF NOT EXISTS hits"
+    " (key INTEGER PRIMARY KEY, feed_id INTEGER, sort_key REAL, position INTEGER)",
+    "CREATE INDEX IF NOT EXISTS temp.hits_by_order ON hits (feed_id, sort_key DESC, position, key)",
 )
+_HIT_ORDER = "h.sort_key DESC, h.position, h.key"
+_OF_FEED = "h.feed_id = (SELECT id FROM feeds WHERE name = ?)"
 _HIT_PAGE = (
-    "SELECT a.key, a.title, a.published, a.read, a.starred FROM articles a"
-    f" WHERE {_OF_FEED_HITS} ORDER BY {HEADLINE_ORDER} LIMIT ? OFFSET ?"
+    "SELECT a.key, a.title, a.published, a.read, a.starred FROM temp.hits h"
+    f" CROSS JOIN articles a ON a.key = h.key WHERE {_OF_FEED} ORDER BY {_HIT_ORDER}"
+    " LIMIT ? OFFSET ?"
 )
-_HIT_COLUMN = f"SELECT {{column}} FROM articles a WHERE {_OF_FEED_HITS} ORDER BY {HEADLINE_ORDER}"
+_HIT_COLUMN = (
+    "SELECT {column} FROM temp.hits h CROSS JOIN articles a ON a.key = h.key"
+    f" WHERE {_OF_FEED} ORDER BY {_HIT_ORDER}"
+)
 _HIT_PLACE = f"""
-SELECT f.name, p.place FROM articles k JOIN feeds f ON f.id = k.feed_id
+SELECT f.name, p.place FROM temp.hits k JOIN feeds f ON f.id = k.feed_id
 CROSS JOIN (
-    SELECT a.key, row_number() OVER (ORDER BY {HEADLINE_ORDER}) - 1 AS place
-    FROM articles a WHERE a.feed_id = (SELECT feed_id FROM articles WHERE key = ?1)
-    AND a.key IN (SELECT key FROM temp.hits)
+    SELECT h.key, row_number() OVER (ORDER BY {_HIT_ORDER}) - 1 AS place
+    FROM temp.hits h WHERE h.feed_id = (SELECT feed_id FROM temp.hits WHERE key = ?1)
 ) p ON p.key = k.key
 WHERE k.key = ?1
 """
