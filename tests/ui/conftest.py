@@ -101,7 +101,7 @@ def make_app(reader_db: Path) -> Callable[..., Any]:
     from newsreader.config import load_config, parse_config
     from newsreader.store import Store
     from newsreader.ui.launch import reader_app
-    from newsreader.ui.state.tree import HeadlineTree
+    from newsreader.ui.state.search import reader_tree
 
     stores: list[Any] = []
 
@@ -112,7 +112,7 @@ def make_app(reader_db: Path) -> Callable[..., Any]:
         store = Store.open(db_path)
         stores.append(store)
         store.sync_feeds(config.feeds)
-        tree = HeadlineTree([(f.name, f.group) for f in config.feeds], store, store.feed_statuses())
+        tree = reader_tree(config, store, store.feed_statuses(), time.time())
         kwargs.setdefault("refresh", False)
         kwargs.setdefault("today", lambda: TODAY)
         return reader_app(config, store, tree=tree, db_path=db_path, **kwargs)

@@ -119,3 +119,47 @@ async def test_A_in_the_results_marks_only_the_matches_read(make_app, reader_db:
     assert harbour["Storm closes the north pier for two days"]
     assert harbour["Lighthouse keeper retires after thirty-one winters"]
     assert not harbour[FERRY]
+
+
+DATA = Path(__file__).parent.parent / "data" / "ui"
+QUERY_FEEDS = (DATA / "feeds.yaml").read_text(encoding="utf-8") + (
+    "searches:\n  - {name: Quayside, query: 'quay OR pier'}\n"
+    "  - {name: 湖边, query: 湖边, group: World}\n"
+)
+
+
+def _feed_rows(screen: Any) -> list[tuple[str, str, int]]:
+    tree = screen.model
+    return [(r.group, r.feed, tree.feed_unread(r.feed)) for r in tree.rows if r.kind == 1]
+
+
+async def test_query_feeds_are_listed_with_their_unread_matches(make_app):
+    app = make_app(config_text=QUERY_FEEDS)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        rows = _feed_rows(screen)
+        # Market stalls (quay) and Storm (pier), which the fixture has read.
+        assert ("Searches", "Quayside", 1) in rows
+        assert len(screen.model.by_feed["Quayside"]) == 2
+        assert ("World", "湖边", 1) in rows  # joins a group of feeds, after them
+        assert [r[1] for r in rows if r[0] == "World"] == ["湖畔日报", "湖边"]
+
+
+async def test_reading_in_a_query_feed_marks_the_article_read_in_its_feed(make_app, reader_db):
+    app = make_app(config_text=QUERY_FEEDS)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        row = screen.model.find_row(1, "Quayside")
+        screen.select(row + 1)
+        assert title_at_cursor(screen) == "[bold]Market[/] stalls return to the quay [/]"
+        await pilot.press("enter")
+        rows = _feed_rows(screen)
+        assert ("Searches", "Quayside", 0) in rows
+        assert ("Local", "Harbour Town Gazette", 2) in rows  # one fewer unread there too
+        await pilot.press("m", "A")  # unread again, then every match read, nothing else
+        screen.writer.flush(5)
+    with Store.open(reader_db) as store:
+        read = {h.title: h.read for h in store.headlines(["Harbour Town Gazette"])}
+    assert read["Storm closes the north pier for two days"]
+    assert read["[bold]Market[/] stalls return to the quay [/]"]
+    assert not read[FERRY]

@@ -28,6 +28,7 @@ from newsreader.store.connection import (
 )
 from newsreader.store.feeds import Feeds
 from newsreader.store.headlines import Headlines
+from newsreader.store.saved import SavedSearches
 from newsreader.store.search import Search
 from newsreader.store.settings import Settings
 
@@ -46,7 +47,7 @@ __all__ = [
 ]
 
 
-class Store(Feeds, Articles, Headlines, Search, Settings):
+class Store(Feeds, Articles, Headlines, Search, SavedSearches, Settings):
     """The database of one process (or thread). Every method raises only :class:`StoreError`."""
 
     __slots__ = ()

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import cast
 
 from newsreader.bodies import StoredBody
-from newsreader.model import Article, Body, FeedStatus, StoredArticle
+from newsreader.model import Article, Body, FeedStatus, Headline, StoredArticle
 
 Row = tuple[object, ...]
 # key, feed_id, title, published, read, starred: the covering index of the headlines.
@@ -100,3 +100,10 @@ def feed_status_from(row: Sequence[object]) -> FeedStatus:
         optional_text(next_attempt),
         integer(failures),
     )
+
+
+def headline_of(feed: str, row: Sequence[object]) -> Headline:
+    """A headline from (key, title, published, read, starred), named as of ``feed``."""
+    key, title, published, read, starred = row
+    date = published if isinstance(published, str) else None
+    return Headline(integer(key), feed, text(title), date, read == 1, starred == 1)

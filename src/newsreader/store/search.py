@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from newsreader.errors import StoreError
 from newsreader.model import Headline
 from newsreader.store.connection import Connection
-from newsreader.store.rows import integer, text
+from newsreader.store.rows import headline_of, integer, text
 from newsreader.text.search_text import index_text
 
 if TYPE_CHECKING:
@@ -225,12 +225,12 @@ class Search(Connection):
     def hit_page(self, feed: str, offset: int, limit: int) -> list[Headline]:
         """Hits ``offset`` to ``offset + limit`` of ``feed`` in headline order."""
         rows = self._read(_HIT_PAGE, (feed, limit, offset))
-        return [_headline(feed, row) for row in rows]
+        return [headline_of(feed, row) for row in rows]
 
     def hit_headlines(self, feed: str) -> list[Headline]:
         """Every hit of the last :meth:`search` in ``feed``, in headline order."""
         rows = self._read(_HIT_PAGE, (feed, -1, 0))
-        return [_headline(feed, row) for row in rows]
+        return [headline_of(feed, row) for row in rows]
 
     def hit_flags(self, feed: str) -> bytes:
         """Each hit's read flag (1 read, 0 unread) in headline order."""
@@ -243,12 +243,6 @@ class Search(Connection):
         if not rows:
             return None
         return text(rows[0][0]), integer(rows[0][1])
-
-
-def _headline(feed: str, row: sqlite3.Row | tuple[object, ...]) -> Headline:
-    key, title, published, read, starred = row
-    date = published if isinstance(published, str) else None
-    return Headline(integer(key), feed, text(title), date, read == 1, starred == 1)
 
 
 # The hits carry what orders them, with an index in headline order, so a feed's hits

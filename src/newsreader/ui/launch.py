@@ -138,14 +138,13 @@ def _start_store(config: Config, db_path: Path) -> int:
 
     from newsreader.indexing import ensure_search_index
     from newsreader.store import Store
-    from newsreader.ui.state.tree import HeadlineTree
+    from newsreader.ui.state.search import reader_tree
 
     store = Store.open(db_path)
     try:
         store.sync_feeds(config.feeds)
         ensure_search_index(store)
-        feeds = [(f.name, f.group) for f in config.feeds]
-        tree = HeadlineTree(feeds, store, store.feed_statuses())
+        tree = reader_tree(config, store, store.feed_statuses(), time.time())
         frame = _first_frame(config, store, tree)
         try:
             app = reader_app(config, store, tree=tree, db_path=db_path)

@@ -5,6 +5,7 @@ message hop and no extra frame."""
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from textual.containers import Horizontal, Vertical
@@ -204,6 +205,11 @@ class MainScreen(SearchingScreen):
     def _untitled(self, key: int) -> str:
         article = self.store.article(key).article
         return untitled_label(article.summary, article.text)
+
+    def _searches_again(self) -> list[str]:
+        from newsreader.ui.state.search import list_searches
+
+        return list(list_searches(self.config, self.store, time.time()))
 
     def _set_status(self, text: str) -> None:
         # Feed names and the search's text are data: plain (markup=False), and guarded.

@@ -37,6 +37,10 @@ class RefreshingScreen(Screen[None]):
         """Draw what a step of the reader state changed."""
 
     @abstractmethod
+    def _searches_again(self) -> list[str]:
+        """Find the query feeds' matches again (new articles came); their names."""
+
+    @abstractmethod
     def _set_status(self, text: str) -> None:
         """Put ``text`` on the status line."""
 
@@ -95,7 +99,10 @@ class RefreshingScreen(Screen[None]):
 
     def _show_arrived(self) -> None:
         self._arrival_timer = None
-        self._apply(self.state.load_arrived(self._refresher.take_arrived()))
+        arrived = self._refresher.take_arrived()
+        if arrived:
+            arrived = {*arrived, *self._searches_again()}
+        self._apply(self.state.load_arrived(arrived))
 
     def refresh_done(
         self, outcomes: Sequence[FeedOutcome], statuses: dict[str, FeedStatus]

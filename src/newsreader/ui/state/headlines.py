@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Protocol, overload
+from typing import Protocol, overload, runtime_checkable
 
 from newsreader.model import Headline
 
@@ -28,6 +28,14 @@ class HeadlineSource(Protocol):
     def headline_page(self, feed: str, offset: int, limit: int) -> list[Headline]: ...
     def headline_flags(self, feed: str) -> bytes: ...
     def headline_place(self, key: int) -> tuple[str, int] | None: ...
+
+
+@runtime_checkable
+class ListsSearches(Protocol):
+    """A source that also lists query feeds: where an article is listed in them."""
+
+    def search_places(self, key: int) -> list[tuple[str, int]]: ...
+    def is_search(self, feed: str) -> bool: ...
 
 
 class PageCache:

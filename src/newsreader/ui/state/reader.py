@@ -105,18 +105,25 @@ class ReaderState(Cursor):
         self.shown = None
         return self._rebuild(key, feed).then(Change(status=self.status_text()))
 
-    def _mirror(self, key: int, *, read: bool | None = None, starred: bool | None = None) -> None:
-        """A mark made on a search result, made on the feeds' tree too."""
-        if self._outside is None:
-            return
-        tree = self._outside[0]
-        place = tree.locate(key)
-        if place is None:
-            return
-        if read is not None:
-            tree.set_read(*place, read)
-        if starred is not None:
-            tree.set_starred(*place, starred)
+    def _mirror(
+        self,
+        key: int,
+        at: tuple[str, int],
+        *,
+        read: bool | None = None,
+        starred: bool | None = None,
+    ) -> None:
+        """A mark made at ``at``, made wherever else the article is listed: its own
+        feed, the query feeds, and the feeds' tree behind search results."""
+        trees = [self.tree] if self._outside is None else [self.tree, self._outside[0]]
+        for tree in trees:
+            for place in tree.places_of(key):
+                if tree is self.tree and place == at:
+                    continue
+                if read is not None:
+                    tree.set_read(*place, read)
+                if starred is not None:
+                    tree.set_starred(*place, starred)
 
     # -- marking -----------------------------------------------------------------------
 
@@ -154,7 +161,7 @@ class ReaderState(Cursor):
             return NOTHING
         key, starred = headline.key, not headline.starred
         self.tree.set_starred(row.feed, row.index, starred)
-        self._mirror(key, starred=starred)
+        self._mirror(key, (row.feed, row.index), starred=starred)
         save = Save("star", _starred(key, starred), ("star", key))
         return Change(repaint_cursor=True, saves=(save,))
 
@@ -167,16 +174,18 @@ class ReaderState(Cursor):
         changed = 0
         saves = []
         for feed in feeds:
-            if self.searching:  # the feed's hits, not the whole feed
-                keys = [h.key for h in self.tree.by_feed[feed] if not h.read]
-                for key in keys:
-                    self._mirror(key, read=True)
+            # Search results and query feeds list matches: those are marked, not a feed.
+            listing = self.searching or self.tree.is_query_feed(feed)
+            if listing:
+                keys = [(i, h.key) for i, h in enumerate(self.tree.by_feed[feed]) if not h.read]
+                for index, key in keys:
+                    self._mirror(key, (feed, index), read=True)
                 if keys:
-                    saves.append(Save("read state", _keys_read(keys)))
+                    saves.append(Save("read state", _keys_read([key for _, key in keys])))
             marked = self.tree.mark_feed_read(feed)
             if marked:
                 changed += marked
-                if not self.searching:
+                if not listing:
                     saves.append(Save("read state", _feed_read(feed)))
         what = row.feed or row.group
         notice = Notice(f"{what}: {changed:,} marked read." if changed else f"{what}: all read.")
@@ -231,7 +240,7 @@ class ReaderState(Cursor):
         headline = self.tree.by_feed[row.feed][row.index]
         if not self.tree.set_read(row.feed, row.index, read):
             return NOTHING
-        self._mirror(headline.key, read=read)
+        self._mirror(headline.key, (row.feed, row.index), read=read)
         save = Save("read state", _read(headline.key, read), headline.key)
         return Change(repaint=True, saves=(save,))
 

@@ -11,7 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from newsreader.ui.state.headlines import FeedHeadlines, HeadlineSource, PageCache, headlines_of
+from newsreader.ui.state.headlines import (
+    FeedHeadlines,
+    HeadlineSource,
+    ListsSearches,
+    PageCache,
+    headlines_of,
+)
 from newsreader.ui.state.rows import FEED, GROUP, HEADLINE, MESSAGE, Row, Rows
 
 if TYPE_CHECKING:
@@ -253,6 +259,21 @@ class HeadlineTree:
         if headlines is None or index >= len(headlines):
             return None
         return feed, index
+
+    def is_query_feed(self, feed: str) -> bool:
+        """Whether ``feed`` is a saved search's matches rather than a feed."""
+        return isinstance(self.source, ListsSearches) and self.source.is_search(feed)
+
+    def places_of(self, key: int) -> list[tuple[str, int]]:
+        """Every (feed, index) where the article ``key`` is listed in this tree: its own
+        feed, and each query feed that matches it."""
+        places = []
+        own = self.locate(key)
+        if own is not None:
+            places.append(own)
+        if isinstance(self.source, ListsSearches):
+            places += [p for p in self.source.search_places(key) if p[0] in self.by_feed]
+        return places
 
     # -- changes -----------------------------------------------------------------------
 
