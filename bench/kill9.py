@@ -5,8 +5,9 @@ read and starred, then for each of ROUNDS rounds changes some feeds (new items,
 edited items), starts the installed ``newsreader fetch``, marks more articles while
 it runs, and kills it with SIGKILL at a random moment. After every kill the database
 must open, pass ``PRAGMA integrity_check``, hold a search index in step with its
-articles, and hold every read/starred flag set before the kill. Parser worker processes the killed fetch leaves behind are counted
-(and then ended). Exits 1 when anything was lost.
+articles, and hold every read/starred flag set before the kill. Parser worker
+processes the killed fetch leaves behind are counted (and then ended). Exits 1 when
+anything was lost.
 
     .venv/bin/python bench/kill9.py [--rounds 20] [--feeds 24] [--items 150] [--json]
 """
