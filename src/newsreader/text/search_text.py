@@ -21,14 +21,15 @@ from newsreader.text.lazy import LazyPattern
 
 # Han (with its extensions and compatibility forms), kana and Hangul: the scripts
 # written without spaces between words (Korean has spaces, but joins particles to
-# words). The kana middle dot and double hyphen are punctuation and stay out.
-_CJK_CHARS = (
+# words). The kana middle dot and double hyphen are punctuation and stay out. Public
+# for the reader's highlighting of matches, which must call the same text CJK.
+CJK_CHARS = (
     "\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3038-\u303c\u3041-\u309f\u30a1-\u30fa"
     "\u30fc-\u30ff\u3105-\u312f\u3131-\u318e\u31a0-\u31bf\u31f0-\u31ff\u3400-\u4dbf"
     "\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\U00020000-\U0003134f"
 )
-_CJK_RUN = LazyPattern(f"[{_CJK_CHARS}]+")
-_CJK_ANY = LazyPattern(f"[{_CJK_CHARS}]")
+_CJK_RUN = LazyPattern(f"[{CJK_CHARS}]+")
+_CJK_ANY = LazyPattern(f"[{CJK_CHARS}]")
 _WORD_CHAR = LazyPattern(r"[^\W_]")
 
 

@@ -22,6 +22,7 @@ LINK = 8
 IMAGE = 16
 STRIKE = 32
 REF = 64  # the "[n]" reference number after a link
+MATCH = 128  # what the current search matched (set at layout, never by the parser)
 
 _ASCII_PUNCT = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
@@ -42,6 +43,33 @@ class Inline:
             self.runs[-1] = (end, flags, link)
         else:
             self.runs.append((end, flags, link))
+
+
+def mark(
+    runs: list[tuple[int, int, int]], spans: list[tuple[int, int]]
+) -> list[tuple[int, int, int]]:
+    """``runs`` cut at the edges of ``spans`` (sorted, apart), MATCH on what they cover;
+    a link's ``[n]`` is the pane's own text, so no search lights it."""
+    out: list[tuple[int, int, int]] = []
+    count = len(spans)
+    at = 0  # the first span that may still reach the current position
+    pos = 0
+    for end, flags, link in runs:
+        if flags & REF:
+            out.append((end, flags, link))
+            pos = end
+            continue
+        while pos < end:
+            while at < count and spans[at][1] <= pos:
+                at += 1
+            if at < count and spans[at][0] <= pos:
+                cut = min(end, spans[at][1])
+                out.append((cut, flags | MATCH, link))
+            else:
+                cut = min(end, spans[at][0]) if at < count else end
+                out.append((cut, flags, link))
+            pos = cut
+    return out
 
 
 class Links:

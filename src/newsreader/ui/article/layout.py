@@ -7,13 +7,18 @@ styles out of here means a theme switch costs nothing but a style-cache flush.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.cells import cell_len, set_cell_size
 
 from newsreader.text.links import is_followable
 from newsreader.ui.article.blocks import CODE_BLOCK, HEADING, PARA, RULE, TABLE, Block
 from newsreader.ui.article.document import LINKS, MESSAGE, META, TITLE, URL, Document, clean_text
-from newsreader.ui.article.inline import IMAGE, LINK, REF, Inline
+from newsreader.ui.article.inline import IMAGE, LINK, REF, Inline, mark
 from newsreader.ui.article.wrap import wrap
+
+if TYPE_CHECKING:
+    from newsreader.query.highlight import Highlighter
 
 StyleKey = tuple[str, int, str | None]
 Segments = tuple[tuple[str, StyleKey], ...]
@@ -22,11 +27,17 @@ _BLANK: Segments = ()
 
 
 class Layout:
-    """The document wrapped to ``width`` cells, extended on demand by :meth:`ensure`."""
+    """The document wrapped to ``width`` cells, extended on demand by :meth:`ensure`.
 
-    def __init__(self, doc: Document, width: int) -> None:
+    With a ``highlighter``, what it matches in each block's text carries MATCH: the
+    block is searched whole before it is wrapped, so a match cut by a line end is
+    lit on both lines, and the lines themselves are the cache of the result.
+    """
+
+    def __init__(self, doc: Document, width: int, highlighter: Highlighter | None = None) -> None:
         self.doc = doc
         self.width = max(4, width)
+        self.highlighter = highlighter
         self.lines: list[Segments] = []
         self.line_blocks: list[int] = []
         self.next_block = 0
@@ -161,7 +172,7 @@ class Layout:
         rest = self._prefix(block, first=False) if block.marker else first
         avail = max(4, self.width - _width(first) - extra)
         text = inline.text
-        runs = inline.runs
+        runs = self._marked(text, inline.runs)
         urls = self.doc.links.urls
         for number, (start, end) in enumerate(wrap(text, avail)):
             prefix = first if number == 0 else rest
@@ -175,12 +186,18 @@ class Layout:
         avail = max(4, self.width - _width(prefix))
         key: StyleKey = ("code", 0, None)
         lines = block.lines or [""]
+        highlighter = self.highlighter
         for raw in lines:
             raw = clean_text(raw)
-            pieces = [raw[a:b] for a, b in wrap(raw, avail - 2)] if raw else [""]
-            for piece in pieces:
-                pad = avail - 1 - cell_len(piece)
-                self.lines.append((*first, (" " + piece + " " * max(0, pad), key)))
+            ranges = wrap(raw, avail - 2) if raw else [(0, 0)]
+            spans = highlighter.spans(raw) if highlighter is not None and raw else []
+            for a, b in ranges:
+                piece = raw[a:b]
+                pad = " " * max(0, avail - 1 - cell_len(piece))
+                if spans:
+                    self.lines.append((*first, *_code_marked(raw, a, b, spans, pad)))
+                else:
+                    self.lines.append((*first, (" " + piece + pad, key)))
                 first = prefix
 
     def _table(self, index: int, block: Block) -> None:
@@ -215,9 +232,10 @@ class Layout:
             wrapped = []
             for c in range(ncols):
                 cell = row[c] if c < len(row) else Inline()
+                runs = self._marked(cell.text, cell.runs)
                 wrapped.append(
                     [
-                        _slice(cell.text, cell.runs, a, b, component, self.doc.links.urls)
+                        _slice(cell.text, runs, a, b, component, self.doc.links.urls)
                         for a, b in wrap(cell.text, widths[c])
                     ]
                 )
@@ -266,6 +284,29 @@ class Layout:
             for i, piece in enumerate(pieces):
                 lead = label if i == 0 else " " * len(label)
                 self.lines.append(((lead, ("ref", REF, None)), (piece, key)))
+
+    def _marked(self, text: str, runs: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+        """``runs`` with MATCH where the highlighter finds its terms in ``text``."""
+        if self.highlighter is None or not text:
+            return runs
+        spans = self.highlighter.spans(text)
+        return mark(runs, spans) if spans else runs
+
+
+def _code_marked(
+    raw: str, start: int, end: int, spans: list[tuple[int, int]], pad: str
+) -> Segments:
+    """One wrapped piece of a code line, ``raw[start:end]``, cut where matches begin
+    and end; the margin and padding around it are never lit."""
+    out: list[tuple[str, StyleKey]] = [(" ", ("code", 0, None))]
+    run_start = 0
+    for run_end, flags, _ in mark([(end, 0, 0)], spans):
+        if run_end > start:
+            out.append((raw[max(start, run_start) : run_end], ("code", flags, None)))
+        run_start = run_end
+    if pad:
+        out.append((pad, ("code", 0, None)))
+    return tuple(out)
 
 
 def _width(segments: Segments | list[tuple[str, StyleKey]]) -> int:

@@ -24,12 +24,13 @@ from textual.strip import Strip
 
 from newsreader.text.sanitise import for_terminal
 from newsreader.ui.article.document import Document, local_date
-from newsreader.ui.article.inline import BOLD, CODE, ITALIC, STRIKE
+from newsreader.ui.article.inline import BOLD, CODE, ITALIC, MATCH, STRIKE
 from newsreader.ui.article.layout import Layout, Segments, StyleKey
 from newsreader.ui.state.tree import untitled_label
 
 if TYPE_CHECKING:
     from newsreader.model import StoredArticle
+    from newsreader.query.highlight import Highlighter
 
 _IDLE_SLICE = 0.008  # seconds of layout work per idle step
 _KEEP_WIDTHS = 3
@@ -70,6 +71,7 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--rule",
         "article-view--table-header",
         "article-view--table-border",
+        "article-view--match",
     }
 
     DEFAULT_CSS = """
@@ -99,6 +101,7 @@ class ArticleView(ScrollView, can_focus=True):
     ArticleView > .article-view--rule { color: $crumb-separator; }
     ArticleView > .article-view--table-header { text-style: bold; }
     ArticleView > .article-view--table-border { color: $crumb-separator; }
+    ArticleView > .article-view--match { color: $background; background: $article-link; }
     """
 
     class LinkClicked(Message):
@@ -126,6 +129,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._styles: dict[StyleKey, Style] = {}
         self._strips: dict[int, Strip] = {}
         self._idle_scheduled = False
+        self._highlighter: Highlighter | None = None
         self.group: str | None = None
         self.feed_name: str | None = None
 
@@ -170,6 +174,31 @@ class ArticleView(ScrollView, can_focus=True):
         self._set_document(
             Document.build(title=title, meta="", url=None, markdown="", text=body, message=True)
         )
+
+    def highlight(self, highlighter: Highlighter | None) -> None:
+        """Light what ``highlighter`` matches in this and every later article (title,
+        meta line and body); None turns it off. The lines are laid out again from the
+        parsed blocks, so the reading position stays where it is."""
+        if highlighter == self._highlighter:
+            return
+        self._highlighter = highlighter
+        if self._doc is None:
+            return
+        self._layouts.clear()
+        self._strips.clear()
+        self._layout = None
+        width = self._text_width()
+        if width > 0:
+            self._layout = self._layout_for(width)
+            self._layout.ensure(round(self.scroll_y) + self._page_height() + 2)
+        self._update_virtual_size()
+        self.refresh()
+        self._schedule_idle()
+
+    @property
+    def highlighter(self) -> Highlighter | None:
+        """What the pane lights now, as last given to :meth:`highlight`."""
+        return self._highlighter
 
     def scroll_page_down(self, *, animate: bool = False, **kwargs: object) -> None:
         """One page down, without animation (key-driven scrolling must land at once)."""
@@ -241,7 +270,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _layout_for(self, width: int) -> Layout:
         assert self._doc is not None
-        layout = self._layouts.pop(width, None) or Layout(self._doc, width)
+        layout = self._layouts.pop(width, None) or Layout(self._doc, width, self._highlighter)
         self._layouts[width] = layout
         while len(self._layouts) > _KEEP_WIDTHS:
             del self._layouts[next(iter(self._layouts))]
@@ -344,6 +373,10 @@ class ArticleView(ScrollView, can_focus=True):
             if flags & CODE:
                 style += self.get_component_rich_style(
                     "article-view--code", partial=True, default=Style()
+                )
+            if flags & MATCH:
+                style += self.get_component_rich_style(
+                    "article-view--match", partial=True, default=Style()
                 )
             if url:
                 style += Style(link=for_terminal(url))
