@@ -5,6 +5,7 @@
 - sidebar key: one ``Down`` in the sidebar until the terminal shows the repaint, in
   tmux (median of many presses; the article pane and breadcrumb follow in that time);
 - memory: the reader's peak RSS (VmHWM) after it has painted and settled;
+- search: each letter typed after ``/`` until its results are on screen, in tmux;
 - sidebar key during a refresh: ``Down`` presses while ``R`` reads every feed, each
   with ``--new`` new articles (the UI must not block while feeds arrive).
 
@@ -180,6 +181,31 @@ class ReaderInTmux:
         return (time.perf_counter() - start) * 1000
 
 
+def search_latency(config: Path, db: Path, query: str) -> list[float]:
+    """Milliseconds from typing each letter of ``query`` after ``/`` until the top bar
+    shows the search of what is typed so far (the results are in the sidebar by then:
+    both are drawn in the one frame after the search), in tmux."""
+    samples: list[float] = []
+    with ReaderInTmux(config, db) as reader:
+        reader.send("/")
+        time.sleep(0.3)
+        typed = ""
+        for char in query:
+            typed += char
+            if char == " ":
+                reader.send("Space")
+                time.sleep(0.1)
+                continue
+            start = time.perf_counter()
+            subprocess.run([*reader.tmux, "send-keys", "-l", char], check=True)
+            while f"“{typed.strip()}”" not in reader.capture():
+                if time.perf_counter() - start > 10:
+                    raise SystemExit(f"no results for {typed!r}")
+            samples.append((time.perf_counter() - start) * 1000)
+            time.sleep(0.05)
+    return samples
+
+
 def key_latency(config: Path, db: Path, presses: int) -> tuple[list[float], list[float]]:
     """Milliseconds from sending ``Down`` to the sidebar until the terminal shows the
     change, in tmux (includes one ``send-keys`` and the capture polling), and the floor
@@ -235,6 +261,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--presses", type=int, default=200)
     parser.add_argument("--new", type=int, default=200, help="new articles per feed for R")
+    parser.add_argument(
+        "--search", default="harbour lights", help="typed after / (letter by letter)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="nr-bench-ui-") as tmp:
         folder = Path(tmp)
@@ -243,6 +272,7 @@ def main() -> None:
         print(f"built {args.articles:,} articles in {time.perf_counter() - t0:.1f} s")
         times, peak = first_headline(config, db, args.runs)
         keys, floors = key_latency(config, db, args.presses)
+        typed = search_latency(config, db, args.search)
         during, took = refresh_latency(config, db, args.new)
     print(
         f"first headline on screen: median {statistics.median(times):.3f} s"
@@ -255,6 +285,11 @@ def main() -> None:
         f" the key less that floor: {statistics.median(keys) - statistics.median(floors):.1f} ms"
     )
     print(f"peak RSS: {peak / 1024:.0f} MB")
+    print(
+        f"each letter of {args.search!r} after /, to its results on screen:"
+        f" median {statistics.median(typed):.1f} ms, max {max(typed):.1f} ms"
+        f" ({', '.join(f'{t:.0f}' for t in typed)})"
+    )
     if len(during) >= 2:
         print(
             f"sidebar Down during R ({FEEDS} feeds x {args.new} new articles, {took:.1f} s):"
