@@ -47,6 +47,20 @@ def test_failed_feed_and_filter(make_app, snap_compare):
     assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
 
 
+def test_query_feeds_in_the_sidebar(make_app, snap_compare):
+    """Saved searches listed as feeds: one in its own group, one among a group's feeds."""
+    from tests.ui.test_search import QUERY_FEEDS
+
+    async def run_before(pilot: Any) -> None:
+        await _settled(pilot)
+        await pilot.press("G")
+        await pilot.pause()
+
+    assert snap_compare(
+        make_app(config_text=QUERY_FEEDS), terminal_size=(120, 40), run_before=run_before
+    )
+
+
 def test_search_results(make_app, snap_compare):
     """Results of a store-wide search grouped by feed, the query and count on top."""
 

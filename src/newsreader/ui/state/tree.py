@@ -175,7 +175,11 @@ class HeadlineTree:
         return headlines.unread if headlines is not None else 0
 
     def group_unread(self, group: str) -> int:
-        return sum(self.feed_unread(f) for f in self.group_feeds.get(group, ()))
+        """The unread articles of the group's feeds; its query feeds list articles of
+        feeds counted already, so they count only in a group of query feeds alone."""
+        feeds = self.group_feeds.get(group, [])
+        real = [f for f in feeds if not self.is_query_feed(f)]
+        return sum(self.feed_unread(f) for f in (real or feeds))
 
     # -- rows --------------------------------------------------------------------------
 
