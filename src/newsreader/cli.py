@@ -66,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = opml_sub.add_parser("export", parents=[debug], help="print feeds.yaml as OPML")
     _common(p, db=False)
 
+    rules = sub.add_parser("rules", parents=[debug], help="feeds.yaml's rules")
+    rules_sub = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
+    p = rules_sub.add_parser("apply", parents=[debug], help="apply every rule to what is stored")
+    _common(p)
+
     cfg = sub.add_parser("config", parents=[debug], help="configuration tools")
     cfg_sub = cfg.add_subparsers(dest="config_command", metavar="ACTION", required=True)
     p = cfg_sub.add_parser("check", parents=[debug], help="validate feeds.yaml")
@@ -132,6 +137,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.opml_command == "import":
             return opml.run_import(args.file, _config_path(args))
         return opml.run_export(_config_path(args))
+    if command == "rules":
+        from newsreader.commands.rules import run_rules_apply
+
+        return run_rules_apply(_config_path(args), _db_path(args))
     if command == "config":
         from newsreader.commands.check import run_check
 

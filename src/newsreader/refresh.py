@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import math
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from concurrent.futures import BrokenExecutor
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -34,6 +34,9 @@ if TYPE_CHECKING:
     from newsreader.model import FeedConfig, FetchResult, Schedule
     from newsreader.sources.base import Source
     from newsreader.store import Store
+    from newsreader.store.rules import CompiledRule
+
+    FeedRules = Mapping[str, Sequence[CompiledRule]]
 
 T = TypeVar("T")
 
@@ -61,10 +64,18 @@ PIPELINE_DEPTH = 8
 
 class RunContext:
     """The shared resources of one refresh run; the HTTP client and the parser are made
-    on first use. ``workers``: the parser's worker processes (0: a thread)."""
+    on first use. ``workers``: the parser's worker processes (0: a thread); ``rules``:
+    each feed's compiled rules, by name, applied to its new articles as they are saved."""
 
-    def __init__(self, *, clock: Callable[[], float] = time.time, workers: int = 0) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float] = time.time,
+        workers: int = 0,
+        rules: FeedRules | None = None,
+    ) -> None:
         self.clock = clock
+        self.rules: FeedRules = rules or {}
         self._client: httpx.AsyncClient | None = None
         self._parse = ParsePool(workers)
         self._servers: dict[str, asyncio.Semaphore] = {}
@@ -248,7 +259,8 @@ async def _refresh_one(
         except Exception as exc:  # a body's converter failed (bodies convert on first read)
             return _failed(feed, store, context, schedule, exc)
         result = result._replace(feed=result.feed._replace(articles=()), rows=rows)
-    stats = store.save_result(feed.name, result, feed.settings.max_articles)
+    rules = context.rules.get(feed.name, ())
+    stats = store.save_result(feed.name, result, feed.settings.max_articles, rules)
     warnings = tuple(clean_line(w) for w in result.warnings)
     if warnings:
         store.set_warning(feed.name, "; ".join(warnings))
@@ -299,18 +311,26 @@ async def refresh_feeds(
     clock: Callable[[], float] = time.time,
     force: bool = False,
     workers: int | None = None,
+    rules: FeedRules | None = None,
 ) -> list[FeedOutcome]:
     """Refresh ``feeds`` concurrently; outcomes come back in the order of ``feeds``.
 
     ``clock`` (seconds since the epoch) decides which feeds are due; ``force`` asks
     feeds that wait too (the reader's r and R); ``workers`` sets the parser processes
-    (default: :func:`parse_workers` of the feeds left to fetch; 0 parses on a thread).
+    (default: :func:`parse_workers` of the feeds left to fetch; 0 parses on a thread);
+    ``rules``: each feed's rules by name (:func:`~newsreader.store.rules.compile_rules`).
     Local feeds whose files are unchanged are settled first (:mod:`newsreader.unchanged`).
     """
     settled = settle_unchanged(feeds, store, clock=clock, force=force, on_progress=on_progress)
     rest = [feed for feed, outcome in zip(feeds, settled, strict=True) if outcome is None]
     fetched = await fetch_feeds(
-        rest, store, on_progress=on_progress, clock=clock, force=force, workers=workers
+        rest,
+        store,
+        on_progress=on_progress,
+        clock=clock,
+        force=force,
+        workers=workers,
+        rules=rules,
     )
     return merged(settled, fetched)
 
@@ -323,6 +343,7 @@ async def fetch_feeds(
     clock: Callable[[], float] = time.time,
     force: bool = False,
     workers: int | None = None,
+    rules: FeedRules | None = None,
 ) -> list[FeedOutcome]:
     """:func:`refresh_feeds` without settling unchanged files first: every feed goes
     through the pipeline (for callers that settled them already)."""
@@ -330,7 +351,7 @@ async def fetch_feeds(
         return []
     if workers is None:
         workers = parse_workers(len(feeds))
-    context = RunContext(clock=clock, workers=workers)
+    context = RunContext(clock=clock, workers=workers, rules=rules)
 
     async def run(feed: FeedConfig) -> FeedOutcome:
         outcome = await refresh_one(feed, store, context, force=force)

@@ -4,7 +4,7 @@ print a summary table; exit 1 when any feed had a problem."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from newsreader.errors import StoreError
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from newsreader.model import FeedConfig
     from newsreader.store import Store
+    from newsreader.store.rules import CompiledRule
 
 
 def run_fetch(config_path: Path, db_path: Path) -> int:
@@ -35,7 +36,14 @@ def run_fetch(config_path: Path, db_path: Path) -> int:
             raise StoreError(store.path, READ_ONLY_PROBLEM)
         store.sync_feeds(config.feeds)
         ensure_search_index(store)
-        outcomes = _run_with_progress(config.feeds, store)
+        rules = None
+        if config.rules:
+            import time
+
+            from newsreader.store.rules import compile_rules
+
+            rules = compile_rules(config.rules, config.feeds, now=time.time())
+        outcomes = _run_with_progress(config.feeds, store, rules)
     for outcome in outcomes:
         if outcome.error:
             print(f"newsreader: {outcome.error}", file=sys.stderr)
@@ -45,7 +53,9 @@ def run_fetch(config_path: Path, db_path: Path) -> int:
     return 1 if any(o.failed for o in outcomes) else 0
 
 
-def _run_with_progress(feeds: Sequence[FeedConfig], store: Store) -> list[FeedOutcome]:
+def _run_with_progress(
+    feeds: Sequence[FeedConfig], store: Store, rules: Mapping[str, Sequence[CompiledRule]] | None
+) -> list[FeedOutcome]:
     if not feeds:
         return []
     if sys.stderr.isatty():
@@ -65,7 +75,7 @@ def _run_with_progress(feeds: Sequence[FeedConfig], store: Store) -> list[FeedOu
             def advance(outcome: FeedOutcome) -> None:
                 progress.update(task, advance=1, description=outcome.name)
 
-            return _refresh(feeds, store, advance)
+            return _refresh(feeds, store, advance, rules)
 
     done = 0
 
@@ -74,14 +84,18 @@ def _run_with_progress(feeds: Sequence[FeedConfig], store: Store) -> list[FeedOu
         done += 1
         print(f"[{done}/{len(feeds)}] {outcome.name}: {_status_text(outcome)}", flush=True)
 
-    return _refresh(feeds, store, line)
+    return _refresh(feeds, store, line, rules)
 
 
 def _refresh(
-    feeds: Sequence[FeedConfig], store: Store, on_progress: Callable[[FeedOutcome], None]
+    feeds: Sequence[FeedConfig],
+    store: Store,
+    on_progress: Callable[[FeedOutcome], None],
+    rules: Mapping[str, Sequence[CompiledRule]] | None,
 ) -> list[FeedOutcome]:
     """``refresh_feeds`` to the end; when every feed is settled as unchanged, no event loop
-    starts and asyncio, the pipeline and the HTTP client are never imported."""
+    starts and asyncio, the pipeline and the HTTP client are never imported (an
+    unchanged feed has no new articles for ``rules`` to act on)."""
     settled = settle_unchanged(feeds, store, on_progress=on_progress)
     rest = [feed for feed, outcome in zip(feeds, settled, strict=True) if outcome is None]
     if not rest:
@@ -90,7 +104,8 @@ def _refresh(
 
     from newsreader.refresh import fetch_feeds
 
-    return merged(settled, asyncio.run(fetch_feeds(rest, store, on_progress=on_progress)))
+    run = fetch_feeds(rest, store, on_progress=on_progress, rules=rules)
+    return merged(settled, asyncio.run(run))
 
 
 def _status_text(outcome: FeedOutcome, *, table: bool = False) -> str:

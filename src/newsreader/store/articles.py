@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from newsreader.bodies import StoredBody, prepare_rows
@@ -13,6 +13,7 @@ from newsreader.store.connection import BUSY_TIMEOUT_MS, Connection, now
 from newsreader.store.feeds import ensure_feed
 from newsreader.store.headlines import HEADLINE_ORDER
 from newsreader.store.rows import article_from, pairs, text
+from newsreader.store.rules import CompiledRule, RuleOutcome, apply_everywhere, apply_to_new
 from newsreader.store.search import (
     ArticleText,
     IndexValues,
@@ -74,7 +75,11 @@ def _position_offset(ids: list[str], known: dict[str, tuple[int, str, int]]) -> 
 
 class Articles(Connection):
     def save_result(
-        self, name: str, result: FetchResult, max_articles: int | None = None
+        self,
+        name: str,
+        result: FetchResult,
+        max_articles: int | None = None,
+        rules: Sequence[CompiledRule] = (),
     ) -> SaveStats:
         """Store one fetch of a feed in one transaction.
 
@@ -87,6 +92,9 @@ class Articles(Connection):
         The articles are written from ``result.rows`` (:func:`newsreader.bodies.
         prepare_rows`, made before the save, where a converter's failure is the feed's);
         without them they are prepared here, from the feed's articles.
+
+        ``rules`` (the feed's, in order) act on the articles this save inserts, in the
+        same transaction, so no list ever shows a new article before its rules acted.
         """
         when = now()
         feed = result.feed
@@ -122,6 +130,7 @@ class Articles(Connection):
                 rows = prepare_rows(feed.articles, {aid: old[1] for aid, old in known.items()})
             # Keys are handed out here (the write lock is held) so bodies can share them.
             next_key = db.execute("SELECT coalesce(max(key), 0) + 1 FROM articles").fetchone()[0]
+            first_new = next_key
             inserts: list[tuple[object, ...]] = []
             updates: list[tuple[object, ...]] = []
             bodies: list[tuple[object, ...]] = []
@@ -172,6 +181,8 @@ class Articles(Connection):
             )
             db.executemany("UPDATE articles SET position = ? WHERE key = ?", moves)
             index_articles(db, (row for row in indexed if pending.indexed(row[0])))
+            if rules and inserts:
+                apply_to_new(db, rules, first_new, next_key - 1)
             total = len(known) + len(inserts)
             if max_articles is not None and total > max_articles:
                 total -= self._trim(db, feed_id, known, current, total - max_articles, pending)
@@ -260,10 +271,12 @@ class Articles(Connection):
     def articles(
         self, name: str, *, unread_only: bool = False, hits_only: bool = False
     ) -> Iterator[StoredArticle]:
-        """A feed's stored articles in headline order (newest first), read as they are
-        used; their Markdown is made when first read. ``hits_only``: those the last
-        search found (``Store.search``)."""
-        where = " AND a.read = 0" if unread_only else ""
+        """A feed's listed articles (see ``show_hidden``) in headline order (newest
+        first), read as they are used; their Markdown is made when first read.
+        ``hits_only``: those the last search found (``Store.search``)."""
+        where = f" AND {self._listed}"
+        if unread_only:
+            where += " AND a.read = 0"
         if hits_only:
             where += " AND a.key IN (SELECT key FROM temp.hits)"
         rows = self._stream(
@@ -292,3 +305,20 @@ class Articles(Connection):
                 (name,),
             )
             return cur.rowcount
+
+    # -- rules ---------------------------------------------------------------------------
+
+    def apply_rule(self, rule: CompiledRule, feed: str | None = None) -> RuleOutcome:
+        """Apply ``rule`` to every stored article (only ``feed``'s, for a feed's own
+        rule) in one transaction: ``newsreader rules apply``."""
+        with self._write() as db:
+            return apply_everywhere(db, rule, feed)
+
+    def rule_labels(self, key: int) -> list[str]:
+        """The labels of the rules that acted on article ``key``, in the order they did."""
+        if self.schema < 6:
+            return []
+        rows = self._read("SELECT rule FROM articles WHERE key = ?", (key,))
+        if not rows or rows[0][0] is None:
+            return []
+        return text(rows[0][0]).split("\n")

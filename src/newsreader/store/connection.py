@@ -108,6 +108,18 @@ ALTER TABLE bodies ADD COLUMN base TEXT;
 ALTER TABLE bodies ADD COLUMN summary_is_text INTEGER NOT NULL DEFAULT 0
 """
 
+# What the rules of feeds.yaml did (``store.rules``): ``hidden`` keeps an article out of
+# every list, ``rule`` holds the labels of the rules that acted on it. The headline
+# index is made again with ``hidden`` last, so the lists leave hidden articles out
+# without reading a row, in the order they already walk.
+_V6_RULES = """
+ALTER TABLE articles ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE articles ADD COLUMN rule TEXT;
+DROP INDEX articles_by_order;
+CREATE INDEX articles_by_order ON articles
+    (feed_id, sort_key DESC, position, key, title, published, read, starred, hidden)
+"""
+
 # Index i holds the script that takes the schema from version i to i + 1. Schema 5 adds
 # the search index (``store.search``), empty: its build then indexes what is stored.
 MIGRATIONS: tuple[str, ...] = (
@@ -116,6 +128,7 @@ MIGRATIONS: tuple[str, ...] = (
     _V3_WAS_FEED,
     _V4_LAZY_MARKDOWN,
     SEARCH_SCHEMA,
+    _V6_RULES,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # The oldest schema a read-only store opens as it is. Schema 3 only added ``was_feed``,
@@ -138,6 +151,9 @@ class Connection:
         self.read_only = read_only
         # The file's schema; below SCHEMA_VERSION only in a read-only store.
         self.schema = SCHEMA_VERSION
+        # Whether the lists (headlines, counts, ``articles``, searches) include the
+        # articles a rule hid; the reader toggles it.
+        self.show_hidden = False
 
     # -- opening -----------------------------------------------------------------------
 
@@ -296,6 +312,12 @@ class Connection:
     def _configured(self) -> str:
         """SQL for "this feed row is configured" (see :meth:`sync_feeds`)."""
         return "1" if self.read_only else "f.position IS NOT NULL"
+
+    @property
+    def _listed(self) -> str:
+        """SQL for "article ``a`` is in the lists": not hidden by a rule, unless hidden
+        articles are shown (a read-only store older than schema 6 hides none)."""
+        return "1" if self.show_hidden or self.schema < 6 else "a.hidden = 0"
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:

@@ -174,13 +174,15 @@ class Feeds(Connection):
             db.execute("UPDATE feeds SET last_error = ? WHERE name = ?", (message, name))
 
     def feed_statuses(self) -> dict[str, FeedStatus]:
-        """Every configured feed, in config order, with its unread and total counts."""
+        """Every configured feed, in config order, with its unread and total counts (of
+        the listed articles: those a rule hid count only while they are shown)."""
         rows = self._read(
             "SELECT f.name, f.title, f.link, f.last_success, f.last_error,"
             " coalesce(c.unread, 0), coalesce(c.total, 0), f.grp, f.moved_to, f.last_attempt,"
             " f.next_attempt, f.failures"
-            " FROM feeds f LEFT JOIN (SELECT feed_id, count(*) AS total,"
-            " sum(read = 0) AS unread FROM articles GROUP BY feed_id) c ON c.feed_id = f.id"
+            " FROM feeds f LEFT JOIN (SELECT a.feed_id, count(*) AS total,"
+            f" sum(a.read = 0) AS unread FROM articles a WHERE {self._listed}"
+            " GROUP BY a.feed_id) c ON c.feed_id = f.id"
             f" WHERE {self._configured} ORDER BY f.position, f.id"
         )
         return {text(r[0]): feed_status_from(r) for r in rows}

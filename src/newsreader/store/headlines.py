@@ -2,8 +2,10 @@
 needs, a page at a time.
 
 Every query here reads only the covering index ``articles_by_order`` (feed, order,
-key, title, date, flags), so none of them touches an article's row or its body, and
-the reader's start-up costs one count per feed whatever the size of the store.
+key, title, date, flags, hidden), so none of them touches an article's row or its
+body, and the reader's start-up costs one count per feed whatever the size of the
+store. Articles a rule hid are left out unless ``show_hidden`` is set: ``{listed}`` in
+each query is :attr:`Connection._listed`.
 """
 
 from __future__ import annotations
@@ -25,27 +27,30 @@ HEADLINE_ORDER = "a.sort_key DESC, a.position, a.key"
 _HEADLINES_ALL = f"""
 SELECT a.key, a.feed_id, a.title, a.published, a.read, a.starred
 FROM feeds f CROSS JOIN articles a ON a.feed_id = f.id
-WHERE f.position IS NOT NULL
+WHERE f.position IS NOT NULL AND {{listed}}
 ORDER BY f.position, f.id, {HEADLINE_ORDER}
 """
 # A read-only store cannot record which feeds are configured: it hands out every feed.
-_HEADLINES_STORED = _HEADLINES_ALL.replace("WHERE f.position IS NOT NULL\n", "")
+_HEADLINES_STORED = _HEADLINES_ALL.replace("f.position IS NOT NULL AND ", "")
 _HEADLINES_OF = f"""
 SELECT a.key, a.feed_id, a.title, a.published, a.read, a.starred
 FROM json_each(?) j CROSS JOIN feeds f ON f.name = j.value CROSS JOIN articles a ON a.feed_id = f.id
+WHERE {{listed}}
 ORDER BY j.key, {HEADLINE_ORDER}
 """
-_OF_FEED = "a.feed_id = (SELECT id FROM feeds WHERE name = ?)"
+_OF_FEED = "a.feed_id = (SELECT id FROM feeds WHERE name = ?) AND {listed}"
+_COUNT = f"SELECT count(*), coalesce(sum(a.read = 0), 0) FROM articles a WHERE {_OF_FEED}"
 _PAGE = f"""
 SELECT a.key, a.title, a.published, a.read, a.starred FROM articles a
 WHERE {_OF_FEED} ORDER BY {HEADLINE_ORDER} LIMIT ? OFFSET ?
 """
-_COLUMN_IN_ORDER = f"SELECT {{column}} FROM articles a WHERE {_OF_FEED} ORDER BY {HEADLINE_ORDER}"
+_FLAGS = f"SELECT a.read FROM articles a WHERE {_OF_FEED} ORDER BY {HEADLINE_ORDER}"
 _PLACE = f"""
 SELECT f.name, p.place FROM articles k JOIN feeds f ON f.id = k.feed_id
 CROSS JOIN (
     SELECT a.key, row_number() OVER (ORDER BY {HEADLINE_ORDER}) - 1 AS place
     FROM articles a WHERE a.feed_id = (SELECT feed_id FROM articles WHERE key = ?1)
+    AND {{listed}}
 ) p ON p.key = k.key
 WHERE k.key = ?1
 """
@@ -59,6 +64,7 @@ class Headlines(Connection):
             sql, params = (_HEADLINES_STORED if self.read_only else _HEADLINES_ALL), ()
         else:
             sql, params = _HEADLINES_OF, (json.dumps(list(feeds)),)
+        sql = sql.format(listed=self._listed)
         # Tens of thousands of fresh tuples would trigger several full GC passes for
         # nothing (they hold no cycles); pausing the collector halves the time.
         enabled = gc.isenabled()
@@ -77,15 +83,12 @@ class Headlines(Connection):
 
     def headline_count(self, feed: str) -> tuple[int, int]:
         """Stored and unread headlines of one feed."""
-        rows = self._read(
-            f"SELECT count(*), coalesce(sum(a.read = 0), 0) FROM articles a WHERE {_OF_FEED}",
-            (feed,),
-        )
+        rows = self._read(_COUNT.format(listed=self._listed), (feed,))
         return integer(rows[0][0]), integer(rows[0][1])
 
     def headline_page(self, feed: str, offset: int, limit: int) -> list[Headline]:
         """Headlines ``offset`` to ``offset + limit`` of ``feed`` in headline order."""
-        rows = self._read(_PAGE, (feed, limit, offset))
+        rows = self._read(_PAGE.format(listed=self._listed), (feed, limit, offset))
         return [
             Headline(integer(k), feed, text(t), p if isinstance(p, str) else None, r == 1, s == 1)
             for k, t, p, r, s in rows
@@ -93,12 +96,13 @@ class Headlines(Connection):
 
     def headline_flags(self, feed: str) -> bytes:
         """Each headline's read flag (1 read, 0 unread) in headline order."""
-        rows = self._read(_COLUMN_IN_ORDER.format(column="a.read"), (feed,))
+        rows = self._read(_FLAGS.format(listed=self._listed), (feed,))
         return bytes(1 if r == 1 else 0 for (r,) in rows)
 
     def headline_place(self, key: int) -> tuple[str, int] | None:
-        """The feed of headline ``key`` and its place there; None when it is gone."""
-        rows = self._read(_PLACE, (key,))
+        """The feed of headline ``key`` and its place there; None when it is gone (or
+        hidden while hidden articles are not shown)."""
+        rows = self._read(_PLACE.format(listed=self._listed), (key,))
         if not rows:
             return None
         return text(rows[0][0]), integer(rows[0][1])

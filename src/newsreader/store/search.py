@@ -187,9 +187,10 @@ class Search(Connection):
         return integer(differ) == 0
 
     def search(self, compiled: Compiled, limit: int | None = None) -> int:
-        """Find the configured feeds' articles matching ``compiled`` (the newest
-        ``limit`` of them) and keep them as this connection's hits, which
-        :meth:`hit_counts` and ``articles(..., hits=True)`` read; returns how many."""
+        """Find the configured feeds' listed articles (see ``show_hidden``) matching
+        ``compiled`` (the newest ``limit`` of them) and keep them as this connection's
+        hits, which :meth:`hit_counts` and ``articles(..., hits=True)`` read; returns
+        how many."""
         if self.schema < 5:
             raise StoreError(
                 self.path,
@@ -198,7 +199,7 @@ class Search(Connection):
         sql = (
             "INSERT INTO temp.hits SELECT a.key, a.feed_id, a.sort_key, a.position"
             " FROM articles a JOIN feeds f ON f.id = a.feed_id"
-            f" WHERE {self._configured} AND ({compiled.where})"
+            f" WHERE {self._configured} AND {self._listed} AND ({compiled.where})"
         )
         params: tuple[object, ...] = compiled.params
         if limit is not None:

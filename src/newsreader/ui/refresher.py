@@ -12,6 +12,7 @@ from newsreader.text.dates import timestamp
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from newsreader.config.searches import Rule
     from newsreader.model import FeedConfig, FeedOutcome, FeedStatus
 
 # A tick a few seconds early still counts as due, or each interval would run a tick late.
@@ -40,17 +41,21 @@ def _direct(function: Callable[..., Any], *args: Any) -> Any:
 
 class Refresher:
     """One refresh at a time over its own Store, so the UI's Store stays free; the
-    feeds whose headlines changed wait in ``arrived`` until the screen shows them."""
+    feeds whose headlines changed wait in ``arrived`` until the screen shows them.
+    ``rules`` (``Config.rules``) act on the new articles, compiled afresh each run so
+    an ``age:`` counts from the run."""
 
     def __init__(
         self,
         db_path: Path | None,
         feeds: Sequence[FeedConfig],
         clock: Callable[[], float],
+        rules: Sequence[Rule] = (),
     ) -> None:
         self.db_path = db_path
         self.feeds = feeds
         self.clock = clock
+        self.rules = rules
         self.running = False
         self.chosen = False
         self.arrived: set[str] = set()
@@ -88,6 +93,7 @@ class Refresher:
 
         from newsreader.refresh import refresh_feeds
         from newsreader.store import Store
+        from newsreader.store.rules import compile_rules
 
         done = 0
         total = len(feeds)
@@ -115,8 +121,9 @@ class Refresher:
                 # Parsing stays on a thread here: worker processes would share the
                 # reader's terminal (anything they wrote would land on the screen), and
                 # Textual's stand-in stderr cannot be handed to multiprocessing.
+                rules = compile_rules(self.rules, self.feeds, now=self.clock())
                 run = refresh_feeds(
-                    feeds, store, on_progress=progress, force=not due_only, workers=0
+                    feeds, store, on_progress=progress, force=not due_only, workers=0, rules=rules
                 )
                 outcomes = asyncio.run(run)
                 statuses = store.feed_statuses()
