@@ -163,3 +163,16 @@ async def test_reading_in_a_query_feed_marks_the_article_read_in_its_feed(make_a
     assert read["Storm closes the north pier for two days"]
     assert read["[bold]Market[/] stalls return to the quay [/]"]
     assert not read[FERRY]
+
+
+async def test_the_words_found_are_marked_in_the_article_until_the_search_ends(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("slash", *"quay", "enter")
+        await pilot.pause()
+        view = screen.article
+        assert view.highlighter is not None
+        assert view.highlighter.spans("Back on the Quay.") == [(12, 16)]
+        await pilot.press("escape")
+        assert view.highlighter is None

@@ -48,7 +48,7 @@ class SavedSearches(Connection):
         self._read(
             "INSERT INTO temp.listed SELECT ?, a.key, a.sort_key, a.position"
             " FROM articles a JOIN feeds f ON f.id = a.feed_id"
-            f" WHERE {self._configured} AND ({compiled.where})",
+            f" WHERE {self._configured} AND {self._listed} AND ({compiled.where})",
             (search, *compiled.params),
         )
         return self.listed_count(search)[0]

@@ -186,24 +186,28 @@ class Search(Connection):
             raise StoreError(self.path, str(exc)) from None
         return integer(differ) == 0
 
-    def search(self, compiled: Compiled, limit: int | None = None) -> int:
+    def search(
+        self, compiled: Compiled, limit: int | None = None, *, latest_stored: bool = False
+    ) -> int:
         """Find the configured feeds' listed articles (see ``show_hidden``) matching
         ``compiled`` (the newest ``limit`` of them) and keep them as this connection's
         hits, which :meth:`hit_counts` and ``articles(..., hits=True)`` read; returns
-        how many."""
+        how many. ``latest_stored``: the ``limit`` stored last instead, which the index
+        gives without reading every match (the reader's search as the user types)."""
         if self.schema < 5:
             raise StoreError(
                 self.path,
                 "made by an older newsreader and read-only: it has no search index to use",
             )
         sql = (
-            "INSERT INTO temp.hits SELECT a.key, a.feed_id, a.sort_key, a.position"
+            "INSERT INTO temp.hits SELECT a.key, a.feed_id, a.sort_key, a.position, a.read"
             " FROM articles a JOIN feeds f ON f.id = a.feed_id"
             f" WHERE {self._configured} AND {self._listed} AND ({compiled.where})"
         )
         params: tuple[object, ...] = compiled.params
         if limit is not None:
-            sql += " ORDER BY a.sort_key DESC, a.key DESC LIMIT ?"
+            order = "a.key DESC" if latest_stored else "a.sort_key DESC, a.key DESC"
+            sql += f" ORDER BY {order} LIMIT ?"
             params = (*params, limit)
         # The temporary database is this connection's own, writable in a read-only store.
         for statement in _HITS_TABLE:
@@ -213,11 +217,11 @@ class Search(Connection):
         return integer(self._read("SELECT count(*) FROM temp.hits")[0][0])
 
     def hit_counts(self) -> dict[str, tuple[int, int]]:
-        """Each feed's hits of the last :meth:`search`: (all, unread), by feed name."""
+        """Each feed's hits of the last :meth:`search`: (all, unread when found), by
+        feed name."""
         rows = self._read(
-            "SELECT f.name, count(*), sum(a.read = 0) FROM temp.hits h"
-            " CROSS JOIN articles a ON a.key = h.key JOIN feeds f ON f.id = h.feed_id"
-            " GROUP BY h.feed_id"
+            "SELECT f.name, count(*), sum(h.read = 0) FROM temp.hits h"
+            " JOIN feeds f ON f.id = h.feed_id GROUP BY h.feed_id"
         )
         return {text(name): (integer(n), integer(unread)) for name, n, unread in rows}
 
@@ -251,7 +255,7 @@ class Search(Connection):
 # way, it would walk the whole store to look each article up in the hits).
 _HITS_TABLE = (
     "CREATE TEMP TABLE IF NOT EXISTS hits"
-    " (key INTEGER PRIMARY KEY, feed_id INTEGER, sort_key REAL, position INTEGER)",
+    " (key INTEGER PRIMARY KEY, feed_id INTEGER, sort_key REAL, position INTEGER, read INTEGER)",
     "CREATE INDEX IF NOT EXISTS temp.hits_by_order ON hits (feed_id, sort_key DESC, position, key)",
 )
 _HIT_ORDER = "h.sort_key DESC, h.position, h.key"

@@ -59,7 +59,7 @@ def reader_app(
         config,
         store,
         tree=tree,
-        refresher=Refresher(db_path, config.feeds, clock),
+        refresher=Refresher(db_path, config.feeds, clock, config.rules),
         writer=StoreWriter(store, db_path, _unreported),
         themes=themes,
         theme=theme,

@@ -18,6 +18,13 @@ if TYPE_CHECKING:
     from newsreader.config import Config
     from newsreader.query import Node
     from newsreader.store import Store
+    from newsreader.ui.article.view import ArticleView
+
+
+# The most results shown while typing: the latest stored, found without reading every
+# match, so each key is answered at once however common the word (a year of news can
+# hold 60,000 articles with "harbour" in them).
+SHOWN_HITS = 5000
 
 
 class SearchingScreen(RefreshingScreen):
@@ -25,6 +32,7 @@ class SearchingScreen(RefreshingScreen):
 
     config: Config
     store: Store
+    _article: ArticleView | None
 
     def action_filter(self) -> None:
         search_input = self._search_input()
@@ -78,18 +86,25 @@ class SearchingScreen(RefreshingScreen):
             self._apply(self.state.search_problem(f"“{text}”: {exc.problem}"))
             return
         compiled = compile_query(tree, groups=self.config.groups, now=time.time())
-        self.store.search(compiled)
+        found = self.store.search(compiled, SHOWN_HITS, latest_stored=True)
         hits = SearchHits(self.store, self.store.hit_counts())
         feeds = self.state.feeds_tree.feed_group.items()
         results = results_tree(list(feeds), hits)
         results.nothing = f"Nothing matches “{text}”."
-        total = hits.total
-        line = f"“{text}”: {total:,} {'match' if total == 1 else 'matches'}"
+        if found >= SHOWN_HITS:
+            line = f"“{text}”: the latest {SHOWN_HITS:,} matches"
+        else:
+            line = f"“{text}”: {found:,} {'match' if found == 1 else 'matches'}"
         self._apply(self.state.show_results(results, line))
         self._highlight(tree)
 
-    def _highlight(self, tree: object) -> None:
-        """The query's words marked in the article pane (None: no marks)."""
+    def _highlight(self, tree: Node | None) -> None:
+        """The query's words marked in the article pane, on every article shown until
+        the search ends (None: no marks)."""
+        from newsreader.query.highlight import terms_of
+
+        if self._article is not None:
+            self._article.highlight(terms_of(tree) if tree is not None else None)
 
 
 def _as_typed(text: str) -> Node:
