@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from newsreader.model import Body
 from newsreader.text.dates import timestamp
+from newsreader.text.stories import story_id, story_link
 
 if TYPE_CHECKING:
     from newsreader.model import Article, ArticleRow
@@ -79,8 +80,9 @@ def content_digest(article: Article) -> str:
 def prepare_rows(articles: Iterable[Article], stored: Mapping[str, str]) -> tuple[ArticleRow, ...]:
     """The articles as the store writes them (the first of an id counts), in document
     order: id, content digest, the columns title to breadcrumb (:func:`article_head`),
-    sort key, and the :data:`BodyColumns` of those whose digest differs from ``stored``
-    (id -> digest, what the store holds; None for the others, which are not converted).
+    sort key, the :data:`BodyColumns` of those whose digest differs from ``stored``
+    (id -> digest, what the store holds; None for the others, which are not converted),
+    and its story keys (:mod:`newsreader.text.stories`).
     Raises whatever a converter raises.
 
     Made in the parse stage, a worker process in a large run, so the save itself only
@@ -95,7 +97,8 @@ def prepare_rows(articles: Iterable[Article], stored: Mapping[str, str]) -> tupl
         digest = content_digest(article)
         body = body_columns(article) if stored.get(article.id) != digest else None
         sort_key = timestamp(article.published or article.updated)
-        rows.append((article.id, digest, article_head(article), sort_key, body))
+        story = (story_id(article.id), story_link(article.link))
+        rows.append((article.id, digest, article_head(article), sort_key, body, story))
     return tuple(rows)
 
 

@@ -401,7 +401,8 @@ class FetchState(_StateFields):
 
 
 # An article as the store writes it: see ``bodies.prepare_rows``.
-ArticleRow = tuple[str, str, tuple[object, ...], float | None, tuple[object, ...] | None]
+StoryKeys = tuple[str | None, str | None]
+ArticleRow = tuple[str, str, tuple[object, ...], float | None, tuple[object, ...] | None, StoryKeys]
 
 
 class FetchResult(NamedTuple):
@@ -409,8 +410,7 @@ class FetchResult(NamedTuple):
 
     feed: Feed | None
     state: FetchState = FetchState()
-    # Set when an HTTP feed answered with a permanent redirect: the new URL.
-    moved_to: str | None = None
+    moved_to: str | None = None  # a permanent redirect's new URL
     # Problems that did not stop the feed, e.g. one unreadable file in a folder.
     warnings: tuple[str, ...] = ()
     # The articles as rows, when the parse stage prepared them: the feed's ``articles``
@@ -462,8 +462,7 @@ class Retrieved(NamedTuple):
     # Fetched from the web: a page where a feed was (``FetchState.was_feed``), or one
     # that holds no article, is refused; whether a feed came is kept in the state.
     web: bool = False
-    # Set when an HTTP feed answered with a permanent redirect: the new URL.
-    moved_to: str | None = None
+    moved_to: str | None = None  # a permanent redirect's new URL
     # Said on every fetch without making the source read again (files left out of a
     # folder on purpose).
     notes: tuple[str, ...] = ()

@@ -65,7 +65,7 @@ def test_only_new_or_changed_bodies_are_converted() -> None:
         (a.id, content_digest(a)) for a in (same, changed, new)
     ]
     assert log == ["two", "three"]
-    assert [body is None for *_, body in rows] == [True, False, False]
+    assert [row[4] is None for row in rows] == [True, False, False]
     assert rows[1][4] == body_columns(changed)
 
 

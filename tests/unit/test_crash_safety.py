@@ -216,4 +216,4 @@ def test_a_version_1_database_is_migrated_and_keeps_its_flags(tmp_path: Path) ->
         assert (headline.title, headline.read, headline.starred) == ("Kept", True, True)
         assert store.schedule("A").failures == 0
     with sqlite3.connect(db) as con:
-        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7

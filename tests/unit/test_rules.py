@@ -280,5 +280,5 @@ def test_a_schema_5_store_keeps_its_flags_and_index_and_gets_rules(
         assert store.search(compiled) == 2
         assert store.search_index_in_step()
     with sqlite3.connect(db) as con:
-        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
         assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)

@@ -63,7 +63,7 @@ def test_the_old_feed_marker_becomes_was_feed(tmp_path: Path) -> None:
         assert store.fetch_state("Notes") == FetchState(etag='"v1"', fingerprint="0123abcd")
         assert store.fetch_state("Almanac") == FetchState(etag='"v1"', fingerprint=OLD_MARKER)
     with sqlite3.connect(db) as con:
-        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
 
 
 def test_an_old_database_still_refuses_a_page_where_its_feed_was(
@@ -127,4 +127,4 @@ def test_a_schema_3_database_keeps_its_made_markdown(tmp_path: Path) -> None:
             "## Wall\n\nrepaired",
         )
     with sqlite3.connect(db) as con:
-        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7

@@ -31,6 +31,7 @@ from newsreader.store.headlines import Headlines
 from newsreader.store.saved import SavedSearches
 from newsreader.store.search import Search
 from newsreader.store.settings import Settings
+from newsreader.store.stories import Stories
 
 __all__ = [
     "APPLICATION_ID",
@@ -47,7 +48,7 @@ __all__ = [
 ]
 
 
-class Store(Feeds, Articles, Headlines, Search, SavedSearches, Settings):
+class Store(Feeds, Articles, Headlines, Search, SavedSearches, Stories, Settings):
     """The database of one process (or thread). Every method raises only :class:`StoreError`."""
 
     __slots__ = ()

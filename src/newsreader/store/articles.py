@@ -22,6 +22,7 @@ from newsreader.store.search import (
     index_articles,
     index_values,
 )
+from newsreader.store.stories import WITH_COPIES, keys_json
 
 if TYPE_CHECKING:
     from newsreader.model import FetchResult
@@ -139,7 +140,7 @@ class Articles(Connection):
             offset = _position_offset([row[0] for row in rows], known)
             indexed: list[IndexValues] = []
             changed: list[int] = []
-            for index, (aid, digest, head, sort_key, body) in enumerate(rows):
+            for index, (aid, digest, head, sort_key, body, story) in enumerate(rows):
                 position = index + offset
                 old = known.get(aid)
                 if old is not None and old[1] == digest:
@@ -153,10 +154,12 @@ class Articles(Connection):
                 if old is None:
                     key = next_key
                     next_key += 1
-                    inserts.append((key, feed_id, aid, *head, position, sort_key, when, digest))
+                    inserts.append(
+                        (key, feed_id, aid, *head, position, sort_key, when, digest, *story)
+                    )
                 else:
                     key = old[0]
-                    updates.append((*head, position, sort_key, digest, key))
+                    updates.append((*head, position, sort_key, digest, *story, key))
                     changed.append(key)
                 bodies.append((key, *body))
                 indexed.append(index_values(key, name, _article_text(head, body)))
@@ -164,14 +167,14 @@ class Articles(Connection):
             forget_articles(db, changed, pending)
             db.executemany(
                 "INSERT INTO articles (key, feed_id, article_id, title, link, published, updated,"
-                " author, source, breadcrumb, position, sort_key, fetched_at, content_hash)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " author, source, breadcrumb, position, sort_key, fetched_at, content_hash,"
+                " story_id, story_link) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 inserts,
             )
             db.executemany(
                 "UPDATE articles SET title = ?, link = ?, published = ?, updated = ?, author = ?,"
-                " source = ?, breadcrumb = ?, position = ?, sort_key = ?, content_hash = ?"
-                " WHERE key = ?",
+                " source = ?, breadcrumb = ?, position = ?, sort_key = ?, content_hash = ?,"
+                " story_id = ?, story_link = ? WHERE key = ?",
                 updates,
             )
             db.executemany(
@@ -287,24 +290,37 @@ class Articles(Connection):
         return (article_from(r) for r in rows)
 
     def set_read(self, keys: Iterable[int], read: bool = True) -> None:
+        """Articles ``keys`` and every copy of them in other feeds read (or unread)."""
         with self._write() as db:
-            db.executemany(
-                "UPDATE articles SET read = ? WHERE key = ?", ((int(read), k) for k in keys)
+            db.execute(
+                f"UPDATE articles SET read = :flag WHERE key IN ({WITH_COPIES})",
+                {"flag": int(read), "keys": keys_json(keys)},
             )
 
     def set_starred(self, key: int, starred: bool) -> None:
         with self._write() as db:
-            db.execute("UPDATE articles SET starred = ? WHERE key = ?", (int(starred), key))
+            db.execute(
+                f"UPDATE articles SET starred = :flag WHERE key IN ({WITH_COPIES})",
+                {"flag": int(starred), "keys": keys_json([key])},
+            )
 
     def mark_feed_read(self, name: str) -> int:
-        """Mark every article of a feed read; returns how many were unread."""
+        """Mark every article of a feed read, and their copies in other feeds; returns
+        how many of the feed's were unread."""
         with self._write() as db:
-            cur = db.execute(
-                "UPDATE articles SET read = 1 WHERE read = 0 AND feed_id ="
-                " (SELECT id FROM feeds WHERE name = ?)",
-                (name,),
+            unread = [
+                key
+                for (key,) in db.execute(
+                    "SELECT key FROM articles WHERE read = 0 AND feed_id ="
+                    " (SELECT id FROM feeds WHERE name = ?)",
+                    (name,),
+                )
+            ]
+            db.execute(
+                f"UPDATE articles SET read = 1 WHERE read = 0 AND key IN ({WITH_COPIES})",
+                {"keys": keys_json(unread)},
             )
-            return cur.rowcount
+            return len(unread)
 
     # -- rules ---------------------------------------------------------------------------
 

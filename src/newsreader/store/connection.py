@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +25,7 @@ from newsreader.store.search_schema import (
     TOKENS_QUERY,
     TOKENS_VERSION,
 )
+from newsreader.text.stories import story_id, story_link
 
 # "NwsR": marks a file as ours, so a foreign SQLite database is refused untouched.
 APPLICATION_ID = 0x4E777352
@@ -120,6 +121,20 @@ CREATE INDEX articles_by_order ON articles
     (feed_id, sort_key DESC, position, key, title, published, read, starred, hidden)
 """
 
+# The same story in several feeds (``text.stories``): its global id and its link as
+# copies share them, each indexed where it is known. Stored articles get theirs from
+# the functions of ``STORY_FUNCTIONS``, which every connection has.
+_V7_STORIES = """
+ALTER TABLE articles ADD COLUMN story_id TEXT;
+ALTER TABLE articles ADD COLUMN story_link TEXT;
+UPDATE articles SET story_id = newsreader_story_id(article_id),
+    story_link = newsreader_story_link(link);
+CREATE INDEX articles_by_story_id ON articles (story_id) WHERE story_id IS NOT NULL;
+CREATE INDEX articles_by_story_link ON articles (story_link) WHERE story_link IS NOT NULL
+"""
+
+STORY_FUNCTIONS = {"newsreader_story_id": story_id, "newsreader_story_link": story_link}
+
 # Index i holds the script that takes the schema from version i to i + 1. Schema 5 adds
 # the search index (``store.search``), empty: its build then indexes what is stored.
 MIGRATIONS: tuple[str, ...] = (
@@ -129,6 +144,7 @@ MIGRATIONS: tuple[str, ...] = (
     _V4_LAZY_MARKDOWN,
     SEARCH_SCHEMA,
     _V6_RULES,
+    _V7_STORIES,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # The oldest schema a read-only store opens as it is. Schema 3 only added ``was_feed``,
@@ -144,6 +160,8 @@ class Connection:
     """One SQLite connection and how to use it. Every method raises only :class:`StoreError`."""
 
     def __init__(self, db: sqlite3.Connection, path: str, *, read_only: bool = False) -> None:
+        for name, function in STORY_FUNCTIONS.items():
+            db.create_function(name, 1, function, deterministic=True)
         self._db = db
         self.path = path
         # Opened for reading only (read-only disk, file or folder): every write raises
@@ -352,7 +370,7 @@ class Connection:
         except sqlite3.Error as exc:
             raise StoreError(self.path, _problem(exc)) from None
 
-    def _read(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
+    def _read(self, sql: str, params: Sequence[object] | Mapping[str, object] = ()) -> list[Row]:
         try:
             return self._db.execute(sql, params).fetchall()
         except sqlite3.Error as exc:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from newsreader.model import Headline
 from newsreader.store.connection import Connection
 from newsreader.store.rows import headline_of, integer
+from newsreader.store.stories import drop_older_copies
 
 if TYPE_CHECKING:
     from newsreader.query.compile import Compiled
@@ -51,6 +52,7 @@ class SavedSearches(Connection):
             f" WHERE {self._configured} AND {self._listed} AND ({compiled.where})",
             (search, *compiled.params),
         )
+        drop_older_copies(self._read, "temp.listed", search)
         return self.listed_count(search)[0]
 
     def listed_count(self, search: int) -> tuple[int, int]:

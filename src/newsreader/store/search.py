@@ -23,6 +23,7 @@ from newsreader.errors import StoreError
 from newsreader.model import Headline
 from newsreader.store.connection import Connection
 from newsreader.store.rows import headline_of, integer, text
+from newsreader.store.stories import drop_older_copies
 from newsreader.text.search_text import index_text
 
 if TYPE_CHECKING:
@@ -214,6 +215,7 @@ class Search(Connection):
             self._read(statement)
         self._read("DELETE FROM temp.hits")
         self._read(sql, params)
+        drop_older_copies(self._read, "temp.hits")
         return integer(self._read("SELECT count(*) FROM temp.hits")[0][0])
 
     def hit_counts(self) -> dict[str, tuple[int, int]]:

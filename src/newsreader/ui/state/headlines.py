@@ -32,10 +32,12 @@ class HeadlineSource(Protocol):
 
 @runtime_checkable
 class ListsSearches(Protocol):
-    """A source that also lists query feeds: where an article is listed in them."""
+    """A source that also lists query feeds (where an article is listed in them) and
+    knows the copies of a story in other feeds."""
 
     def search_places(self, key: int) -> list[tuple[str, int]]: ...
     def is_search(self, feed: str) -> bool: ...
+    def story_copies(self, key: int) -> list[int]: ...
 
 
 class PageCache:

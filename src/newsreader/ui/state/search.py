@@ -60,6 +60,7 @@ class ListedStore(HeadlineSource, Protocol):
     def listed_page(self, search: int, name: str, offset: int, limit: int) -> list[Headline]: ...
     def listed_flags(self, search: int) -> bytes: ...
     def listed_place(self, search: int, key: int) -> int | None: ...
+    def story_copies(self, key: int) -> list[int]: ...
 
 
 class FeedsAndSearches:
@@ -95,6 +96,9 @@ class FeedsAndSearches:
 
     def is_search(self, feed: str) -> bool:
         return feed in self.searches
+
+    def story_copies(self, key: int) -> list[int]:
+        return self._store.story_copies(key)
 
     def search_places(self, key: int) -> list[tuple[str, int]]:
         """Where the article is in each query feed that lists it."""

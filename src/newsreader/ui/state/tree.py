@@ -269,14 +269,20 @@ class HeadlineTree:
         return isinstance(self.source, ListsSearches) and self.source.is_search(feed)
 
     def places_of(self, key: int) -> list[tuple[str, int]]:
-        """Every (feed, index) where the article ``key`` is listed in this tree: its own
-        feed, and each query feed that matches it."""
+        """Every (feed, index) where the story of article ``key`` is listed in this
+        tree: the article's own feed, its copies' feeds, and each query feed that
+        lists one of them."""
+        source = self.source
+        keys = [key]
+        if isinstance(source, ListsSearches):
+            keys += source.story_copies(key)
         places = []
-        own = self.locate(key)
-        if own is not None:
-            places.append(own)
-        if isinstance(self.source, ListsSearches):
-            places += [p for p in self.source.search_places(key) if p[0] in self.by_feed]
+        for each in keys:
+            own = self.locate(each)
+            if own is not None:
+                places.append(own)
+            if isinstance(source, ListsSearches):
+                places += [p for p in source.search_places(each) if p[0] in self.by_feed]
         return places
 
     # -- changes -----------------------------------------------------------------------
