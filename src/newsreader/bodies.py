@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from newsreader.model import Body
 from newsreader.text.dates import timestamp
-from newsreader.text.stories import story_id, story_link
+from newsreader.text.stories import story_hash, story_id, story_link
 
 if TYPE_CHECKING:
     from newsreader.model import Article, ArticleRow
@@ -97,7 +97,10 @@ def prepare_rows(articles: Iterable[Article], stored: Mapping[str, str]) -> tupl
         digest = content_digest(article)
         body = body_columns(article) if stored.get(article.id) != digest else None
         sort_key = timestamp(article.published or article.updated)
-        story = (story_id(article.id), story_link(article.link))
+        link_key = story_link(article.link)
+        # An id that is the link says nothing more: the link's key finds the copies.
+        id_key = None if article.id == article.link else story_id(article.id)
+        story = (story_hash(id_key), story_hash(link_key))
         rows.append((article.id, digest, article_head(article), sort_key, body, story))
     return tuple(rows)
 

@@ -401,7 +401,7 @@ class FetchState(_StateFields):
 
 
 # An article as the store writes it: see ``bodies.prepare_rows``.
-StoryKeys = tuple[str | None, str | None]
+StoryKeys = tuple[int | None, int | None]
 ArticleRow = tuple[str, str, tuple[object, ...], float | None, tuple[object, ...] | None, StoryKeys]
 
 

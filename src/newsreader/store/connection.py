@@ -25,7 +25,7 @@ from newsreader.store.search_schema import (
     TOKENS_QUERY,
     TOKENS_VERSION,
 )
-from newsreader.text.stories import story_id, story_link
+from newsreader.text.stories import story_hash, story_id, story_link
 
 # "NwsR": marks a file as ours, so a foreign SQLite database is refused untouched.
 APPLICATION_ID = 0x4E777352
@@ -121,19 +121,22 @@ CREATE INDEX articles_by_order ON articles
     (feed_id, sort_key DESC, position, key, title, published, read, starred, hidden)
 """
 
-# The same story in several feeds (``text.stories``): its global id and its link as
-# copies share them, each indexed where it is known. Stored articles get theirs from
-# the functions of ``STORY_FUNCTIONS``, which every connection has.
+# The same story in several feeds (``text.stories``): the hashes of its global id and
+# of its link as copies share them, each indexed where it is known. Stored articles get
+# theirs from the functions of ``STORY_FUNCTIONS``, which every connection has.
 _V7_STORIES = """
-ALTER TABLE articles ADD COLUMN story_id TEXT;
-ALTER TABLE articles ADD COLUMN story_link TEXT;
-UPDATE articles SET story_id = newsreader_story_id(article_id),
-    story_link = newsreader_story_link(link);
+ALTER TABLE articles ADD COLUMN story_id INTEGER;
+ALTER TABLE articles ADD COLUMN story_link INTEGER;
+UPDATE articles SET story_link = newsreader_story_link(link), story_id = CASE
+    WHEN article_id = link THEN NULL ELSE newsreader_story_id(article_id) END;
 CREATE INDEX articles_by_story_id ON articles (story_id) WHERE story_id IS NOT NULL;
 CREATE INDEX articles_by_story_link ON articles (story_link) WHERE story_link IS NOT NULL
 """
 
-STORY_FUNCTIONS = {"newsreader_story_id": story_id, "newsreader_story_link": story_link}
+STORY_FUNCTIONS = {
+    "newsreader_story_id": lambda value: story_hash(story_id(value)),
+    "newsreader_story_link": lambda value: story_hash(story_link(value)),
+}
 
 # Index i holds the script that takes the schema from version i to i + 1. Schema 5 adds
 # the search index (``store.search``), empty: its build then indexes what is stored.

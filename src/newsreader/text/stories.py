@@ -10,7 +10,10 @@ feeds number their items 1, 2, 3, and those numbers say nothing across feeds.
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from newsreader.text.lazy import LazyPattern
 
 # Query parameters that only say where a reader came from.
 _TRACKING_PREFIXES = ("utm_",)
@@ -20,6 +23,8 @@ _TRACKING = frozenset(
 )  # fmt: skip
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _GLOBAL_ID_SCHEMES = ("urn:", "tag:")
+# A host with nothing to parse: no user, port, IPv6 brackets or escapes.
+_PLAIN_HOST = LazyPattern(r"[A-Za-z0-9.-]+")
 # Past this, a link or id is not kept as a story key (it is still the article's).
 MAX_KEY = 2000
 
@@ -28,14 +33,31 @@ def story_link(url: str | None) -> str | None:
     """``url`` as copies of one story share it; None when it is not an http(s) URL."""
     if not url or len(url) > MAX_KEY:
         return None
+    url = url.strip()
+    head = url[:8].lower()
+    if head.startswith("https://"):
+        scheme, rest = "https", url[8:]
+    elif head.startswith("http://"):
+        scheme, rest = "http", url[7:]
+    else:
+        return None
+    rest = rest.partition("#")[0]
+    host, _, path = rest.partition("/")
+    if _PLAIN_HOST.fullmatch(host) and "?" not in path:
+        # Most links: a plain host and no query, which needs no parsing.
+        host = host.lower().rstrip(".")
+        return f"{host[4:] if host.startswith('www.') else host}/{path}" if host else None
+    return _parsed_story_link(scheme, url)
+
+
+def _parsed_story_link(scheme: str, url: str) -> str | None:
     try:
-        parts = urlsplit(url.strip())
-        scheme = parts.scheme.lower()
+        parts = urlsplit(url)
         host = (parts.hostname or "").rstrip(".")
         port = parts.port
     except ValueError:
         return None
-    if scheme not in _DEFAULT_PORTS or not host:
+    if not host:
         return None
     if host.startswith("www."):
         host = host[4:]
@@ -58,6 +80,15 @@ def story_id(article_id: str | None) -> str | None:
     if lowered.startswith(_GLOBAL_ID_SCHEMES):
         return article_id.strip()
     return story_link(article_id)
+
+
+def story_hash(key: str | None) -> int | None:
+    """A story key as the store indexes it: 64 bits of its hash, a quarter the size of
+    a typical key, which keeps the index (written at every save) small."""
+    if key is None:
+        return None
+    digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def _is_tracking(name: str) -> bool:
