@@ -48,6 +48,7 @@ KEY_ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("toggle_star", "s", "toggle_star", "Toggle star", "Star"),
     KeyAction("mark_feed_read", "A", "mark_feed_read", "Mark the whole feed read"),
     KeyAction("unread_only", "u", "unread_only", "Show only unread", "Unread"),
+    KeyAction("show_hidden", "H", "toggle_hidden", "Show or hide the articles rules hid"),
     KeyAction(
         "filter", "slash", "filter", "Search every stored article", "Search", opens_input=True
     ),

@@ -97,3 +97,17 @@ def test_help_screen_on_a_narrow_terminal(make_app, snap_compare):
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_hidden_articles_shown(make_app, snap_compare, tmp_path):
+    """H: the article a rule hid back in its feed and its query feed, "hidden shown" in
+    the status line, and the rule that starred the first article under its meta line."""
+    from tests.ui.test_rules_ui import RULES, rules_store
+
+    async def run_before(pilot: Any) -> None:
+        await _settled(pilot)
+        await pilot.press("H")
+        await pilot.pause()
+
+    app = make_app(config_text=RULES, db=rules_store(tmp_path))
+    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)

@@ -62,13 +62,18 @@ class Document:
         text: str,
         related: tuple[str, ...] = (),
         message: bool = False,
+        ruled: str = "",
     ) -> Document:
+        """The document of one article; ``ruled`` (what rules of feeds.yaml did to it)
+        is a line of its own under the meta line, so it is read whole."""
         links = Links(url)
         parser = InlineParser(links, find_refs(markdown) if markdown else {})
         # Title, meta line and link are one line each (wrapped, but never broken).
         head = [Block(MESSAGE if message else TITLE, text=for_terminal(title), raw=True)]
         if meta:
             head.append(Block(META, text=for_terminal(meta), raw=True, tight=True))
+        if ruled:
+            head.append(Block(META, text=for_terminal(ruled), raw=True, tight=True))
         if url:
             head.append(Block(URL, text=for_terminal(url), raw=True, tight=True))
         if markdown:

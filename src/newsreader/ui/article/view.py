@@ -140,8 +140,12 @@ class ArticleView(ScrollView, can_focus=True):
         """The shown article's own link, for open and copy; None for messages."""
         return self._link
 
-    def show_article(self, stored: StoredArticle, *, group: str, feed_name: str) -> None:
-        """Show ``stored``; only its first screen is laid out before returning."""
+    def show_article(
+        self, stored: StoredArticle, *, group: str, feed_name: str, ruled: str = ""
+    ) -> None:
+        """Show ``stored``; only its first screen is laid out before returning.
+        ``ruled`` says what the rules of feeds.yaml did to it, on a line under the meta
+        line: plain text, guarded as that line is."""
         article = stored.article
         self.group, self.feed_name = group, feed_name
         author = article.author
@@ -164,6 +168,7 @@ class ArticleView(ScrollView, can_focus=True):
                 markdown=article.markdown,
                 text=article.text or article.summary or "",
                 related=article.related,
+                ruled=ruled,
             )
         )
 

@@ -327,6 +327,19 @@ class MainScreen(SearchingScreen):
     def action_unread_only(self) -> None:
         self._apply(self.state.toggle_unread_only())
 
+    def action_toggle_hidden(self) -> None:
+        """H: the articles rules hid join every list, or leave them. The switch is this
+        screen's store's own (the refresher and writer keep theirs), so everything this
+        screen lists is asked again: the query feeds' matches, the feeds' counts, and
+        the search on show."""
+        store = self.store
+        store.show_hidden = not store.show_hidden
+        self._searches_again()
+        self._apply(self.state.toggle_hidden(store.show_hidden, store.feed_statuses()))
+        query = " ".join(self._search_input().value.split())
+        if self.state.searching and query:
+            self._search(query)
+
     def action_refresh(self, everything: bool) -> None:
         if everything:
             self.start_refresh(None)

@@ -6,7 +6,7 @@ without a terminal."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING
 
 from newsreader.ui.state.change import NOTHING, Change, Follow, Notice, Save
@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 class ReaderState(Cursor):
     """The cursor, the view, the marks and the status line over one tree."""
 
+    # Whether the store lists the articles rules hid (H), for the status line.
+    hidden_shown = False
+
     def __init__(self, tree: HeadlineTree) -> None:
         super().__init__(tree)
         self.last_refresh = ""  # the status line's summary of the last refresh
@@ -37,7 +40,7 @@ class ReaderState(Cursor):
     def status_text(self) -> str:
         if self._outside is not None:
             return self.search_line
-        return status_line(self.tree, self.last_refresh)
+        return status_line(self.tree, self.last_refresh, hidden_shown=self.hidden_shown)
 
     def refresh_names(self) -> list[str] | None:
         """The feeds ``r`` refreshes: the cursor's feed or its group's; None for none."""
@@ -65,6 +68,19 @@ class ReaderState(Cursor):
     def toggle_unread_only(self) -> Change:
         key, feed = self._spot()
         self.tree.set_view(unread_only=not self.tree.unread_only)
+        return self._rebuild(key, feed).then(Change(status=self.status_text()))
+
+    def toggle_hidden(self, shown: bool, statuses: Mapping[str, FeedStatus]) -> Change:
+        """H: the store now lists the articles rules hid (``shown``) or leaves them out
+        again, so the feeds are counted afresh from its ``statuses``; the cursor stays
+        on its article where that is still listed. Search results are the search's to
+        find again: only the feeds' tree behind them is recounted."""
+        self.hidden_shown = shown
+        if self._outside is not None:
+            self._outside[0].load(statuses)
+            return NOTHING
+        key, feed = self._spot()
+        self.tree.load(statuses)
         return self._rebuild(key, feed).then(Change(status=self.status_text()))
 
     # -- searching ---------------------------------------------------------------------

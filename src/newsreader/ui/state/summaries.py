@@ -69,11 +69,15 @@ def group_summary(tree: HeadlineTree, group: str) -> tuple[str, str]:
     return group, "\n".join(lines)
 
 
-def status_line(tree: HeadlineTree, last_refresh: str) -> str:
-    """The top right corner between refreshes: the view, then the last result."""
+def status_line(tree: HeadlineTree, last_refresh: str, *, hidden_shown: bool = False) -> str:
+    """The top right corner between refreshes: the view, then the last result.
+    ``hidden_shown``: the lists hold the articles rules hid, which the user should
+    not forget once they are among the news again."""
     parts = []
     if tree.unread_only:
         parts.append("unread only")
+    if hidden_shown:
+        parts.append("hidden shown")
     if last_refresh:
         parts.append(last_refresh)
     return " · ".join(parts)
