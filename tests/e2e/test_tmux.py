@@ -19,13 +19,15 @@ RSS = """<?xml version="1.0" encoding="utf-8"?>
 {items}
 </channel></rss>
 """
-ITEM = """<item><title>{title}</title><link>https://quay.example.org/{n}</link><guid>q{n}</guid>
+ITEM = """<item><title>{title}</title><link>https://{site}.example.org/{n}</link><guid>q{n}</guid>
 <pubDate>{date}</pubDate><description>{body}</description></item>"""
 
 
 def _feed(path: Path, items: list[tuple[str, str, str]]) -> None:
+    """A feed whose links are its own (one link in two feeds is one story)."""
     body = "\n".join(
-        ITEM.format(n=i, title=t, date=d, body=b) for i, (t, d, b) in enumerate(items, 1)
+        ITEM.format(site=path.stem, n=i, title=t, date=d, body=b)
+        for i, (t, d, b) in enumerate(items, 1)
     )
     path.write_text(RSS.format(items=body), encoding="utf-8")
 
