@@ -26,9 +26,9 @@ T = TypeVar("T")
 # the other cores while this process stores; fewer feeds do not pay for starting them.
 POOL_FROM = 16
 MAX_WORKERS = 2
-# Feeds handed to each worker at once: the next one waits in the worker while the last
+# Feeds handed to each worker at once: the next ones wait in the worker while the last
 # one's articles travel back, so a worker never idles between feeds.
-JOBS_PER_WORKER = 2
+JOBS_PER_WORKER = 4
 
 
 def parse_workers(feeds: int) -> int:
@@ -40,7 +40,7 @@ def parse_workers(feeds: int) -> int:
         cores = os.cpu_count() or 1
     if cores < 2 or feeds < POOL_FROM:
         return 0
-    return max(1, min(MAX_WORKERS, cores))
+    return max(1, min(MAX_WORKERS, cores - 1))
 
 
 class ParsePool:
