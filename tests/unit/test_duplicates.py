@@ -3,7 +3,6 @@ after a refresh and after an upgrade from schema 6."""
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,10 +13,11 @@ from newsreader.config import parse_config
 from newsreader.model import Article, Feed, FetchResult
 from newsreader.query import parse
 from newsreader.query.compile import compile_query
-from newsreader.store import MIGRATIONS, Store
+from newsreader.store import Store
 from newsreader.ui.state.reader import ReaderState
 from newsreader.ui.state.rows import HEADLINE
 from newsreader.ui.state.search import reader_tree
+from tests.support.old_store import old_store
 
 CONFIG = """
 feeds:
@@ -90,13 +90,7 @@ def test_a_refresh_keeps_the_copies_together(store: Store) -> None:
 
 def test_an_upgraded_store_finds_the_copies_it_already_held(tmp_path: Path) -> None:
     path = tmp_path / "v6.db"
-    con = sqlite3.connect(path, isolation_level=None)
-    for script in MIGRATIONS[:6]:
-        for statement in script.split(";"):
-            if statement.strip():
-                con.execute(statement)
-    con.execute("PRAGMA application_id = 1316451154")
-    con.execute("PRAGMA user_version = 6")
+    con = old_store(path, 6)
     con.execute("INSERT INTO feeds (id, name, position) VALUES (1, 'Wire', 0), (2, 'Town', 1)")
     for key, feed, link in ((1, 1, LINK), (2, 2, LINK + "&fbclid=x"), (3, 1, LINK + "0")):
         con.execute(

@@ -14,10 +14,11 @@ from newsreader.config import Config, load_config
 from newsreader.query import parse
 from newsreader.query.compile import compile_query
 from newsreader.refresh import refresh_feeds
-from newsreader.store import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, Store
+from newsreader.store import SCHEMA_VERSION, Store
 from newsreader.store import headlines as headline_sql
 from newsreader.store.rules import _IN_INDEX, compile_rules
 from newsreader.ui.refresher import Refresher
+from tests.support.old_store import old_store
 
 RULES = """
 rules:
@@ -249,13 +250,7 @@ def test_a_schema_5_store_keeps_its_flags_and_index_and_gets_rules(
     tmp_path: Path, config: Config
 ) -> None:
     db = tmp_path / "v5.db"
-    con = sqlite3.connect(db, isolation_level=None)
-    for script in MIGRATIONS[:5]:
-        for statement in script.split(";"):
-            if statement.strip():
-                con.execute(statement)
-    con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    con.execute("PRAGMA user_version = 5")
+    con = old_store(db, 5)
     con.execute("INSERT INTO feeds (id, name, position) VALUES (1, 'Harbour', 0)")
     con.executemany(
         "INSERT INTO articles (key, feed_id, article_id, title, sort_key, fetched_at,"

@@ -4,7 +4,6 @@ store, and a change of tokens."""
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,8 +13,9 @@ import pytest
 from newsreader.model import Article, Feed, FeedConfig, FetchResult
 from newsreader.query import parse
 from newsreader.query.compile import compile_query
-from newsreader.store import MIGRATIONS, Store
+from newsreader.store import Store
 from newsreader.store import search as search_module
+from tests.support.old_store import old_store
 
 FEEDS = [
     FeedConfig(name="Harbour News", source="local", target="/h.xml", group="Town"),
@@ -162,13 +162,7 @@ def test_a_stray_index_row_is_seen(store: Store) -> None:
 
 def _old_store(path: Path, articles: int) -> None:
     """A schema 4 database (before the index) holding ``articles`` articles."""
-    con = sqlite3.connect(path, isolation_level=None)
-    for script in MIGRATIONS[:4]:
-        for statement in script.split(";"):
-            if statement.strip():
-                con.execute(statement)
-    con.execute("PRAGMA application_id = 1316451154")
-    con.execute("PRAGMA user_version = 4")
+    con = old_store(path, 4)
     con.execute("INSERT INTO feeds (id, name, position, grp) VALUES (1, 'Harbour News', 0, 'Town')")
     for key in range(1, articles + 1):
         con.execute(

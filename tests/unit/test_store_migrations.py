@@ -13,6 +13,7 @@ from newsreader.model import FeedConfig, FetchState
 from newsreader.refresh import refresh_feeds
 from newsreader.store import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, Store
 from tests.support.httpserver import FeedServer, make_rss
+from tests.support.old_store import old_store
 
 # What schema 2 kept in ``fingerprint`` for an http feed whose last document was a feed.
 OLD_MARKER = "http:feed"
@@ -102,13 +103,7 @@ def test_a_new_database_remembers_was_feed_and_a_changed_target_forgets_it(
 def test_a_schema_3_database_keeps_its_made_markdown(tmp_path: Path) -> None:
     """Schema 3 stored every body's Markdown: after the upgrade it is read as it was."""
     db = tmp_path / "v3.db"
-    con = sqlite3.connect(db, isolation_level=None)
-    for script in MIGRATIONS[:3]:
-        for statement in script.split(";"):
-            if statement.strip():
-                con.execute(statement)
-    con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    con.execute("PRAGMA user_version = 3")
+    con = old_store(db, 3)
     con.execute("INSERT INTO feeds (id, name, position) VALUES (1, 'A', 0)")
     con.execute(
         "INSERT INTO articles (key, feed_id, article_id, title, fetched_at, content_hash)"
