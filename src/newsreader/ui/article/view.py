@@ -189,13 +189,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._highlighter = highlighter
         if self._doc is None:
             return
-        self._layouts.clear()
-        self._strips.clear()
-        self._layout = None
-        width = self._text_width()
-        if width > 0:
-            self._layout = self._layout_for(width)
-            self._layout.ensure(round(self.scroll_y) + self._page_height() + 2)
+        self._lay_out_again(round(self.scroll_y) + self._page_height() + 2)
         self._update_virtual_size()
         self.refresh()
         self._schedule_idle()
@@ -252,16 +246,20 @@ class ArticleView(ScrollView, can_focus=True):
 
     # --- document and layout -------------------------------------------------------
 
-    def _set_document(self, doc: Document) -> None:
-        self._generation += 1
-        self._doc = doc
+    def _lay_out_again(self, lines: int) -> None:
+        """Forget every laid-out line and lay out the first ``lines`` at this width."""
         self._layouts.clear()
         self._strips.clear()
         self._layout = None
         width = self._text_width()
         if width > 0:
             self._layout = self._layout_for(width)
-            self._layout.ensure(self._page_height() + 2)
+            self._layout.ensure(lines)
+
+    def _set_document(self, doc: Document) -> None:
+        self._generation += 1
+        self._doc = doc
+        self._lay_out_again(self._page_height() + 2)
         self.scroll_to(x=0, y=0, animate=False)
         self._update_virtual_size()
         self.refresh()
