@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 _LISTED_TABLE = (
     "CREATE TEMP TABLE IF NOT EXISTS listed (search INTEGER, key INTEGER, sort_key REAL,"
-    " position INTEGER, PRIMARY KEY (search, key))",
+    " position INTEGER, story_id INTEGER, story_link INTEGER, PRIMARY KEY (search, key))",
     "CREATE INDEX IF NOT EXISTS temp.listed_by_order"
     " ON listed (search, sort_key DESC, position, key)",
 )
@@ -47,7 +47,8 @@ class SavedSearches(Connection):
             self._read(statement)
         self._read("DELETE FROM temp.listed WHERE search = ?", (search,))
         self._read(
-            "INSERT INTO temp.listed SELECT ?, a.key, a.sort_key, a.position"
+            "INSERT INTO temp.listed"
+            " SELECT ?, a.key, a.sort_key, a.position, a.story_id, a.story_link"
             " FROM articles a JOIN feeds f ON f.id = a.feed_id"
             f" WHERE {self._configured} AND {self._listed} AND ({compiled.where})",
             (search, *compiled.params),

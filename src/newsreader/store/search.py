@@ -201,7 +201,8 @@ class Search(Connection):
                 "made by an older newsreader and read-only: it has no search index to use",
             )
         sql = (
-            "INSERT INTO temp.hits SELECT a.key, a.feed_id, a.sort_key, a.position, a.read"
+            "INSERT INTO temp.hits SELECT a.key, a.feed_id, a.sort_key, a.position, a.read,"
+            " a.story_id, a.story_link"
             " FROM articles a JOIN feeds f ON f.id = a.feed_id"
             f" WHERE {self._configured} AND {self._listed} AND ({compiled.where})"
         )
@@ -257,7 +258,8 @@ class Search(Connection):
 # way, it would walk the whole store to look each article up in the hits).
 _HITS_TABLE = (
     "CREATE TEMP TABLE IF NOT EXISTS hits"
-    " (key INTEGER PRIMARY KEY, feed_id INTEGER, sort_key REAL, position INTEGER, read INTEGER)",
+    " (key INTEGER PRIMARY KEY, feed_id INTEGER, sort_key REAL, position INTEGER, read INTEGER,"
+    " story_id INTEGER, story_link INTEGER)",
     "CREATE INDEX IF NOT EXISTS temp.hits_by_order ON hits (feed_id, sort_key DESC, position, key)",
 )
 _HIT_ORDER = "h.sort_key DESC, h.position, h.key"

@@ -20,13 +20,10 @@ UNION SELECT c.key FROM json_each(:keys) p JOIN articles a ON a.key = p.value
     JOIN articles c ON c.story_link = a.story_link WHERE a.story_link IS NOT NULL
 """
 
-# The matches in a list that have a later copy in the same list: the story shows once,
-# as its copy stored last.
-_OLDER_COPIES = """
-SELECT l.key FROM {table} l JOIN articles a ON a.key = l.key
-    JOIN articles c ON c.story_{column} = a.story_{column} AND c.key > a.key
-    JOIN {table} l2 ON l2.key = c.key {same}
-WHERE a.story_{column} IS NOT NULL {where}
+# The matches of a list (which carries each one's story keys) to keep: the copy of
+# each story stored last, and whatever has no such key.
+_LATEST_COPIES = """
+SELECT max(key) FROM {table} WHERE story_{column} IS NOT NULL {where} GROUP BY story_{column}
 """
 
 
@@ -37,15 +34,14 @@ def keys_json(keys: Iterable[int]) -> str:
 def drop_older_copies(read: Reader, table: str, search: int | None = None) -> None:
     """Keep one copy of each story in the temporary list ``table`` (of one saved
     ``search`` where the table holds several); ``read`` runs a statement."""
+    where, params = ("AND search = ?", (search,)) if search is not None else ("", ())
     for column in ("id", "link"):
-        if search is None:
-            older = _OLDER_COPIES.format(table=table, column=column, same="", where="")
-            read(f"DELETE FROM {table} WHERE key IN ({older})", ())
-            continue
-        older = _OLDER_COPIES.format(
-            table=table, column=column, same="AND l2.search = l.search", where="AND l.search = ?"
+        latest = _LATEST_COPIES.format(table=table, column=column, where=where)
+        read(
+            f"DELETE FROM {table} WHERE story_{column} IS NOT NULL {where}"
+            f" AND key NOT IN ({latest})",
+            params * 2,
         )
-        read(f"DELETE FROM {table} WHERE search = ? AND key IN ({older})", (search, search))
 
 
 class Stories(Connection):
