@@ -176,3 +176,13 @@ async def test_the_words_found_are_marked_in_the_article_until_the_search_ends(m
         assert view.highlighter.spans("Back on the Quay.") == [(12, 16)]
         await pilot.press("escape")
         assert view.highlighter is None
+
+
+async def test_A_on_a_feed_updates_the_query_feeds_that_list_its_articles(make_app):
+    app = make_app(config_text=QUERY_FEEDS)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        assert ("Searches", "Quayside", 1) in _feed_rows(screen)
+        screen.select(screen.model.find_row(1, "Harbour Town Gazette"))
+        await pilot.press("A")
+        assert ("Searches", "Quayside", 0) in _feed_rows(screen)

@@ -323,6 +323,11 @@ class MainScreen(SearchingScreen):
 
     def action_mark_feed_read(self) -> None:
         self._apply(self.state.mark_feed_read())
+        if self.config.searches and not self.state.searching:
+            # The query feeds count the feed's articles too: once the write is done,
+            # their matches are counted again (a single mark is mirrored instead).
+            self.writer.flush(QUIT_FLUSH_SECONDS)
+            self._apply(self.state.load_arrived(self._searches_again()))
 
     def action_unread_only(self) -> None:
         self._apply(self.state.toggle_unread_only())
